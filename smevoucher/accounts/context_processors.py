@@ -1,0 +1,19 @@
+from django.urls import reverse
+
+from smevoucher.core import access
+
+from .navigation import BY_KIND, PUBLIC
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    items = list(PUBLIC)
+    kind = access.organisation_kind(user)
+    if kind and (not user.requires_two_factor or user.is_verified()):
+        items += BY_KIND.get(kind, [])
+    current = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": (url := reverse(name)), "active": current == url} for label, name in items
+        ],
+    }

@@ -1,0 +1,25 @@
+"""The navigation per role: one list per organisation kind, by URL name. Each issue adds its pages here."""
+
+from django.utils.translation import gettext_lazy as _
+
+from smevoucher.core import access
+
+PUBLIC = [
+    (_("Home"), "core:home"),
+    (_("How it works"), "core:flow"),
+]
+
+BY_KIND = {
+    access.ENTERPRISE: [
+        (_("My enterprise"), "enterprises:home"),
+    ],
+    access.PROVIDER: [
+        (_("Workspace"), "accounts:dashboard"),
+    ],
+    access.CITY_UNIT: [
+        (_("Enterprises"), "enterprises:unit_list"),
+    ],
+    access.PROVINCE_UNIT: [
+        (_("Enterprises"), "enterprises:unit_list"),
+    ],
+}

@@ -1,0 +1,32 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import City, Organisation, User
+
+
+class CitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = City
+        fields = ["id", "code", "name", "name_en"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    city = CitySerializer(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "kind", "name", "city"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    organisation = OrganisationSerializer(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "organisation"]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("User name"))
+    password = serializers.CharField(label=_("Password"), style={"input_type": "password"}, trim_whitespace=False)
+    otp_token = serializers.CharField(label=_("One-time code"), required=False, allow_blank=True)

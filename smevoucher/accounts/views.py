@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+
+from smevoucher.core import access, audit
+
+from . import otp
+from .forms import OTPTokenForm
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes calls this when a user name is locked after repeated failed log-ins."""
+    message = _("Too many failed log-in attempts. This account is locked for a while; try again later "
+                "or reset your password.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "locked_out", "message": message, "fields": {}}, status=403)
+    return render(request, "accounts/locked_out.html", {"message": message}, status=403)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+def otp_verify(request):
+    """Second step of a staff log-in: a TOTP code; on the very first log-in, enrol the authenticator."""
+    user = request.user
+    if not user.requires_two_factor or user.is_verified():
+        return redirect(_safe_next(request, reverse("accounts:dashboard")))
+    device = otp.confirmed_device(user)
+    enrolling = device is None
+    if enrolling:
+        device = otp.enrolment_device(user)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if otp.verify(device, form.cleaned_data["token"]):
+            otp_login(request, device)
+            audit.record(user, "accounts.otp_enrolled" if enrolling else "accounts.otp_verified", user)
+            return redirect(_safe_next(request, reverse("accounts:dashboard")))
+        form.add_error("token", _("The code is wrong or has expired. Enter the current code from your app."))
+    context = {"form": form, "enrolling": enrolling, "next": _safe_next(request, "")}
+    if enrolling:
+        context.update(qr_svg=otp.qr_svg(device), secret=otp.base32_secret(device))
+    return render(request, "accounts/otp.html", context)
+
+
+@login_required
+def dashboard(request):
+    kind = access.organisation_kind(request.user)
+    if kind == access.ENTERPRISE:
+        return redirect("enterprises:home")
+    if kind in access.UNIT_KINDS:
+        return redirect("enterprises:unit_list")
+    if kind is None and not request.user.is_staff:
+        messages.info(request, _("Your account is not attached to an organisation."))
+    return render(request, "accounts/dashboard.html")
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset_form.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

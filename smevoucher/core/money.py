@@ -1,0 +1,85 @@
+"""Money is integer fen (分) everywhere (DESIGN §4). This module only formats it.
+
+`capital_amount` writes the amount in Chinese capitals as the People's Bank of China rules for
+cheques and vouchers (《支付结算办法》附一) require:
+- a zero inside the number is written 零, a run of zeros only once;
+- 整 follows an amount that ends at 元; nothing follows 分;
+- when 元 is followed by 角/分 and the 元 digit or the 角 digit is zero, 零 is written after 元
+  (¥1,680.32 → …捌拾元零叁角贰分, ¥325.04 → …伍元零肆分).
+"""
+
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+SMALL_UNITS = ["", "拾", "佰", "仟"]
+GROUP_UNITS = ["", "万", "亿", "万亿"]
+
+
+def format_yuan(fen: int) -> str:
+    """¥1,234.56 for 123456 fen; negative amounts keep their sign before the ¥."""
+    fen = _as_fen(fen)
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}¥{yuan:,}.{cents:02d}"
+
+
+def _group_to_capital(group: int) -> str:
+    """0 < group < 10000, written with 零 for zeros inside (a run of zeros once)."""
+    out = []
+    pending_zero = False
+    for position in range(3, -1, -1):
+        digit = group // 10**position % 10
+        if digit == 0:
+            pending_zero = bool(out)
+            continue
+        if pending_zero:
+            out.append("零")
+            pending_zero = False
+        out.append(DIGITS[digit] + SMALL_UNITS[position])
+    return "".join(out)
+
+
+def _yuan_to_capital(yuan: int) -> str:
+    groups = []
+    while yuan:
+        yuan, group = divmod(yuan, 10000)
+        groups.append(group)
+    if len(groups) > len(GROUP_UNITS):
+        raise ValueError("amount too large")
+    out = []
+    need_zero = False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            need_zero = bool(out)
+            continue
+        if out and (need_zero or group < 1000):
+            out.append("零")
+        out.append(_group_to_capital(group) + GROUP_UNITS[index])
+        need_zero = False
+    return "".join(out)
+
+
+def capital_amount(fen: int) -> str:
+    """人民币壹仟贰佰叁拾肆元伍角陆分 for 123456 fen."""
+    fen = _as_fen(fen)
+    if fen < 0:
+        raise ValueError("a capital amount cannot be negative")
+    yuan, cents = divmod(fen, 100)
+    jiao, fen_digit = divmod(cents, 10)
+    if fen == 0:
+        return "人民币零元整"
+    text = "人民币" + (_yuan_to_capital(yuan) + "元" if yuan else "")
+    if cents == 0:
+        return text + "整"
+    if yuan and (yuan % 10 == 0 or jiao == 0):
+        text += "零"
+    if jiao:
+        text += DIGITS[jiao] + "角"
+    if fen_digit:
+        text += DIGITS[fen_digit] + "分"
+    return text
+
+
+def _as_fen(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("money is integer fen")
+    return value

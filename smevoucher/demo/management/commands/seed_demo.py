@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from smevoucher.demo import data
+from smevoucher.demo.seed import seed
+
+
+class Command(BaseCommand):
+    help = "Create demo data for every role (idempotent) and print one login per role."
+
+    def handle(self, *args, **options):
+        logins = seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Site: {settings.SITE_URL}/"))
+        self.stdout.write(f"Every demo password: {data.DEMO_PASSWORD}")
+        for role, username, note in logins:
+            self.stdout.write(f"  {role:<24} {username:<18} {note}")
+        self.stdout.write("Staff accounts need a one-time code: add the TOTP key to an authenticator app, or run")
+        self.stdout.write("  make totp USER=unit_guangzhou")

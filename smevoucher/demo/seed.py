@@ -1,0 +1,80 @@
+"""Idempotent demo seeding: running it twice changes nothing the second time."""
+
+import base64
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from smevoucher.accounts.models import City, Organisation, User
+from smevoucher.core.uscc import check_character
+from smevoucher.enterprises import services as enterprise_services
+from smevoucher.enterprises.models import Enterprise, PriorityTag
+
+from . import data
+
+
+def _user(username: str, organisation: Organisation | None, *, role=User.Role.ADMIN, email="", **extra) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"organisation": organisation, "role": role, "email": email or f"{username}@demo.example", **extra},
+    )
+    if created:
+        user.set_password(data.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _totp(user: User) -> str:
+    key = data.totp_key(user.username)
+    TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"key": key, "confirmed": True})
+    return base64.b32encode(bytes.fromhex(key)).decode().rstrip("=")
+
+
+@transaction.atomic
+def seed() -> list[tuple[str, str, str]]:
+    """Create the demo; return (role, user name, note) lines to print."""
+    logins = []
+
+    province, _ = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.PROVINCE_UNIT,
+        defaults={"name": data.PROVINCE_UNIT["name"], "email": data.PROVINCE_UNIT["email"],
+                  "phone": data.PROVINCE_UNIT["phone"]},
+    )
+    province_user = _user(data.PROVINCE_UNIT["username"], province, first_name="省级审核员")
+    logins.append(("province unit", province_user.username, f"TOTP key {_totp(province_user)}"))
+
+    for city in City.objects.all():
+        unit, _ = Organisation.objects.get_or_create(
+            kind=Organisation.Kind.CITY_UNIT, city=city,
+            defaults={"name": f"{city.name}服务券市级承办单位", "email": f"sme-{city.slug}@demo.example"},
+        )
+        staff = _user(data.city_unit_username(city.slug), unit, first_name=f"{city.name}审核员")
+        secret = _totp(staff)
+        if city.code == "440100":
+            logins.append(("city unit (Guangzhou)", staff.username, f"TOTP key {secret}"))
+
+    for username, name, first17, city_code, size, industry, tags, approved in data.ENTERPRISES:
+        uscc = first17 + check_character(first17)
+        enterprise = Enterprise.objects.filter(uscc=uscc).first()
+        if enterprise is None:
+            enterprise = enterprise_services.enterprise_sign_up(
+                name=name, uscc=uscc, city=City.objects.get(code=city_code), size=size, industry=industry,
+                legal_representative="张建国", contact_name="李晓梅", contact_phone="020-88886666",
+                contact_email=f"{username}@demo.example", username=username, password=data.DEMO_PASSWORD,
+            )
+            enterprise.priority_tags.set(PriorityTag.objects.filter(code__in=tags))
+            if approved:
+                # Until the enterprise review service exists (onboarding), the demo approves directly.
+                Enterprise.objects.filter(pk=enterprise.pk).update(status=Enterprise.Status.APPROVED)
+    logins.append(("enterprise", data.ENTERPRISES[0][0], "approved, Guangzhou, priority tag 专精特新"))
+
+    provider_org, _ = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.PROVIDER, name=data.PROVIDER["name"],
+        defaults={"city": City.objects.get(code=data.PROVIDER["city"])},
+    )
+    _user(data.PROVIDER["username"], provider_org)
+    logins.append(("provider", data.PROVIDER["username"], ""))
+
+    admin = _user(data.ADMIN["username"], None, email=data.ADMIN["email"], is_staff=True, is_superuser=True)
+    logins.append(("site administrator", admin.username, f"TOTP key {_totp(admin)}"))
+    return logins

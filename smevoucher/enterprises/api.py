@@ -1,0 +1,66 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.generics import GenericAPIView
+from rest_framework.views import APIView
+
+from smevoucher.accounts.models import City
+from smevoucher.accounts.serializers import CitySerializer
+
+from . import selectors, services
+from .models import Enterprise, Industry, Size
+
+
+class SignUpInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    uscc = serializers.CharField(max_length=24)
+    city = serializers.SlugRelatedField(slug_field="code", queryset=City.objects.all(),
+                                        help_text=_("GB/T 2260 code of the city, e.g. 440100"))
+    size = serializers.ChoiceField(choices=Size.choices)
+    industry = serializers.ChoiceField(choices=Industry.choices)
+    legal_representative = serializers.CharField(max_length=60)
+    contact_name = serializers.CharField(max_length=60)
+    contact_phone = serializers.CharField(max_length=40)
+    contact_email = serializers.EmailField()
+    username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150)
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
+class EnterpriseOutput(serializers.ModelSerializer):
+    name = serializers.CharField(source="organisation.name")
+    city = CitySerializer()
+    priority_tags = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "name", "uscc", "city", "size", "industry", "legal_representative", "contact_name",
+                  "contact_phone", "contact_email", "status", "priority_tags", "created_at"]
+
+
+class EnterpriseListView(GenericAPIView):
+    serializer_class = EnterpriseOutput
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
+
+    @extend_schema(responses=EnterpriseOutput(many=True))
+    def get(self, request):
+        """Enterprises the caller may see: its own, or those in the unit's remit."""
+        page = self.paginate_queryset(selectors.enterprises_visible_to(request.user).order_by("pk"))
+        return self.get_paginated_response(EnterpriseOutput(page, many=True).data)
+
+    @extend_schema(request=SignUpInput, responses={201: EnterpriseOutput})
+    def post(self, request):
+        """Enterprise sign-up (R0): creates the enterprise and its administrator account."""
+        data = SignUpInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        enterprise = services.enterprise_sign_up(**data.validated_data)
+        return Response(EnterpriseOutput(enterprise).data, status=status.HTTP_201_CREATED)
+
+
+class EnterpriseDetailView(APIView):
+    @extend_schema(responses=EnterpriseOutput)
+    def get(self, request, pk: int):
+        return Response(EnterpriseOutput(selectors.enterprise_get_for(user=request.user, enterprise_id=pk)).data)

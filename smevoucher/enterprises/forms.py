@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from smevoucher.accounts.models import City
+
+from .models import Industry, Size
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(label=_("Enterprise name"), max_length=200,
+                           help_text=_("The full name exactly as on the business licence."))
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=24,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.all(), empty_label=_("Choose a city"))
+    size = forms.ChoiceField(label=_("Enterprise size"), choices=Size.choices)
+    industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=60)
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    username = forms.RegexField(
+        label=_("User name"), max_length=150, regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
+    )
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    ENTERPRISE_FIELDS = ["name", "uscc", "city", "size", "industry", "legal_representative"]
+    ACCOUNT_FIELDS = ["contact_name", "contact_phone", "contact_email", "username", "password1", "password2"]
+
+    def fieldsets(self):
+        return [
+            (_("Enterprise"), [self[name] for name in self.ENTERPRISE_FIELDS]),
+            (_("Contact and account"), [self[name] for name in self.ACCOUNT_FIELDS]),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["password"] = data.pop("password1")
+        data.pop("password2")
+        return data
+
+    def add_service_errors(self, fields: dict) -> None:
+        for field, messages in fields.items():
+            target = "password1" if field == "password" else field
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)

@@ -1,0 +1,100 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from smevoucher.accounts.models import City, Organisation
+
+
+class Size(models.TextChoices):
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")
+
+
+class Industry(models.TextChoices):
+    """Sections of GB/T 4754-2017 (国民经济行业分类) that enterprises belong to."""
+
+    A = "A", _("Agriculture, forestry, animal husbandry and fishery")
+    B = "B", _("Mining")
+    C = "C", _("Manufacturing")
+    D = "D", _("Electricity, heat, gas and water supply")
+    E = "E", _("Construction")
+    F = "F", _("Wholesale and retail trade")
+    G = "G", _("Transport, storage and postal services")
+    H = "H", _("Accommodation and catering")
+    I = "I", _("Information transmission, software and IT services")  # noqa: E741
+    J = "J", _("Finance")
+    K = "K", _("Real estate")
+    L = "L", _("Leasing and business services")
+    M = "M", _("Scientific research and technical services")
+    N = "N", _("Water, environment and public facilities management")
+    O = "O", _("Resident services, repair and other services")  # noqa: E741
+    P = "P", _("Education")
+    Q = "Q", _("Health and social work")
+    R = "R", _("Culture, sports and entertainment")
+
+
+# Priority groups (重点支持对象) the seed names; reference data synced after migrate.
+PRIORITY_TAGS = [
+    ("zjtx", "专精特新", "Specialised, refined, distinctive and innovative"),
+    ("xsg", "小升规重点培育", "Key cultivation for scaling up"),
+    ("xzgs", "新增规上", "Newly above designated size"),
+    ("sfjd", "示范基地", "Demonstration base"),
+    ("jcxt", "监测系统企业", "Monitoring-system enterprise"),
+]
+
+
+def sync_priority_tags(using="default"):
+    for code, name, name_en in PRIORITY_TAGS:
+        PriorityTag.objects.using(using).update_or_create(code=code, defaults={"name": name, "name_en": name_en})
+
+
+class PriorityTag(models.Model):
+    code = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=80)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("priority tag")
+        verbose_name_plural = _("priority tags")
+
+    def __str__(self):
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
+
+class Enterprise(models.Model):
+    """The enterprise profile of an organisation of kind `enterprise` (R0)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned for correction")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="enterprise", verbose_name=_("organisation")
+    )
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("city"))
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices)
+    industry = models.CharField(_("industry"), max_length=2, choices=Industry.choices)
+    legal_representative = models.CharField(_("legal representative"), max_length=60)
+    contact_name = models.CharField(_("contact person"), max_length=60)
+    contact_phone = models.CharField(_("contact telephone"), max_length=40)
+    contact_email = models.EmailField(_("contact e-mail"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    priority_tags = models.ManyToManyField(PriorityTag, blank=True, related_name="enterprises",
+                                           verbose_name=_("priority tags"))
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self):
+        return self.organisation.name
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name

@@ -1,0 +1,18 @@
+import rules
+
+from smevoucher.core import access
+
+
+@rules.predicate
+def is_own_enterprise(user, enterprise) -> bool:
+    return enterprise is not None and access.belongs_to(user, enterprise.organisation_id)
+
+
+@rules.predicate
+def unit_covers_enterprise(user, enterprise) -> bool:
+    return enterprise is not None and access.unit_covers_city(user, enterprise.city_id)
+
+
+rules.add_perm("enterprises.view_enterprise", is_own_enterprise | unit_covers_enterprise)
+rules.add_perm("enterprises.change_enterprise", is_own_enterprise & access.is_org_admin)
+rules.add_perm("enterprises.list_enterprises", access.is_unit_staff)

@@ -1,0 +1,89 @@
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from smevoucher.accounts.models import City, Organisation, User
+from smevoucher.core import audit
+from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.uscc import is_valid_uscc, normalize_uscc
+
+from .models import Enterprise, Industry, Size
+
+
+def enterprise_sign_up(
+    *,
+    name: str,
+    uscc: str,
+    city: City,
+    size: str,
+    industry: str,
+    legal_representative: str,
+    contact_name: str,
+    contact_phone: str,
+    contact_email: str,
+    username: str,
+    password: str,
+) -> Enterprise:
+    """Create the enterprise, its organisation and its administrator account (R0).
+
+    One account per credit code: the database's unique constraint decides, so two simultaneous
+    sign-ups with the same code give one enterprise and one clear refusal. Nothing is saved when any
+    field is refused.
+    """
+    name = " ".join((name or "").split())
+    uscc = normalize_uscc(uscc)
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Enter the enterprise's full registered name.")]
+    if not is_valid_uscc(uscc):
+        errors["uscc"] = [_("This is not a valid unified social credit code (18 characters; the last one is a "
+                            "check character). Copy it exactly from the business licence.")]
+    elif Enterprise.objects.filter(uscc=uscc).exists():
+        errors["uscc"] = [_("An enterprise with this unified social credit code is already registered.")]
+    if size not in Size.values:
+        errors["size"] = [_("Choose the enterprise size.")]
+    if industry not in Industry.values:
+        errors["industry"] = [_("Choose the industry.")]
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This user name is taken. Choose another.")]
+    candidate = User(username=username, email=contact_email, first_name=contact_name)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                kind=Organisation.Kind.ENTERPRISE, name=name, city=city, email=contact_email, phone=contact_phone
+            )
+            enterprise = Enterprise.objects.create(
+                organisation=organisation,
+                uscc=uscc,
+                city=city,
+                size=size,
+                industry=industry,
+                legal_representative=legal_representative.strip(),
+                contact_name=contact_name.strip(),
+                contact_phone=contact_phone.strip(),
+                contact_email=contact_email.strip(),
+            )
+            user = User(
+                username=username, email=contact_email, first_name=contact_name, phone=contact_phone,
+                organisation=organisation, role=User.Role.ADMIN,
+            )
+            user.set_password(password)
+            user.save()
+            audit.record(user, "enterprise.signed_up", enterprise,
+                         after={"name": name, "uscc": uscc, "city": city.code, "size": size, "industry": industry})
+    except IntegrityError as exc:
+        # Lost a race with a simultaneous sign-up using the same code or user name.
+        if Enterprise.objects.filter(uscc=uscc).exists():
+            fields = {"uscc": [_("An enterprise with this unified social credit code is already registered.")]}
+        else:
+            fields = {"username": [_("This user name is taken. Choose another.")]}
+        raise ValidationFailed(fields=fields) from exc
+    return enterprise

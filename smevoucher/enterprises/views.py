@@ -1,0 +1,63 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from smevoucher.core import access
+from smevoucher.core.errors import ValidationFailed
+
+from . import selectors, services
+from .forms import SignUpForm
+from .models import Enterprise
+
+
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_sign_up(**form.service_arguments())
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.fields)
+        else:
+            user = enterprise.organisation.users.get()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your enterprise is registered. Its city unit will review it."))
+            return redirect("enterprises:home")
+    return render(request, "enterprises/sign_up.html", {"form": form})
+
+
+@login_required
+def home(request):
+    enterprise = selectors.enterprise_of(request.user)
+    if enterprise is None:
+        return redirect("accounts:dashboard")
+    return render(request, "enterprises/home.html", {"enterprise": enterprise})
+
+
+@login_required
+def detail(request, pk: int):
+    enterprise = selectors.enterprise_get_for(user=request.user, enterprise_id=pk)
+    return render(request, "enterprises/detail.html", {"enterprise": enterprise})
+
+
+@login_required
+def unit_list(request):
+    if not request.user.has_perm("enterprises.list_enterprises"):
+        raise PermissionDenied
+    enterprises = selectors.enterprises_visible_to(request.user).order_by("status", "-created_at")
+    status = request.GET.get("status", "")
+    if status in Enterprise.Status.values:
+        enterprises = enterprises.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        enterprises = enterprises.filter(organisation__name__icontains=query) | enterprises.filter(uscc=query.upper())
+    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    return render(request, "enterprises/unit_list.html", {
+        "page": page, "status": status, "query": query, "statuses": Enterprise.Status.choices,
+        "is_province": access.organisation_kind(request.user) == access.PROVINCE_UNIT,
+    })

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django_otp.admin import OTPAdminSite
+
+from smevoucher.accounts import api as accounts_api
+from smevoucher.enterprises import api as enterprises_api
+
+# The Django admin is for site administrators, who log in with a TOTP code too.
+admin.site.__class__ = OTPAdminSite
+
+api_v1 = [
+    path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("cities/", accounts_api.CityListView.as_view(), name="cities"),
+    path("enterprises/", enterprises_api.EnterpriseListView.as_view(), name="enterprises"),
+    path("enterprises/<int:pk>/", enterprises_api.EnterpriseDetailView.as_view(), name="enterprise"),
+]
+
+urlpatterns = [
+    path("", include("smevoucher.core.urls")),
+    path("accounts/", include("smevoucher.accounts.urls")),
+    path("enterprises/", include("smevoucher.enterprises.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
