@@ -31,6 +31,4 @@ def sync_cities(using="default", **_kwargs):
     from .models import City
 
     for code, name, name_en, slug in GUANGDONG_CITIES:
-        City.objects.using(using).update_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "slug": slug}
-        )
+        City.objects.using(using).update_or_create(code=code, defaults={"name": name, "name_en": name_en, "slug": slug})

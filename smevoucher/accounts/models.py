@@ -52,9 +52,7 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=access.PROVINCE_UNIT) | Q(city__isnull=True), name="province_unit_has_no_city"
             ),
-            models.UniqueConstraint(
-                fields=["city"], condition=Q(kind=access.CITY_UNIT), name="one_unit_per_city"
-            ),
+            models.UniqueConstraint(fields=["city"], condition=Q(kind=access.CITY_UNIT), name="one_unit_per_city"),
         ]
 
     def __str__(self):
@@ -71,7 +69,11 @@ class User(AbstractUser):
         STAFF = "staff", _("Staff member")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)

@@ -16,8 +16,9 @@ from .forms import OTPTokenForm
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes calls this when a user name is locked after repeated failed log-ins."""
-    message = _("Too many failed log-in attempts. This account is locked for a while; try again later "
-                "or reset your password.")
+    message = _(
+        "Too many failed log-in attempts. This account is locked for a while; try again later or reset your password."
+    )
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "message": message, "fields": {}}, status=403)
     return render(request, "accounts/locked_out.html", {"message": message}, status=403)

@@ -9,7 +9,11 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -46,3 +50,6 @@ class AuditChainHead(models.Model):
     with many app servers."""
 
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.last_hash

@@ -37,15 +37,19 @@ def seed() -> list[tuple[str, str, str]]:
 
     province, _ = Organisation.objects.get_or_create(
         kind=Organisation.Kind.PROVINCE_UNIT,
-        defaults={"name": data.PROVINCE_UNIT["name"], "email": data.PROVINCE_UNIT["email"],
-                  "phone": data.PROVINCE_UNIT["phone"]},
+        defaults={
+            "name": data.PROVINCE_UNIT["name"],
+            "email": data.PROVINCE_UNIT["email"],
+            "phone": data.PROVINCE_UNIT["phone"],
+        },
     )
     province_user = _user(data.PROVINCE_UNIT["username"], province, first_name="省级审核员")
     logins.append(("province unit", province_user.username, f"TOTP key {_totp(province_user)}"))
 
     for city in City.objects.all():
         unit, _ = Organisation.objects.get_or_create(
-            kind=Organisation.Kind.CITY_UNIT, city=city,
+            kind=Organisation.Kind.CITY_UNIT,
+            city=city,
             defaults={"name": f"{city.name}服务券市级承办单位", "email": f"sme-{city.slug}@demo.example"},
         )
         staff = _user(data.city_unit_username(city.slug), unit, first_name=f"{city.name}审核员")
@@ -58,9 +62,17 @@ def seed() -> list[tuple[str, str, str]]:
         enterprise = Enterprise.objects.filter(uscc=uscc).first()
         if enterprise is None:
             enterprise = enterprise_services.enterprise_sign_up(
-                name=name, uscc=uscc, city=City.objects.get(code=city_code), size=size, industry=industry,
-                legal_representative="张建国", contact_name="李晓梅", contact_phone="020-88886666",
-                contact_email=f"{username}@demo.example", username=username, password=data.DEMO_PASSWORD,
+                name=name,
+                uscc=uscc,
+                city=City.objects.get(code=city_code),
+                size=size,
+                industry=industry,
+                legal_representative="张建国",
+                contact_name="李晓梅",
+                contact_phone="020-88886666",
+                contact_email=f"{username}@demo.example",
+                username=username,
+                password=data.DEMO_PASSWORD,
             )
             enterprise.priority_tags.set(PriorityTag.objects.filter(code__in=tags))
             if approved:
@@ -69,7 +81,8 @@ def seed() -> list[tuple[str, str, str]]:
     logins.append(("enterprise", data.ENTERPRISES[0][0], "approved, Guangzhou, priority tag 专精特新"))
 
     provider_org, _ = Organisation.objects.get_or_create(
-        kind=Organisation.Kind.PROVIDER, name=data.PROVIDER["name"],
+        kind=Organisation.Kind.PROVIDER,
+        name=data.PROVIDER["name"],
         defaults={"city": City.objects.get(code=data.PROVIDER["city"])},
     )
     _user(data.PROVIDER["username"], provider_org)

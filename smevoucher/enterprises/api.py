@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.generics import GenericAPIView
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
@@ -16,8 +16,9 @@ from .models import Enterprise, Industry, Size
 class SignUpInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     uscc = serializers.CharField(max_length=24)
-    city = serializers.SlugRelatedField(slug_field="code", queryset=City.objects.all(),
-                                        help_text=_("GB/T 2260 code of the city, e.g. 440100"))
+    city = serializers.SlugRelatedField(
+        slug_field="code", queryset=City.objects.all(), help_text=_("GB/T 2260 code of the city, e.g. 440100")
+    )
     size = serializers.ChoiceField(choices=Size.choices)
     industry = serializers.ChoiceField(choices=Industry.choices)
     legal_representative = serializers.CharField(max_length=60)
@@ -35,8 +36,21 @@ class EnterpriseOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = ["id", "name", "uscc", "city", "size", "industry", "legal_representative", "contact_name",
-                  "contact_phone", "contact_email", "status", "priority_tags", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "city",
+            "size",
+            "industry",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "status",
+            "priority_tags",
+            "created_at",
+        ]
 
 
 class EnterpriseListView(GenericAPIView):

@@ -2,15 +2,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.models import City
+from smevoucher.core.uscc import validate_uscc
 
 from .models import Industry, Size
 
 
 class SignUpForm(forms.Form):
-    name = forms.CharField(label=_("Enterprise name"), max_length=200,
-                           help_text=_("The full name exactly as on the business licence."))
-    uscc = forms.CharField(label=_("Unified social credit code"), max_length=24,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    name = forms.CharField(
+        label=_("Enterprise name"), max_length=200, help_text=_("The full name exactly as on the business licence.")
+    )
+    uscc = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=24,
+        validators=[validate_uscc],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.all(), empty_label=_("Choose a city"))
     size = forms.ChoiceField(label=_("Enterprise size"), choices=Size.choices)
     industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
@@ -19,7 +25,9 @@ class SignUpForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     username = forms.RegexField(
-        label=_("User name"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
     )
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)

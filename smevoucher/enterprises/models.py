@@ -83,8 +83,9 @@ class Enterprise(models.Model):
     contact_phone = models.CharField(_("contact telephone"), max_length=40)
     contact_email = models.EmailField(_("contact e-mail"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    priority_tags = models.ManyToManyField(PriorityTag, blank=True, related_name="enterprises",
-                                           verbose_name=_("priority tags"))
+    priority_tags = models.ManyToManyField(
+        PriorityTag, blank=True, related_name="enterprises", verbose_name=_("priority tags")
+    )
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core import audit
 from smevoucher.core.errors import ValidationFailed
-from smevoucher.core.uscc import is_valid_uscc, normalize_uscc
+from smevoucher.core.uscc import INVALID_MESSAGE, is_valid_uscc, normalize_uscc
 
 from .models import Enterprise, Industry, Size
 
@@ -37,8 +37,7 @@ def enterprise_sign_up(
     if not name:
         errors["name"] = [_("Enter the enterprise's full registered name.")]
     if not is_valid_uscc(uscc):
-        errors["uscc"] = [_("This is not a valid unified social credit code (18 characters; the last one is a "
-                            "check character). Copy it exactly from the business licence.")]
+        errors["uscc"] = [str(INVALID_MESSAGE)]
     elif Enterprise.objects.filter(uscc=uscc).exists():
         errors["uscc"] = [_("An enterprise with this unified social credit code is already registered.")]
     if size not in Size.values:
@@ -72,13 +71,21 @@ def enterprise_sign_up(
                 contact_email=contact_email.strip(),
             )
             user = User(
-                username=username, email=contact_email, first_name=contact_name, phone=contact_phone,
-                organisation=organisation, role=User.Role.ADMIN,
+                username=username,
+                email=contact_email,
+                first_name=contact_name,
+                phone=contact_phone,
+                organisation=organisation,
+                role=User.Role.ADMIN,
             )
             user.set_password(password)
             user.save()
-            audit.record(user, "enterprise.signed_up", enterprise,
-                         after={"name": name, "uscc": uscc, "city": city.code, "size": size, "industry": industry})
+            audit.record(
+                user,
+                "enterprise.signed_up",
+                enterprise,
+                after={"name": name, "uscc": uscc, "city": city.code, "size": size, "industry": industry},
+            )
     except IntegrityError as exc:
         # Lost a race with a simultaneous sign-up using the same code or user name.
         if Enterprise.objects.filter(uscc=uscc).exists():

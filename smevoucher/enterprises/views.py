@@ -57,7 +57,14 @@ def unit_list(request):
     if query:
         enterprises = enterprises.filter(organisation__name__icontains=query) | enterprises.filter(uscc=query.upper())
     page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
-    return render(request, "enterprises/unit_list.html", {
-        "page": page, "status": status, "query": query, "statuses": Enterprise.Status.choices,
-        "is_province": access.organisation_kind(request.user) == access.PROVINCE_UNIT,
-    })
+    return render(
+        request,
+        "enterprises/unit_list.html",
+        {
+            "page": page,
+            "status": status,
+            "query": query,
+            "statuses": Enterprise.Status.choices,
+            "is_province": access.organisation_kind(request.user) == access.PROVINCE_UNIT,
+        },
+    )

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """One in-app message to one user; the same event is e-mailed by a background task."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
-                             verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
     event = models.CharField(_("event"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)

@@ -16,8 +16,15 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
     object_type, object_id = audit.object_label(obj)
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
     notifications = Notification.objects.bulk_create(
-        Notification(user_id=user_id, event=event, title=str(title), body=str(body), url=url,
-                     object_type=object_type, object_id=object_id)
+        Notification(
+            user_id=user_id,
+            event=event,
+            title=str(title),
+            body=str(body),
+            url=url,
+            object_type=object_type,
+            object_id=object_id,
+        )
         for user_id in recipients
     )
     ids = [n.pk for n in notifications]

@@ -15,4 +15,4 @@ class Command(BaseCommand):
         for role, username, note in logins:
             self.stdout.write(f"  {role:<24} {username:<18} {note}")
         self.stdout.write("Staff accounts need a one-time code: add the TOTP key to an authenticator app, or run")
-        self.stdout.write("  make totp USER=unit_guangzhou")
+        self.stdout.write("  make totp NAME=unit_guangzhou")

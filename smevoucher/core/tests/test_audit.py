@@ -1,0 +1,89 @@
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from smevoucher.accounts.factories import UserFactory
+from smevoucher.core import audit, request_context
+from smevoucher.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_stores_who_what_when_and_address():
+    user = UserFactory()
+    token = request_context.set_client_ip("10.1.2.3")
+    try:
+        event = audit.record(user, "thing.changed", user, before={"a": 1}, after={"a": 2}, reason="因为")
+    finally:
+        request_context.reset(token)
+    event.refresh_from_db()
+    assert (event.actor, event.action, event.object_type, event.object_id) == (
+        user,
+        "thing.changed",
+        "accounts.user",
+        str(user.pk),
+    )
+    assert (event.before, event.after, event.reason, event.ip_address) == ({"a": 1}, {"a": 2}, "因为", "10.1.2.3")
+    assert audit.verify_chain() == []
+
+
+def test_events_chain_to_each_other():
+    first = audit.record(None, "a")
+    second = audit.record(None, "b")
+    assert second.prev_hash == first.hash
+
+
+def test_modified_event_is_detected():
+    user = UserFactory()
+    audit.record(user, "order.confirmed", user, after={"fen": 100})
+    tampered = audit.record(user, "order.paid", user, after={"fen": 5000})
+    audit.record(user, "order.closed", user)
+    AuditEvent.objects.filter(pk=tampered.pk).update(after={"fen": 50})  # bypasses the model's guard
+    problems = audit.verify_chain()
+    assert any(f"event {tampered.pk}" in line and "modified" in line for line in problems)
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+
+
+def test_removed_event_is_detected():
+    audit.record(None, "a")
+    middle = audit.record(None, "b")
+    audit.record(None, "c")
+    AuditEvent.objects.filter(pk=middle.pk)._raw_delete(connection.alias)
+    assert any("removed" in line for line in audit.verify_chain())
+
+
+def test_events_cannot_be_changed_or_deleted_through_the_model():
+    event = audit.record(None, "a")
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_records_form_one_unbroken_chain():
+    """Many app servers appending at once still give a strict chain (the head row is locked)."""
+    errors = []
+
+    def worker(n):
+        try:
+            for i in range(10):
+                audit.record(None, f"w{n}.{i}")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert AuditEvent.objects.count() == 80
+    assert audit.verify_chain() == []

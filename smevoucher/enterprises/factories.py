@@ -1,0 +1,40 @@
+import itertools
+
+from smevoucher.accounts.factories import PASSWORD, city
+from smevoucher.core.uscc import check_character
+
+from . import services
+from .models import Enterprise
+
+_serial = itertools.count(1)
+
+
+def make_uscc(division: str = "440100") -> str:
+    first17 = f"91{division}MA{next(_serial):07d}"
+    return first17 + check_character(first17)
+
+
+def sign_up_enterprise(
+    *, city_code: str = "440100", name: str | None = None, username: str | None = None, **overrides
+) -> Enterprise:
+    """An enterprise signed up through the real service."""
+    n = next(_serial)
+    arguments = {
+        "name": name or f"测试企业{n}有限公司",
+        "uscc": make_uscc(city_code),
+        "city": city(city_code),
+        "size": "small",
+        "industry": "C",
+        "legal_representative": "王法人",
+        "contact_name": "赵联系",
+        "contact_phone": "020-12345678",
+        "contact_email": f"ent{n}@example.test",
+        "username": username or f"ent{n}",
+        "password": PASSWORD,
+    }
+    arguments.update(overrides)
+    return services.enterprise_sign_up(**arguments)
+
+
+def enterprise_user(enterprise: Enterprise):
+    return enterprise.organisation.users.get()
