@@ -185,7 +185,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}  # periodic jobs are listed here, in one place
+# Periodic jobs, all listed here in one place.
+CELERY_BEAT_SCHEDULE: dict = {
+    "seal-audit-log": {"task": "smevoucher.core.tasks.seal_audit_log", "schedule": 60.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,7 +1,10 @@
 """The audit log (R16): who did what to which object, before/after, when, from which address.
 
 `record()` is called inside the service's transaction, so the event commits or rolls back with the
-change it describes.
+change it describes. It only inserts a row: no shared row is locked, so a rush of claims does not queue
+behind the log. Once the transaction commits, `seal_pending()` chains the new events: each sealed event's
+hash covers its content and the previous sealed event's hash, in sealing order, so changing or removing a
+sealed event breaks the chain (`verify_audit`, which seals whatever is still pending first).
 """
 
 import hashlib
@@ -10,6 +13,7 @@ from datetime import UTC
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from . import request_context
@@ -27,6 +31,8 @@ def _plain(value):
 
 def event_hash(event: AuditEvent) -> str:
     content = {
+        "id": event.pk,
+        "seal": event.seal_seq,
         "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": event.actor_id,
         "actor_label": event.actor_label,
@@ -49,13 +55,10 @@ def object_label(obj) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
-@transaction.atomic
 def record(actor, action: str, obj=None, *, before=None, after=None, reason: str = "") -> AuditEvent:
-    head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
-    head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
     object_type, object_id = object_label(obj)
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
+    event = AuditEvent.objects.create(
         at=timezone.now(),
         actor=actor,
         actor_label=actor.get_username() if actor else "",
@@ -66,24 +69,56 @@ def record(actor, action: str, obj=None, *, before=None, after=None, reason: str
         after=_plain(after),
         reason=reason or "",
         ip_address=request_context.client_ip(),
-        prev_hash=head.last_hash,
     )
-    event.hash = event_hash(event)
-    event.save()
-    AuditChainHead.objects.filter(pk=head.pk).update(last_hash=event.hash)
+    transaction.on_commit(_seal_after_commit)
     return event
+
+
+def _seal_after_commit():
+    from .tasks import seal_audit_log
+
+    seal_audit_log.delay()
+
+
+@transaction.atomic
+def seal_pending(*, wait: bool = False) -> int:
+    """Chain every committed, unsealed event; returns how many. With wait=False a sealer that finds another
+    one running leaves the work to it (or to the next run) instead of queueing behind it."""
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+    heads = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+    head = heads.first()
+    if head is None:
+        return 0
+    last_seq = AuditEvent.objects.aggregate(m=Max("seal_seq"))["m"] or 0
+    previous = head.last_hash
+    count = 0
+    for event in AuditEvent.objects.filter(seal_seq__isnull=True).order_by("id"):
+        last_seq += 1
+        event.seal_seq, event.prev_hash = last_seq, previous
+        event.hash = event_hash(event)
+        AuditEvent.objects.filter(pk=event.pk, seal_seq__isnull=True).update(
+            seal_seq=event.seal_seq, prev_hash=event.prev_hash, hash=event.hash
+        )
+        previous = event.hash
+        count += 1
+    if count:
+        AuditChainHead.objects.filter(pk=head.pk).update(last_hash=previous)
+    return count
 
 
 def verify_chain() -> list[str]:
     """Every break in the chain, as readable lines; an empty list means the log is intact."""
+    seal_pending(wait=True)
     problems = []
     previous = GENESIS
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != previous:
-            problems.append(f"event {event.pk}: previous hash does not match (an event was removed or reordered)")
+    expected_seq = 1
+    for event in AuditEvent.objects.order_by("seal_seq").iterator(chunk_size=2000):
+        if event.seal_seq != expected_seq or event.prev_hash != previous:
+            problems.append(f"event {event.pk}: does not follow the previous event (an event was removed)")
         if event_hash(event) != event.hash:
             problems.append(f"event {event.pk}: content does not match its hash (the event was modified)")
         previous = event.hash
+        expected_seq = (event.seal_seq or 0) + 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head and head.last_hash != previous:
         problems.append("the newest events are missing (chain head does not match the last event)")

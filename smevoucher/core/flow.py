@@ -27,7 +27,12 @@ STEPS = [
         ),
     ),
     ("order", _("Enterprise orders"), ENTERPRISE, _("Chooses a product and earmarks the expected voucher amount.")),
-    ("confirm_order", _("Confirm the order"), PROVIDER, _("The 10 % cap per issuing city is checked.")),
+    (
+        "confirm_order",
+        _("Confirm the order"),
+        PROVIDER,
+        _("The cap per issuing city (a tenth of its total issued) is checked."),
+    ),
     ("upload_contract", _("Upload the contract"), ENTERPRISE, _("Within 30 days after the batch's claim window ends.")),
     ("confirm_contract", _("Confirm the contract"), PROVIDER, _("Or return it with a reason.")),
     ("complete", _("Complete the service"), PROVIDER, _("Within the batch's qualifying period.")),

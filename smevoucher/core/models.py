@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """One recorded action (R16). Append-only and hash-chained: each event's hash covers its content and
-    the previous event's hash, so changing or removing any event breaks the chain (`verify_audit`)."""
+    """One recorded action (R16). Append-only and hash-chained once sealed (see core.audit)."""
 
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
@@ -24,8 +23,10 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Filled when the event is sealed into the chain, after its transaction committed.
+    seal_seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -46,8 +47,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the newest hash. Appending locks it, so the chain is a strict sequence even
-    with many app servers."""
+    """A single row holding the newest sealed hash. Sealing locks it, so the chain is one strict sequence
+    even with many app servers; recording an event never touches it."""
 
     last_hash = models.CharField(max_length=64)
 
