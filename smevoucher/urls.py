@@ -15,6 +15,13 @@ api_v1 = [
     path("cities/", accounts_api.CityListView.as_view(), name="cities"),
     path("enterprises/", enterprises_api.EnterpriseListView.as_view(), name="enterprises"),
     path("enterprises/<int:pk>/", enterprises_api.EnterpriseDetailView.as_view(), name="enterprise"),
+    path("enterprises/<int:pk>/approve/", enterprises_api.EnterpriseApproveView.as_view(), name="enterprise-approve"),
+    path("enterprises/<int:pk>/return/", enterprises_api.EnterpriseReturnView.as_view(), name="enterprise-return"),
+    path(
+        "enterprises/<int:pk>/priority-tags/",
+        enterprises_api.EnterprisePriorityTagsView.as_view(),
+        name="enterprise-priority-tags",
+    ),
 ]
 
 urlpatterns = [

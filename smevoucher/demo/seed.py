@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core.uscc import check_character
 from smevoucher.enterprises import services as enterprise_services
-from smevoucher.enterprises.models import Enterprise, PriorityTag
+from smevoucher.enterprises.models import Enterprise
 
 from . import data
 
@@ -46,6 +46,7 @@ def seed() -> list[tuple[str, str, str]]:
     province_user = _user(data.PROVINCE_UNIT["username"], province, first_name="省级审核员")
     logins.append(("province unit", province_user.username, f"TOTP key {_totp(province_user)}"))
 
+    reviewers = {}
     for city in City.objects.all():
         unit, _ = Organisation.objects.get_or_create(
             kind=Organisation.Kind.CITY_UNIT,
@@ -53,6 +54,7 @@ def seed() -> list[tuple[str, str, str]]:
             defaults={"name": f"{city.name}服务券市级承办单位", "email": f"sme-{city.slug}@demo.example"},
         )
         staff = _user(data.city_unit_username(city.slug), unit, first_name=f"{city.name}审核员")
+        reviewers[city.code] = staff
         secret = _totp(staff)
         if city.code == "440100":
             logins.append(("city unit (Guangzhou)", staff.username, f"TOTP key {secret}"))
@@ -74,10 +76,12 @@ def seed() -> list[tuple[str, str, str]]:
                 username=username,
                 password=data.DEMO_PASSWORD,
             )
-            enterprise.priority_tags.set(PriorityTag.objects.filter(code__in=tags))
+            reviewer = reviewers[city_code]
+            enterprise_services.enterprise_set_priority_tags(
+                actor=reviewer, enterprise_id=enterprise.pk, tag_codes=tags
+            )
             if approved:
-                # Until the enterprise review service exists (onboarding), the demo approves directly.
-                Enterprise.objects.filter(pk=enterprise.pk).update(status=Enterprise.Status.APPROVED)
+                enterprise_services.enterprise_approve(actor=reviewer, enterprise_id=enterprise.pk)
     logins.append(("enterprise", data.ENTERPRISES[0][0], "approved, Guangzhou, priority tag 专精特新"))
 
     provider_org, _ = Organisation.objects.get_or_create(

@@ -78,3 +78,42 @@ class EnterpriseDetailView(APIView):
     @extend_schema(responses=EnterpriseOutput)
     def get(self, request, pk: int):
         return Response(EnterpriseOutput(selectors.enterprise_get_for(user=request.user, enterprise_id=pk)).data)
+
+
+class ReturnInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class TagsInput(serializers.Serializer):
+    tags = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+
+
+class EnterpriseApproveView(APIView):
+    @extend_schema(request=None, responses=EnterpriseOutput)
+    def post(self, request, pk: int):
+        """R0: the enterprise's city unit approves it."""
+        return Response(EnterpriseOutput(services.enterprise_approve(actor=request.user, enterprise_id=pk)).data)
+
+
+class EnterpriseReturnView(APIView):
+    @extend_schema(request=ReturnInput, responses=EnterpriseOutput)
+    def post(self, request, pk: int):
+        """R0: the city unit returns the registration with reasons."""
+        data = ReturnInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        enterprise = services.enterprise_return(
+            actor=request.user, enterprise_id=pk, reason=data.validated_data["reason"]
+        )
+        return Response(EnterpriseOutput(enterprise).data)
+
+
+class EnterprisePriorityTagsView(APIView):
+    @extend_schema(request=TagsInput, responses=EnterpriseOutput)
+    def put(self, request, pk: int):
+        """R6: set the enterprise's priority tags (codes)."""
+        data = TagsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        enterprise = services.enterprise_set_priority_tags(
+            actor=request.user, enterprise_id=pk, tag_codes=data.validated_data["tags"]
+        )
+        return Response(EnterpriseOutput(enterprise).data)

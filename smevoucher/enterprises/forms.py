@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from smevoucher.accounts.models import City
 from smevoucher.core.uscc import validate_uscc
 
-from .models import Industry, Size
+from .models import Industry, PriorityTag, Size
 
 
 class SignUpForm(forms.Form):
@@ -59,3 +59,17 @@ class SignUpForm(forms.Form):
             target = "password1" if field == "password" else field
             for message in messages:
                 self.add_error(target if target in self.fields else None, message)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reasons for return"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PriorityTagsForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Priority tags"),
+        queryset=PriorityTag.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -83,6 +83,7 @@ class Enterprise(models.Model):
     contact_phone = models.CharField(_("contact telephone"), max_length=40)
     contact_email = models.EmailField(_("contact e-mail"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    review_note = models.TextField(_("reasons for return"), blank=True)
     priority_tags = models.ManyToManyField(
         PriorityTag, blank=True, related_name="enterprises", verbose_name=_("priority tags")
     )

@@ -16,3 +16,12 @@ def unit_covers_enterprise(user, enterprise) -> bool:
 rules.add_perm("enterprises.view_enterprise", is_own_enterprise | unit_covers_enterprise)
 rules.add_perm("enterprises.change_enterprise", is_own_enterprise & access.is_org_admin)
 rules.add_perm("enterprises.list_enterprises", access.is_unit_staff)
+
+
+@rules.predicate
+def is_enterprise_city_unit(user, enterprise) -> bool:
+    """R0: an enterprise is reviewed by its own city's unit (the province unit sees, but does not decide)."""
+    return enterprise is not None and access.is_city_unit(user) and access.unit_covers_city(user, enterprise.city_id)
+
+
+rules.add_perm("enterprises.review_enterprise", is_enterprise_city_unit)

@@ -1,14 +1,16 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import City, Organisation, User
-from smevoucher.core import audit
+from smevoucher.core import access, audit
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.uscc import INVALID_MESSAGE, is_valid_uscc, normalize_uscc
+from smevoucher.notices.services import notify_organisation
 
-from .models import Enterprise, Industry, Size
+from .models import Enterprise, Industry, PriorityTag, Size
 
 
 def enterprise_sign_up(
@@ -93,4 +95,70 @@ def enterprise_sign_up(
         else:
             fields = {"username": [_("This user name is taken. Choose another.")]}
         raise ValidationFailed(fields=fields) from exc
+    return enterprise
+
+
+def _enterprise_for_review(*, actor, enterprise_id: int) -> Enterprise:
+    """The enterprise, locked, if the actor's unit decides on it (R0: its own city unit); else not found."""
+    enterprise = Enterprise.objects.select_for_update().select_related("organisation").filter(pk=enterprise_id).first()
+    return access.require(actor, "enterprises.review_enterprise", enterprise)
+
+
+@transaction.atomic
+def enterprise_approve(*, actor, enterprise_id: int) -> Enterprise:
+    """R0: the enterprise's city unit approves it; only then may it claim vouchers and order."""
+    enterprise = _enterprise_for_review(actor=actor, enterprise_id=enterprise_id)
+    if enterprise.status == Enterprise.Status.APPROVED:
+        return enterprise  # a repeated click finds the work done
+    before = enterprise.status
+    enterprise.status, enterprise.review_note = Enterprise.Status.APPROVED, ""
+    enterprise.save(update_fields=["status", "review_note"])
+    audit.record(actor, "enterprise.approved", enterprise, before={"status": before}, after={"status": "approved"})
+    notify_organisation(
+        enterprise.organisation,
+        event="enterprise.approved",
+        title=_("Your enterprise has been approved"),
+        body=_("%(name)s may now claim vouchers and order services.") % {"name": enterprise.name},
+        url=reverse("enterprises:home"),
+        obj=enterprise,
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_return(*, actor, enterprise_id: int, reason: str) -> Enterprise:
+    """R0: the city unit returns the registration with the reasons the enterprise must fix."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Give the reasons, so the enterprise knows what to fix.")]})
+    enterprise = _enterprise_for_review(actor=actor, enterprise_id=enterprise_id)
+    before = enterprise.status
+    enterprise.status, enterprise.review_note = Enterprise.Status.RETURNED, reason
+    enterprise.save(update_fields=["status", "review_note"])
+    audit.record(
+        actor, "enterprise.returned", enterprise, before={"status": before}, after={"status": "returned"}, reason=reason
+    )
+    notify_organisation(
+        enterprise.organisation,
+        event="enterprise.returned",
+        title=_("Your enterprise registration was returned"),
+        body=reason,
+        url=reverse("enterprises:home"),
+        obj=enterprise,
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_set_priority_tags(*, actor, enterprise_id: int, tag_codes: list[str]) -> Enterprise:
+    """R6: units mark priority enterprises (重点支持对象), who are allocated first."""
+    enterprise = _enterprise_for_review(actor=actor, enterprise_id=enterprise_id)
+    tags = list(PriorityTag.objects.filter(code__in=tag_codes))
+    if len(tags) != len(set(tag_codes)):
+        raise ValidationFailed(fields={"tags": [_("Unknown priority tag.")]})
+    before = sorted(enterprise.priority_tags.values_list("code", flat=True))
+    enterprise.priority_tags.set(tags)
+    after = sorted(tag.code for tag in tags)
+    if before != after:
+        audit.record(actor, "enterprise.priority_tags_set", enterprise, before={"tags": before}, after={"tags": after})
     return enterprise

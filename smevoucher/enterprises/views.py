@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
 
 from . import selectors, services
-from .forms import SignUpForm
+from .forms import PriorityTagsForm, ReturnForm, SignUpForm
 from .models import Enterprise
 
 
@@ -42,7 +43,43 @@ def home(request):
 @login_required
 def detail(request, pk: int):
     enterprise = selectors.enterprise_get_for(user=request.user, enterprise_id=pk)
-    return render(request, "enterprises/detail.html", {"enterprise": enterprise})
+    context = {
+        "enterprise": enterprise,
+        "can_review": request.user.has_perm("enterprises.review_enterprise", enterprise),
+    }
+    if context["can_review"]:
+        context["return_form"] = ReturnForm()
+        context["tags_form"] = PriorityTagsForm(initial={"tags": list(enterprise.priority_tags.all())})
+    return render(request, "enterprises/detail.html", context)
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    services.enterprise_approve(actor=request.user, enterprise_id=pk)
+    messages.success(request, _("The enterprise is approved."))
+    return redirect("enterprises:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def return_for_correction(request, pk: int):
+    form = ReturnForm(request.POST)
+    try:
+        services.enterprise_return(actor=request.user, enterprise_id=pk, reason=form.data.get("reason", ""))
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(str(m) for ms in exc.fields.values() for m in ms))
+    else:
+        messages.success(request, _("The registration was returned to the enterprise."))
+    return redirect("enterprises:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def set_priority_tags(request, pk: int):
+    services.enterprise_set_priority_tags(actor=request.user, enterprise_id=pk, tag_codes=request.POST.getlist("tags"))
+    messages.success(request, _("Priority tags saved."))
+    return redirect("enterprises:detail", pk=pk)
 
 
 @login_required
