@@ -27,3 +27,43 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Notice(models.Model):
+    """A public notice on the notice board (通知公告): by the province unit (all cities) or a city unit (its city)."""
+
+    class Category(models.TextChoices):
+        POLICY = "policy", _("Policy")
+        BATCH = "batch", _("Batch announcement")
+        ALLOCATION = "allocation", _("Allocation results")
+        REDEMPTION = "redemption", _("Redemption results")
+        OTHER = "other", _("Other")
+
+    publisher = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="notices", verbose_name=_("publisher")
+    )
+    city = models.ForeignKey(
+        "accounts.City",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("city"),
+        help_text=_("Empty: the whole province."),
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"), db_index=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-pinned", "-published_at", "-id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self):
+        return self.title
