@@ -62,3 +62,28 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def log_in(live_server):
+    """log_in(page, user): log a user in through the login page (and the TOTP step for staff)."""
+
+    def do(page, user, password=None):
+        from django_otp.oath import totp
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from smevoucher.accounts.factories import PASSWORD
+
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(password or PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        if user.requires_two_factor:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="browser", confirmed=True
+            )
+            page.get_by_label("动态口令").fill(f"{totp(device.bin_key):06d}")
+            page.get_by_role("button", name="验证").click()
+        page.wait_for_load_state()
+
+    return do

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "smevoucher.core",
     "smevoucher.accounts",
     "smevoucher.enterprises",
+    "smevoucher.documents",
     "smevoucher.notices",
     "smevoucher.demo",
     "django.contrib.admin",
@@ -163,6 +164,12 @@ STORAGES = {
     # Compressed copies for production (collectstatic); no manifest, so pages render before collectstatic.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Uploaded materials (R15): PDF, JPEG or PNG, checked by content; several files of one material are merged.
+DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(5 * 1024 * 1024)))
+DOCUMENTS_MAX_FILES = 30
+DOCUMENTS_MIN_IMAGE_SIDE = 600  # pixels on the shorter side, so a scan or photo is readable
+DOCUMENTS_MAX_IMAGE_PIXELS = 60_000_000  # Pillow's decompression-bomb guard
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

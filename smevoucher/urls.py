@@ -4,6 +4,7 @@ from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from smevoucher.accounts import api as accounts_api
+from smevoucher.documents import api as documents_api
 from smevoucher.enterprises import api as enterprises_api
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
@@ -13,6 +14,9 @@ api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("cities/", accounts_api.CityListView.as_view(), name="cities"),
+    path("documents/", documents_api.DocumentListView.as_view(), name="documents"),
+    path("documents/<int:pk>/", documents_api.DocumentDetailView.as_view(), name="document"),
+    path("documents/<int:pk>/download/", documents_api.DocumentDownloadView.as_view(), name="document-download"),
     path("enterprises/", enterprises_api.EnterpriseListView.as_view(), name="enterprises"),
     path("enterprises/<int:pk>/", enterprises_api.EnterpriseDetailView.as_view(), name="enterprise"),
     path("enterprises/<int:pk>/approve/", enterprises_api.EnterpriseApproveView.as_view(), name="enterprise-approve"),
@@ -28,6 +32,7 @@ urlpatterns = [
     path("", include("smevoucher.core.urls")),
     path("accounts/", include("smevoucher.accounts.urls")),
     path("enterprises/", include("smevoucher.enterprises.urls")),
+    path("documents/", include("smevoucher.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -12,9 +12,11 @@ PUBLIC = [
 BY_KIND = {
     access.ENTERPRISE: [
         (_("My enterprise"), "enterprises:home"),
+        (_("Materials"), "documents:list"),
     ],
     access.PROVIDER: [
         (_("Workspace"), "accounts:dashboard"),
+        (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),

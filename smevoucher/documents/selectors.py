@@ -1,0 +1,51 @@
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from smevoucher.core import access
+
+from .models import Document, Finding
+
+
+def document_get_for(*, user, document_id) -> Document:
+    document = Document.objects.select_related("organisation", "uploaded_by").filter(pk=document_id).first()
+    return access.require(user, "documents.view_document", document)
+
+
+def documents_of_organisation(organisation) -> QuerySet[Document]:
+    return Document.objects.filter(organisation=organisation).select_related("uploaded_by", "replaced_by")
+
+
+def versions_of(document: Document) -> list[Document]:
+    """Newest first: the document, what it replaced, and so on back to the first upload."""
+    chain = []
+    current = document
+    while current is not None:
+        chain.append(current)
+        current = current.replaces
+    newer = []
+    while hasattr(document, "replaced_by"):
+        document = document.replaced_by
+        newer.append(document)
+    return list(reversed(newer)) + chain
+
+
+def findings_for(document: Document) -> list[str]:
+    """Readable lines for review screens: "this invoice file was also used in …"."""
+    lines = []
+    for finding in Finding.objects.filter(document=document).select_related("other_document__organisation"):
+        other = finding.other_document
+        if finding.reason == Finding.Reason.OTHER_ORGANISATION:
+            lines.append(
+                _("The same file was also uploaded by %(org)s (%(kind)s, %(date)s).")
+                % {
+                    "org": other.organisation.name,
+                    "kind": other.get_kind_display(),
+                    "date": f"{other.uploaded_at:%Y-%m-%d}",
+                }
+            )
+        else:
+            lines.append(
+                _("The same file is also used for %(type)s no. %(id)s.")
+                % {"type": finding.object_type.rsplit(".", 1)[-1], "id": finding.other_object_id}
+            )
+    return lines

@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smevoucher.core.errors import ValidationFailed
+
+from . import selectors, services
+from .forms import ReplaceForm, UploadForm
+
+
+def file_response(document, *, inline: bool = False) -> FileResponse:
+    """The stored PDF through a permission-checked view only; never a public URL."""
+    response = FileResponse(
+        default_storage.open(document.file.name, "rb"),
+        as_attachment=not inline,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _add_errors(form, exc: ValidationFailed):
+    for field, problems in exc.fields.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def document_list(request):
+    if not request.user.has_perm("documents.upload_document"):
+        raise PermissionDenied
+    documents = selectors.documents_of_organisation(request.user.organisation)
+    return render(request, "documents/list.html", {"documents": documents})
+
+
+@login_required
+def upload(request):
+    if not request.user.has_perm("documents.upload_document"):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_upload(
+                actor=request.user, kind=form.cleaned_data["kind"], files=form.cleaned_data["files"]
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The material was uploaded as one PDF of %(n)s pages.") % {"n": document.page_count}
+            )
+            return redirect("documents:detail", pk=document.pk)
+    return render(request, "documents/upload.html", {"form": form})
+
+
+@login_required
+def detail(request, pk: int):
+    document = selectors.document_get_for(user=request.user, document_id=pk)
+    can_replace = request.user.has_perm("documents.replace_document", document) and document.is_current
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "document": document,
+            "versions": selectors.versions_of(document),
+            "findings": selectors.findings_for(document),
+            "replace_form": ReplaceForm() if can_replace else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def replace(request, pk: int):
+    document = selectors.document_get_for(user=request.user, document_id=pk)
+    form = ReplaceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            new = services.document_replace(
+                actor=request.user, document_id=document.pk, files=form.cleaned_data["files"]
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("A new version was uploaded; the previous one is kept."))
+            return redirect("documents:detail", pk=new.pk)
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "document": document,
+            "versions": selectors.versions_of(document),
+            "findings": selectors.findings_for(document),
+            "replace_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+def download(request, pk: int):
+    return file_response(selectors.document_get_for(user=request.user, document_id=pk))
+
+
+@login_required
+def preview(request, pk: int):
+    return file_response(selectors.document_get_for(user=request.user, document_id=pk), inline=True)
