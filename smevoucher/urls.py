@@ -6,11 +6,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from smevoucher.accounts import api as accounts_api
 from smevoucher.documents import api as documents_api
 from smevoucher.enterprises import api as enterprises_api
+from smevoucher.notices import api as notices_api
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
 admin.site.__class__ = OTPAdminSite
 
 api_v1 = [
+    path("notices/", notices_api.NoticeListView.as_view(), name="notices"),
+    path("notices/<int:pk>/", notices_api.NoticeDetailView.as_view(), name="notice"),
+    path(
+        "notices/<int:pk>/attachments/<int:document_id>/",
+        notices_api.NoticeAttachmentView.as_view(),
+        name="notice-attachment",
+    ),
+    path("notifications/", notices_api.NotificationListView.as_view(), name="notifications"),
+    path("notifications/<int:pk>/read/", notices_api.NotificationReadView.as_view(), name="notification-read"),
+    path("notifications/read-all/", notices_api.NotificationReadAllView.as_view(), name="notifications-read-all"),
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("cities/", accounts_api.CityListView.as_view(), name="cities"),
@@ -33,6 +44,7 @@ urlpatterns = [
     path("accounts/", include("smevoucher.accounts.urls")),
     path("enterprises/", include("smevoucher.enterprises.urls")),
     path("documents/", include("smevoucher.documents.urls")),
+    path("", include("smevoucher.notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

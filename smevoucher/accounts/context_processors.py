@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from smevoucher.core import access
+from smevoucher.notices.selectors import unread_count
 
 from .navigation import BY_KIND, PUBLIC
 
@@ -13,6 +14,7 @@ def navigation(request):
         items += BY_KIND.get(kind, [])
     current = request.path
     return {
+        "unread_notifications": unread_count(user),
         "nav_items": [
             {"label": label, "url": (url := reverse(name)), "active": current == url} for label, name in items
         ],

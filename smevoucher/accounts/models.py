@@ -38,6 +38,7 @@ class Organisation(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,9 @@ from smevoucher.core import access
 
 PUBLIC = [
     (_("Home"), "core:home"),
+    (_("Notices"), "notices:list"),
     (_("How it works"), "core:flow"),
+    (_("Help centre"), "notices:help"),
 ]
 
 BY_KIND = {
@@ -20,8 +22,10 @@ BY_KIND = {
     ],
     access.CITY_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
+        (_("Publish notices"), "notices:manage"),
     ],
     access.PROVINCE_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
+        (_("Publish notices"), "notices:manage"),
     ],
 }

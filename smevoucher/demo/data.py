@@ -7,7 +7,8 @@ DEMO_PASSWORD = "demo-pass-2026"
 PROVINCE_UNIT = {
     "name": "广东省中小企业服务券省级承办单位",
     "email": "968115@gdsme.com.cn",
-    "phone": "020-66262690",
+    "phone": "020-66262690-914",
+    "contact_person": "何锦贤",
     "username": "unit_province",
 }
 
@@ -32,3 +33,23 @@ def city_unit_username(slug: str) -> str:
 def totp_key(username: str) -> str:
     """A fixed 20-byte key per demo user, so the printed secrets stay the same across re-seeding."""
     return hashlib.sha1(f"smevoucher-demo-totp-{username}".encode()).hexdigest()  # noqa: S324 (not security)
+
+
+# (publisher: "province" or a city code, category, title, body, pinned)
+NOTICES = [
+    (
+        "province",
+        "policy",
+        "关于开展2020年中小微企业服务券发放工作的通知",
+        "根据《广东省工业和信息化厅关于开展2020年中小微企业服务券发放工作的通知》（粤工信服务函〔2020〕243号），"
+        "在我省登记注册，属于国家、省和广州市认定的示范平台以及广州市中小企业服务站，可以收取服务券。",
+        True,
+    ),
+    (
+        "440100",
+        "batch",
+        "广州市2020年第一批中小微企业服务券申领公告",
+        "申领时间、申领额度和使用期限见本公告。每家企业每批次可申领一次，当年申领总额不超过2万元。",
+        False,
+    ),
+]

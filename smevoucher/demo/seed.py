@@ -9,6 +9,8 @@ from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core.uscc import check_character
 from smevoucher.enterprises import services as enterprise_services
 from smevoucher.enterprises.models import Enterprise
+from smevoucher.notices.models import Notice
+from smevoucher.notices.services import notice_publish
 
 from . import data
 
@@ -91,6 +93,11 @@ def seed() -> list[tuple[str, str, str]]:
     )
     _user(data.PROVIDER["username"], provider_org)
     logins.append(("provider", data.PROVIDER["username"], ""))
+
+    publishers = {"province": province_user, **reviewers}
+    for publisher, category, title, body, pinned in data.NOTICES:
+        if not Notice.objects.filter(title=title).exists():
+            notice_publish(actor=publishers[publisher], category=category, title=title, body=body, pinned=pinned)
 
     admin = _user(data.ADMIN["username"], None, email=data.ADMIN["email"], is_staff=True, is_superuser=True)
     logins.append(("site administrator", admin.username, f"TOTP key {_totp(admin)}"))

@@ -57,6 +57,12 @@ class Notice(models.Model):
     published_at = models.DateTimeField(_("published"), db_index=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     pinned = models.BooleanField(_("pinned"), default=False)
+    attachments = models.ManyToManyField(
+        "documents.Document", blank=True, related_name="notices", verbose_name=_("attachments")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
+    )
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
 
@@ -67,3 +73,46 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class EmailPreference(models.Model):
+    """A user's choice to receive (or not) e-mail for one group of events; in-app notifications always arrive."""
+
+    class Group(models.TextChoices):
+        ACCOUNT = "account", _("Account and review decisions")
+        VOUCHER = "voucher", _("Vouchers, claims and allocation")
+        ORDER = "order", _("Orders, contracts and payments")
+        REDEMPTION = "redemption", _("Redemption")
+        REMINDER = "reminder", _("Deadline reminders")
+        OTHER = "other", _("Other messages")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences")
+    group = models.CharField(max_length=20, choices=Group.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "group"], name="one_preference_per_group")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.group}={self.email}"
+
+
+# Which e-mail preference group an event belongs to, by the event's prefix ("order.confirmed" → order).
+EVENT_GROUPS = {
+    "enterprise": EmailPreference.Group.ACCOUNT,
+    "provider": EmailPreference.Group.ACCOUNT,
+    "product": EmailPreference.Group.ACCOUNT,
+    "batch": EmailPreference.Group.VOUCHER,
+    "claim": EmailPreference.Group.VOUCHER,
+    "voucher": EmailPreference.Group.VOUCHER,
+    "allocation": EmailPreference.Group.VOUCHER,
+    "order": EmailPreference.Group.ORDER,
+    "payment": EmailPreference.Group.ORDER,
+    "refund": EmailPreference.Group.ORDER,
+    "redemption": EmailPreference.Group.REDEMPTION,
+    "reminder": EmailPreference.Group.REMINDER,
+}
+
+
+def event_group(event: str) -> str:
+    return EVENT_GROUPS.get(event.split(".", 1)[0], EmailPreference.Group.OTHER)

@@ -1,8 +1,9 @@
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from smevoucher.core import clock
+from smevoucher.core import access, clock
 
-from .models import Notice
+from .models import Notice, Notification
 
 
 def public_notices() -> QuerySet[Notice]:
@@ -13,3 +14,41 @@ def public_notices() -> QuerySet[Notice]:
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .select_related("city", "publisher")
     )
+
+
+def filter_notices(queryset: QuerySet[Notice], *, city_code: str = "", category: str = "", query: str = ""):
+    """A city's filter shows that city's notices and the province-wide ones."""
+    if city_code:
+        queryset = queryset.filter(Q(city__code=city_code) | Q(city__isnull=True))
+    if category in Notice.Category.values:
+        queryset = queryset.filter(category=category)
+    if query:
+        queryset = queryset.filter(Q(title__icontains=query) | Q(body__icontains=query))
+    return queryset
+
+
+def public_notice_get(notice_id: int) -> Notice:
+    notice = public_notices().prefetch_related("attachments").filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def notices_managed_by(user) -> QuerySet[Notice]:
+    """The notices a unit may change: its own; the province unit's remit is all of them."""
+    base = Notice.objects.select_related("city", "publisher")
+    if access.is_province_unit(user):
+        return base
+    if access.is_unit_staff(user):
+        return base.filter(publisher_id=user.organisation_id)
+    return base.none()
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from smevoucher.core import access, audit, clock
 from smevoucher.core.errors import ValidationFailed
 
-from .models import Notice, Notification
+from .models import EmailPreference, Notice, Notification
 
 
 def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str = "", obj=None) -> list[Notification]:
@@ -43,28 +43,7 @@ def notify_organisation(organisation, **kwargs) -> list[Notification]:
     return notify(organisation.users.filter(is_active=True), **kwargs)
 
 
-@transaction.atomic
-def notice_publish(
-    *,
-    actor,
-    category: str,
-    title: str,
-    body: str,
-    city=None,
-    expires_at=None,
-    pinned: bool = False,
-    obj=None,
-) -> Notice:
-    """Publish a notice on the board. The province unit publishes for the whole province or any city; a city
-    unit only for its own city (DESIGN §1). Results of other parts of the system (allocation, redemption) are
-    published through this with `obj` set to what they report on."""
-    if not access.is_unit_staff(actor):
-        raise Http404
-    if access.is_city_unit(actor):
-        if city is None:
-            city = actor.organisation.city
-        if city.pk != actor.organisation.city_id:
-            raise ValidationFailed(fields={"city": [_("A city unit publishes notices for its own city only.")]})
+def _notice_fields(*, category: str, title: str, body: str) -> tuple[str, str]:
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title:
@@ -75,6 +54,45 @@ def notice_publish(
         errors["category"] = [_("Choose a category.")]
     if errors:
         raise ValidationFailed(fields=errors)
+    return title, body
+
+
+def _check_attachments(actor, attachments) -> list:
+    attachments = list(attachments or [])
+    if any(document.organisation_id != actor.organisation_id for document in attachments):
+        raise ValidationFailed(fields={"attachments": [_("Attach only materials uploaded by your unit.")]})
+    return attachments
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    actor,
+    category: str,
+    title: str,
+    body: str,
+    city=None,
+    published_at=None,
+    expires_at=None,
+    pinned: bool = False,
+    attachments=(),
+    obj=None,
+) -> Notice:
+    """Publish a notice on the board. The province unit publishes for the whole province or any city; a city
+    unit only for its own city (DESIGN §1). Results of other parts of the system (allocation, redemption) are
+    published through this with `obj` set to what they report on. A future `published_at` schedules it."""
+    if not access.is_unit_staff(actor):
+        raise Http404
+    if access.is_city_unit(actor):
+        if city is None:
+            city = actor.organisation.city
+        if city.pk != actor.organisation.city_id:
+            raise ValidationFailed(fields={"city": [_("A city unit publishes notices for its own city only.")]})
+    title, body = _notice_fields(category=category, title=title, body=body)
+    published_at = published_at or clock.now()
+    if expires_at is not None and expires_at <= published_at:
+        raise ValidationFailed(fields={"expires_at": [_("The notice must expire after it is published.")]})
+    attachments = _check_attachments(actor, attachments)
     object_type, object_id = audit.object_label(obj)
     notice = Notice.objects.create(
         publisher=actor.organisation,
@@ -82,11 +100,102 @@ def notice_publish(
         category=category,
         title=title,
         body=body,
-        published_at=clock.now(),
+        published_at=published_at,
         expires_at=expires_at,
         pinned=pinned,
+        created_by=actor,
         object_type=object_type,
         object_id=object_id,
     )
-    audit.record(actor, "notice.published", notice, after={"title": title, "city": city.code if city else None})
+    notice.attachments.set(attachments)
+    audit.record(
+        actor,
+        "notice.published",
+        notice,
+        after={"title": title, "city": city.code if city else None, "attachments": [d.pk for d in attachments]},
+    )
     return notice
+
+
+def _notice_for_publisher(*, actor, notice_id: int) -> Notice:
+    notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+    return access.require(actor, "notices.change_notice", notice)
+
+
+@transaction.atomic
+def notice_update(
+    *, actor, notice_id: int, title: str, body: str, category: str, expires_at=None, pinned: bool = False
+) -> Notice:
+    """Correct a published notice; the audit log keeps what it said before."""
+    notice = _notice_for_publisher(actor=actor, notice_id=notice_id)
+    title, body = _notice_fields(category=category, title=title, body=body)
+    if expires_at is not None and expires_at <= notice.published_at:
+        raise ValidationFailed(fields={"expires_at": [_("The notice must expire after it is published.")]})
+    before = {
+        "title": notice.title,
+        "body": notice.body,
+        "category": notice.category,
+        "expires_at": notice.expires_at,
+        "pinned": notice.pinned,
+    }
+    notice.title, notice.body, notice.category, notice.expires_at, notice.pinned = (
+        title,
+        body,
+        category,
+        expires_at,
+        pinned,
+    )
+    notice.save(update_fields=["title", "body", "category", "expires_at", "pinned"])
+    audit.record(
+        actor,
+        "notice.updated",
+        notice,
+        before=before,
+        after={"title": title, "body": body, "category": category, "expires_at": expires_at, "pinned": pinned},
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_attach(*, actor, notice_id: int, document) -> Notice:
+    notice = _notice_for_publisher(actor=actor, notice_id=notice_id)
+    _check_attachments(actor, [document])
+    notice.attachments.add(document)
+    audit.record(actor, "notice.attachment_added", notice, after={"document": document.pk})
+    return notice
+
+
+@transaction.atomic
+def notice_withdraw(*, actor, notice_id: int) -> Notice:
+    """Take a notice off the public board now (it expires); nothing is deleted."""
+    notice = _notice_for_publisher(actor=actor, notice_id=notice_id)
+    now = clock.now()
+    if notice.expires_at is not None and notice.expires_at <= now:
+        return notice
+    before = notice.expires_at
+    notice.expires_at = max(now, notice.published_at)
+    notice.save(update_fields=["expires_at"])
+    audit.record(
+        actor, "notice.withdrawn", notice, before={"expires_at": before}, after={"expires_at": notice.expires_at}
+    )
+    return notice
+
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    notification = Notification.objects.filter(pk=notification_id, user=user).first()
+    if notification is None:
+        raise Http404
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=clock.now())
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
+
+
+def email_preferences_set(*, user, groups_on: set[str]) -> None:
+    """E-mail for these groups of events, none for the others; in-app notifications are not affected."""
+    for group in EmailPreference.Group.values:
+        EmailPreference.objects.update_or_create(user=user, group=group, defaults={"email": group in groups_on})

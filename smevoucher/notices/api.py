@@ -1,0 +1,145 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from smevoucher.accounts.models import City
+from smevoucher.core.api import HasPerm
+from smevoucher.documents.models import Document
+from smevoucher.documents.views import file_response
+
+from . import selectors, services
+from .models import Notice, Notification
+
+
+class NoticeOutput(serializers.ModelSerializer):
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    publisher = serializers.CharField(source="publisher.name")
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "category",
+            "title",
+            "body",
+            "city",
+            "publisher",
+            "published_at",
+            "expires_at",
+            "pinned",
+            "attachments",
+        ]
+
+    def get_attachments(self, notice) -> list[dict]:
+        return [
+            {
+                "id": d.pk,
+                "filename": d.filename,
+                "pages": d.page_count,
+                "size": d.size,
+                "url": f"/api/v1/notices/{notice.pk}/attachments/{d.pk}/",
+            }
+            for d in notice.attachments.all()
+        ]
+
+
+class NoticeInput(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Notice.Category.choices)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+    city = serializers.SlugRelatedField(slug_field="code", queryset=City.objects.all(), required=False, allow_null=True)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    pinned = serializers.BooleanField(required=False, default=False)
+    attachments = serializers.PrimaryKeyRelatedField(
+        queryset=Document.objects.all(),
+        many=True,
+        required=False,
+        help_text="Ids of materials the unit uploaded through documents/ (kind notice_attachment).",
+    )
+
+
+class NoticeListView(GenericAPIView):
+    serializer_class = NoticeOutput
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [HasPerm.of("notices.publish_notice")()]
+        return [AllowAny()]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("city", str), OpenApiParameter("category", str), OpenApiParameter("q", str)],
+        responses=NoticeOutput(many=True),
+    )
+    def get(self, request):
+        """The public notice board: published, not expired, pinned first."""
+        notices = selectors.filter_notices(
+            selectors.public_notices().prefetch_related("attachments"),
+            city_code=request.query_params.get("city", ""),
+            category=request.query_params.get("category", ""),
+            query=request.query_params.get("q", "").strip(),
+        )
+        page = self.paginate_queryset(notices)
+        return self.get_paginated_response(NoticeOutput(page, many=True).data)
+
+    @extend_schema(request=NoticeInput, responses={201: NoticeOutput})
+    def post(self, request):
+        """Publish a notice (province unit: any city or province-wide; city unit: its city)."""
+        data = NoticeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = services.notice_publish(actor=request.user, **data.validated_data)
+        return Response(NoticeOutput(notice).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=NoticeOutput)
+    def get(self, request, pk: int):
+        return Response(NoticeOutput(selectors.public_notice_get(pk)).data)
+
+
+class NoticeAttachmentView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, pk: int, document_id: int):
+        notice = selectors.public_notice_get(pk)
+        return file_response(get_object_or_404(notice.attachments, pk=document_id))
+
+
+class NotificationOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "event", "title", "body", "url", "object_type", "object_id", "created_at", "read_at"]
+
+
+class NotificationListView(GenericAPIView):
+    serializer_class = NotificationOutput
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)], responses=NotificationOutput(many=True))
+    def get(self, request):
+        """The caller's own notifications, newest first; `unread_count` counts the unread ones."""
+        notifications = selectors.notifications_of(request.user)
+        if request.query_params.get("unread") in {"1", "true"}:
+            notifications = notifications.filter(read_at__isnull=True)
+        page = self.paginate_queryset(notifications)
+        response = self.get_paginated_response(NotificationOutput(page, many=True).data)
+        response.data["unread_count"] = selectors.unread_count(request.user)
+        return response
+
+
+class NotificationReadView(APIView):
+    @extend_schema(request=None, responses=NotificationOutput)
+    def post(self, request, pk: int):
+        return Response(NotificationOutput(services.notification_mark_read(user=request.user, notification_id=pk)).data)
+
+
+class NotificationReadAllView(APIView):
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request):
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})

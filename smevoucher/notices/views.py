@@ -1,0 +1,237 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smevoucher.accounts.models import Organisation
+from smevoucher.accounts.services import unit_contacts_update
+from smevoucher.core import access
+from smevoucher.core.errors import ValidationFailed
+from smevoucher.documents.models import Kind
+from smevoucher.documents.services import document_upload
+from smevoucher.documents.views import file_response
+
+from . import selectors, services
+from .forms import ContactsForm, NoticeFilterForm, NoticeForm, PreferencesForm
+from .models import EmailPreference
+
+ROLE_GUIDES = {
+    "enterprise": "notices/guides/enterprise.html",
+    "provider": "notices/guides/provider.html",
+    "city_unit": "notices/guides/city_unit.html",
+    "province_unit": "notices/guides/province_unit.html",
+}
+
+
+def _form_errors(form, exc: ValidationFailed) -> None:
+    for field, problems in exc.fields.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+# The public notice board
+
+
+def notice_list(request):
+    filters = NoticeFilterForm(request.GET or None)
+    notices = selectors.public_notices()
+    if filters.is_valid():
+        city = filters.cleaned_data["city"]
+        notices = selectors.filter_notices(
+            notices,
+            city_code=city.code if city else "",
+            category=filters.cleaned_data["category"],
+            query=filters.cleaned_data["q"].strip(),
+        )
+    page = Paginator(notices, 20).get_page(request.GET.get("page"))
+    return render(request, "notices/list.html", {"page": page, "filters": filters})
+
+
+def notice_detail(request, pk: int):
+    notice = selectors.public_notice_get(pk)
+    return render(request, "notices/detail.html", {"notice": notice})
+
+
+def notice_attachment(request, pk: int, document_id: int):
+    """An attachment of a public notice is public; any other material stays behind its own permission."""
+    notice = selectors.public_notice_get(pk)
+    document = notice.attachments.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return file_response(document)
+
+
+# Units manage notices
+
+
+def _require_publisher(user):
+    if not user.has_perm("notices.publish_notice"):
+        raise PermissionDenied
+
+
+@login_required
+def manage_list(request):
+    _require_publisher(request.user)
+    page = Paginator(selectors.notices_managed_by(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "notices/manage_list.html", {"page": page})
+
+
+@login_required
+def notice_create(request):
+    _require_publisher(request.user)
+    province = access.is_province_unit(request.user)
+    form = NoticeForm(request.POST or None, request.FILES or None, city_choice=province)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            attachments = []
+            if data["attachment"]:
+                attachments.append(
+                    document_upload(actor=request.user, kind=Kind.NOTICE_ATTACHMENT, files=data["attachment"])
+                )
+            notice = services.notice_publish(
+                actor=request.user,
+                category=data["category"],
+                title=data["title"],
+                body=data["body"],
+                city=data.get("city") if province else None,
+                published_at=data["published_at"],
+                expires_at=data["expires_at"],
+                pinned=data["pinned"],
+                attachments=attachments,
+            )
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The notice is published."))
+            return (
+                redirect("notices:detail", pk=notice.pk)
+                if notice in selectors.public_notices()
+                else redirect("notices:manage")
+            )
+    return render(request, "notices/edit.html", {"form": form, "notice": None})
+
+
+@login_required
+def notice_edit(request, pk: int):
+    notice = access.require(
+        request.user, "notices.change_notice", selectors.notices_managed_by(request.user).filter(pk=pk).first()
+    )
+    initial = {
+        "category": notice.category,
+        "title": notice.title,
+        "body": notice.body,
+        "expires_at": notice.expires_at,
+        "pinned": notice.pinned,
+    }
+    form = NoticeForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.notice_update(
+                actor=request.user,
+                notice_id=notice.pk,
+                title=data["title"],
+                body=data["body"],
+                category=data["category"],
+                expires_at=data["expires_at"],
+                pinned=data["pinned"],
+            )
+            if data["attachment"]:
+                document = document_upload(actor=request.user, kind=Kind.NOTICE_ATTACHMENT, files=data["attachment"])
+                services.notice_attach(actor=request.user, notice_id=notice.pk, document=document)
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The notice is saved."))
+            return redirect("notices:manage")
+    return render(request, "notices/edit.html", {"form": form, "notice": notice})
+
+
+@login_required
+@require_POST
+def notice_withdraw(request, pk: int):
+    services.notice_withdraw(actor=request.user, notice_id=pk)
+    messages.success(request, _("The notice was taken off the board."))
+    return redirect("notices:manage")
+
+
+# The help centre
+
+
+def help_centre(request):
+    units = (
+        Organisation.objects.filter(kind__in=access.UNIT_KINDS).select_related("city").order_by("kind", "city__code")
+    )
+    return render(request, "notices/help.html", {"units": units, "guides": ROLE_GUIDES})
+
+
+def guide(request, role: str):
+    if role not in ROLE_GUIDES:
+        raise Http404
+    return render(request, ROLE_GUIDES[role], {"role": role})
+
+
+@login_required
+def contacts_edit(request):
+    if not request.user.has_perm("notices.edit_contacts"):
+        raise PermissionDenied
+    form = ContactsForm(request.POST or None, instance=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit_contacts_update(actor=request.user, **{f: form.cleaned_data[f] for f in ContactsForm.Meta.fields})
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your unit's contacts are saved."))
+            return redirect("notices:help")
+    return render(request, "notices/contacts_edit.html", {"form": form})
+
+
+# The notification centre
+
+
+@login_required
+def notification_list(request):
+    notifications = selectors.notifications_of(request.user)
+    if request.GET.get("unread"):
+        notifications = notifications.filter(read_at__isnull=True)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "notices/notifications.html", {"page": page, "unread_only": bool(request.GET.get("unread"))})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Mark as read, then go to the object it is about."""
+    notification = services.notification_mark_read(user=request.user, notification_id=pk)
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notices:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    services.notifications_mark_all_read(user=request.user)
+    return redirect("notices:notifications")
+
+
+@login_required
+def email_preferences(request):
+    muted = set(EmailPreference.objects.filter(user=request.user, email=False).values_list("group", flat=True))
+    current = [group for group in EmailPreference.Group.values if group not in muted]
+    form = PreferencesForm(request.POST or None, initial={"groups": current})
+    if request.method == "POST" and form.is_valid():
+        services.email_preferences_set(user=request.user, groups_on=set(form.cleaned_data["groups"]))
+        messages.success(request, _("Your e-mail preferences are saved."))
+        return redirect("notices:notifications")
+    return render(request, "notices/preferences.html", {"form": form})
