@@ -17,7 +17,9 @@ class SignUpForm(forms.Form):
         validators=[validate_uscc],
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.all(), empty_label=_("Choose a city"))
+    city = forms.ModelChoiceField(
+        label=_("City of registration"), queryset=City.objects.all(), empty_label=_("Choose a city")
+    )
     size = forms.ChoiceField(label=_("Enterprise size"), choices=Size.choices)
     industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
