@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.forms import add_domain_errors
 
 from . import selectors, services
 from .forms import ReplaceForm, UploadForm
@@ -26,12 +27,19 @@ def file_response(document, *, inline: bool = False) -> FileResponse:
     return response
 
 
-def _add_errors(form, exc: ValidationFailed):
-    for field, problems in exc.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not exc.fields:
-        form.add_error(None, exc.message)
+def _detail(request, document, replace_form=None, status=200):
+    can_replace = request.user.has_perm("documents.replace_document", document) and document.is_current
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "document": document,
+            "versions": selectors.versions_of(document),
+            "findings": selectors.findings_for(document),
+            "replace_form": (replace_form or ReplaceForm()) if can_replace else None,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -53,7 +61,7 @@ def upload(request):
                 actor=request.user, kind=form.cleaned_data["kind"], files=form.cleaned_data["files"]
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(
                 request, _("The material was uploaded as one PDF of %(n)s pages.") % {"n": document.page_count}
@@ -64,18 +72,7 @@ def upload(request):
 
 @login_required
 def detail(request, pk: int):
-    document = selectors.document_get_for(user=request.user, document_id=pk)
-    can_replace = request.user.has_perm("documents.replace_document", document) and document.is_current
-    return render(
-        request,
-        "documents/detail.html",
-        {
-            "document": document,
-            "versions": selectors.versions_of(document),
-            "findings": selectors.findings_for(document),
-            "replace_form": ReplaceForm() if can_replace else None,
-        },
-    )
+    return _detail(request, selectors.document_get_for(user=request.user, document_id=pk))
 
 
 @login_required
@@ -89,21 +86,11 @@ def replace(request, pk: int):
                 actor=request.user, document_id=document.pk, files=form.cleaned_data["files"]
             )
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("A new version was uploaded; the previous one is kept."))
             return redirect("documents:detail", pk=new.pk)
-    return render(
-        request,
-        "documents/detail.html",
-        {
-            "document": document,
-            "versions": selectors.versions_of(document),
-            "findings": selectors.findings_for(document),
-            "replace_form": form,
-        },
-        status=400,
-    )
+    return _detail(request, document, replace_form=form, status=400)
 
 
 @login_required

@@ -56,12 +56,6 @@ class SignUpForm(forms.Form):
         data.pop("password2")
         return data
 
-    def add_service_errors(self, fields: dict) -> None:
-        for field, messages in fields.items():
-            target = "password1" if field == "password" else field
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
-
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reasons for return"), widget=forms.Textarea(attrs={"rows": 3}))

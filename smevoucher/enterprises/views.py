@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.forms import add_domain_errors
 
 from . import selectors, services
 from .forms import PriorityTagsForm, ReturnForm, SignUpForm
@@ -23,7 +24,7 @@ def sign_up(request):
         try:
             enterprise = services.enterprise_sign_up(**form.service_arguments())
         except ValidationFailed as exc:
-            form.add_service_errors(exc.fields)
+            add_domain_errors(form, exc, rename={"password": "password1"})
         else:
             user = enterprise.organisation.users.get()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

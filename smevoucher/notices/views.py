@@ -12,6 +12,7 @@ from smevoucher.accounts.models import Organisation
 from smevoucher.accounts.services import unit_contacts_update
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.forms import add_domain_errors
 from smevoucher.documents.models import Kind
 from smevoucher.documents.services import document_upload
 from smevoucher.documents.views import file_response
@@ -26,14 +27,6 @@ ROLE_GUIDES = {
     "city_unit": "notices/guides/city_unit.html",
     "province_unit": "notices/guides/province_unit.html",
 }
-
-
-def _form_errors(form, exc: ValidationFailed) -> None:
-    for field, problems in exc.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 # The public notice board
@@ -108,7 +101,7 @@ def notice_create(request):
                 attachments=attachments,
             )
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The notice is published."))
             return (
@@ -148,7 +141,7 @@ def notice_edit(request, pk: int):
                 document = document_upload(actor=request.user, kind=Kind.NOTICE_ATTACHMENT, files=data["attachment"])
                 services.notice_attach(actor=request.user, notice_id=notice.pk, document=document)
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("The notice is saved."))
             return redirect("notices:manage")
@@ -188,7 +181,7 @@ def contacts_edit(request):
         try:
             unit_contacts_update(actor=request.user, **{f: form.cleaned_data[f] for f in ContactsForm.Meta.fields})
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("Your unit's contacts are saved."))
             return redirect("notices:help")
