@@ -21,7 +21,7 @@ translations: install
 # The embedded default: SQLite, local private files, tasks in-process, e-mail to the console.
 run: translations
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 SITE_URL=http://$(HOST) $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 test: translations
