@@ -15,13 +15,19 @@ BY_KIND = {
         (_("Materials"), "documents:list"),
     ],
     access.PROVIDER: [
-        (_("Workspace"), "accounts:dashboard"),
+        (_("My provider profile"), "providers:home"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
+        (_("Provider registrations"), "providers:unit_list"),
+        (_("Change requests"), "providers:change_request_list"),
+        (_("Directory"), "directory:list"),
     ],
     access.PROVINCE_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
+        (_("Provider registrations"), "providers:unit_list"),
+        (_("Change requests"), "providers:change_request_list"),
+        (_("Directory"), "directory:list"),
     ],
 }
