@@ -24,14 +24,20 @@ def render_pdf(template_name: str, context: dict | None = None, *, request=None)
 
     html = render_to_string(template_name, context or {}, request=request)
     fonts = FontConfiguration()
-    document = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=_local_only)
-    return document.write_pdf(stylesheets=[CSS(string=BASE_CSS, font_config=fonts)], font_config=fonts)
+    fetcher = _local_only_fetcher()
+    document = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=fetcher)
+    stylesheet = CSS(string=BASE_CSS, font_config=fonts, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
-def _local_only(url: str, *args, **kwargs):
-    """Only our own font file may be loaded: a template can never make the server fetch a URL."""
-    from weasyprint.urls import default_url_fetcher
+def _local_only_fetcher():
+    """Only our own font file may be loaded: a template can never make the server fetch a URL or read a file."""
+    from weasyprint.urls import URLFetcher
 
-    if url == FONT_FILE.as_uri():
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"PDF templates may not load {url}")
+    class LocalOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url != FONT_FILE.as_uri():
+                raise ValueError(f"PDF templates may not load {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnly()

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import City
-from smevoucher.core import access, audit
+from smevoucher.core import audit
 from smevoucher.core.errors import ValidationFailed
 
 from . import sheets
@@ -236,9 +236,10 @@ def directory_import_apply(*, actor, import_id: int) -> Import:
         return job  # a repeated click finds the work done
     if job.status != Import.Status.READY:
         raise ValidationFailed(_("Only a sheet that was checked without errors can be imported."))
-    existing = {(e.name_key, e.level): e for e in Entry.objects.select_for_update().filter(
-        name_key__in=[name_key(row["name"]) for row in job.rows]
-    )}
+    existing = {
+        (e.name_key, e.level): e
+        for e in Entry.objects.select_for_update().filter(name_key__in=[name_key(row["name"]) for row in job.rows])
+    }
     created, updated = [], []
     for row in job.rows:
         key = name_key(row["name"])

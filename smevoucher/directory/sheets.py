@@ -45,7 +45,9 @@ def template_bytes() -> bytes:
     sheet = book.active
     sheet.title = "名录"
     sheet.append([header for _key, header in COLUMNS])
-    sheet.append(["广东省某某科技服务中心（示例，导入前请删除）", "省级", "", 2017, "2020-12-31", "粤工信函〔2017〕XX号"])
+    sheet.append(
+        ["广东省某某科技服务中心（示例，导入前请删除）", "省级", "", 2017, "2020-12-31", "粤工信函〔2017〕XX号"]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FDE9D9")

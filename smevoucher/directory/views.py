@@ -24,7 +24,9 @@ def check(request):
     context = {"form": form, "result": result}
     if result and result.eligible:
         context["continue_url"] = reverse("providers:register") + "?" + urlencode({"name": result.entry.name})
-    template = "directory/_check_result.html" if request.headers.get("HX-Target") == "check-result" else "directory/check.html"
+    template = (
+        "directory/_check_result.html" if request.headers.get("HX-Target") == "check-result" else "directory/check.html"
+    )
     return render(request, template, context)
 
 
@@ -49,9 +51,9 @@ def entry_list(request):
             "state": state,
             "levels": Level.choices,
             "can_manage": request.user.has_perm("directory.manage_directory"),
-            "imports": Import.objects.defer("content", "rows")[:5] if request.user.has_perm(
-                "directory.manage_directory"
-            ) else [],
+            "imports": Import.objects.defer("content", "rows")[:5]
+            if request.user.has_perm("directory.manage_directory")
+            else [],
         },
     )
 
@@ -113,7 +115,9 @@ def template_download(request):
     response = HttpResponse(
         sheets.template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%90%8D%E5%BD%95%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%90%8D%E5%BD%95%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
 
 
@@ -153,6 +157,7 @@ def import_apply(request, pk: int):
     else:
         messages.success(
             request,
-            _("Imported: %(created)s new entries, %(updated)s updated.") % {"created": job.created, "updated": job.updated},
+            _("Imported: %(created)s new entries, %(updated)s updated.")
+            % {"created": job.created, "updated": job.updated},
         )
     return redirect("directory:import", pk=pk)

@@ -173,7 +173,10 @@ def enterprise_resubmit(*, actor, enterprise_id: int, changes: dict | None = Non
         errors["licence"] = [_("Upload the business licence.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    before = {"status": enterprise.status, **{field: getattr(enterprise, field) for field in changes if field != "name"}}
+    before = {
+        "status": enterprise.status,
+        **{field: getattr(enterprise, field) for field in changes if field != "name"},
+    }
     if "name" in changes:
         before["name"] = enterprise.organisation.name
         enterprise.organisation.name = " ".join(changes["name"].split())

@@ -47,7 +47,9 @@ def home(request):
         form = ResubmitForm(request.POST or None, request.FILES or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                services.enterprise_resubmit(actor=request.user, enterprise_id=enterprise.pk, **form.service_arguments())
+                services.enterprise_resubmit(
+                    actor=request.user, enterprise_id=enterprise.pk, **form.service_arguments()
+                )
             except ValidationFailed as exc:
                 for field, problems in exc.fields.items():
                     for problem in problems:

@@ -261,5 +261,3 @@ class ChangeRequestDecisionView(APIView):
         service = services.change_request_apply if self.decision == "apply" else services.change_request_refuse
         change = service(actor=request.user, request_id=pk, reply=data.validated_data["reply"])
         return Response(ChangeRequestOutput(change).data)
-
-

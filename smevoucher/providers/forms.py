@@ -7,7 +7,9 @@ from smevoucher.documents.forms import MaterialField
 
 from .services import CHECKLIST
 
-MATERIAL_HELP = _("PDF, JPG or PNG, at most 5 MB in all; colour scans showing all four edges. Several pages are merged in the order shown.")
+MATERIAL_HELP = _(
+    "PDF, JPG or PNG, at most 5 MB in all; colour scans showing all four edges. Several pages are merged in the order shown."
+)
 
 
 def _date_widget():
@@ -77,7 +79,10 @@ class RegistrationForm(ProfileFields):
             (_("Organisation"), ["city", "uscc", "legal_representative", "address"]),
             (_("Bank account for redemption"), ["bank_name", "bank_account_name", "bank_account"]),
             (_("Materials"), ["licence", "commitment_date", "commitment_letter"]),
-            (_("Contact and account"), ["contact_name", "contact_phone", "contact_email", "username", "password1", "password2"]),
+            (
+                _("Contact and account"),
+                ["contact_name", "contact_phone", "contact_email", "username", "password1", "password2"],
+            ),
         ]
         return [(legend, [self[n] for n in fields if n in self.fields]) for legend, fields in names]
 
@@ -98,7 +103,9 @@ class RegistrationForm(ProfileFields):
 
 
 class CorrectionForm(ProfileFields):
-    licence = MaterialField(label=_("New business licence"), required=False, help_text=_("Only if it must be replaced."))
+    licence = MaterialField(
+        label=_("New business licence"), required=False, help_text=_("Only if it must be replaced.")
+    )
     commitment_letter = MaterialField(
         label=_("New commitment letter"), required=False, help_text=_("Only if it must be replaced.")
     )
@@ -116,9 +123,7 @@ class ReviewForm(forms.Form):
     hand_signature = forms.BooleanField(label=CHECKLIST[0][1], required=False)
     seal_legible = forms.BooleanField(label=CHECKLIST[1][1], required=False)
     date_current_year = forms.BooleanField(label=CHECKLIST[2][1], required=False)
-    reason = forms.CharField(
-        label=_("Reasons for return"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = forms.CharField(label=_("Reasons for return"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def checklist(self) -> dict:
         return {key: bool(self.data.get(key)) for key, _label in CHECKLIST}

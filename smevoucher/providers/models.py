@@ -19,7 +19,9 @@ class Provider(models.Model):
     organisation = models.OneToOneField(
         Organisation, on_delete=models.PROTECT, related_name="provider", verbose_name=_("organisation")
     )
-    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="provider", verbose_name=_("directory entry"))
+    entry = models.OneToOneField(
+        Entry, on_delete=models.PROTECT, related_name="provider", verbose_name=_("directory entry")
+    )
     name_key = models.CharField(max_length=200, unique=True, editable=False)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))

@@ -73,9 +73,7 @@ def may_serve(provider: Provider, city: City | int) -> bool:
 def may_receive_vouchers(provider: Provider, on=None) -> bool:
     """Approved, and its directory entry active and not past its last day for receiving vouchers (R1)."""
     entry = provider.entry
-    return (
-        provider.status == Provider.Status.APPROVED and entry.active and entry.valid_until >= (on or clock.today())
-    )
+    return provider.status == Provider.Status.APPROVED and entry.active and entry.valid_until >= (on or clock.today())
 
 
 def change_requests_visible_to(user) -> QuerySet[ChangeRequest]:

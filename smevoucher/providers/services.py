@@ -193,7 +193,9 @@ def _register(*, name, city, username, password, licence_files, commitment_files
         errors["username"] = [_("Choose a user name.")]
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("This user name is taken. Choose another.")]
-    candidate = User(username=username, email=values.get("contact_email", ""), first_name=values.get("contact_name", ""))
+    candidate = User(
+        username=username, email=values.get("contact_email", ""), first_name=values.get("contact_name", "")
+    )
     try:
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
@@ -310,9 +312,7 @@ def _submit(*, actor, provider_id, changes, licence_files, commitment_files, sto
         setattr(provider, field, value)
     replaced = {}
     if licence_files:
-        provider.licence = stored.replace(
-            "licence", actor=actor, document_id=provider.licence_id, files=licence_files
-        )
+        provider.licence = stored.replace("licence", actor=actor, document_id=provider.licence_id, files=licence_files)
         replaced["licence"] = provider.licence_id
     if commitment_files:
         provider.commitment_letter = stored.replace(
@@ -551,9 +551,7 @@ def change_request_apply(*, actor, request_id: int, reply: str = "") -> ChangeRe
     change.decided_by, change.decided_at = actor, clock.now()
     change.save(update_fields=["status", "reply", "decided_by", "decided_at"])
     new = {field: getattr(change, f"new_{field}") for field in change.old_values}
-    audit.record(
-        actor, "provider.change_applied", provider, before=change.old_values, after=new, reason=change.reply
-    )
+    audit.record(actor, "provider.change_applied", provider, before=change.old_values, after=new, reason=change.reply)
     notify(
         [user, *organisation.users.exclude(pk=user.pk)],
         event="provider.change_applied",

@@ -62,7 +62,9 @@ def commitment_letter(request):
         name = result.entry.name
     pdf = render_pdf("providers/commitment_letter_pdf.html", {"name": name, "year": clock.today().year})
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = "inline; filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E6%9C%BA%E6%9E%84%E6%89%BF%E8%AF%BA%E4%B9%A6.pdf"
+    response["Content-Disposition"] = (
+        "inline; filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E6%9C%BA%E6%9E%84%E6%89%BF%E8%AF%BA%E4%B9%A6.pdf"
+    )
     return response
 
 
@@ -133,7 +135,9 @@ def detail(request, pk: int):
         return redirect("providers:home")
     can_review = request.user.has_perm("providers.review_provider", provider)
     form = ReviewForm(initial=provider.checklist) if can_review else None
-    return render(request, "providers/detail.html", _profile_context(request, provider, can_review=can_review, form=form))
+    return render(
+        request, "providers/detail.html", _profile_context(request, provider, can_review=can_review, form=form)
+    )
 
 
 def _decide(request, pk: int, decision):
@@ -155,7 +159,9 @@ def _decide(request, pk: int, decision):
 @require_POST
 def approve(request, pk: int):
     if _decide(
-        request, pk, lambda form: services.provider_approve(actor=request.user, provider_id=pk, checklist=form.checklist())
+        request,
+        pk,
+        lambda form: services.provider_approve(actor=request.user, provider_id=pk, checklist=form.checklist()),
     ):
         messages.success(request, _("The provider is approved."))
     return redirect("providers:detail", pk=pk)

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from smevoucher.accounts.factories import login_verified, province_user
+from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditEvent
 from smevoucher.directory import services
 from smevoucher.directory.models import Entry, Import
@@ -88,7 +89,7 @@ def test_errors_are_listed_by_row_and_nothing_is_saved():
     assert rows == [3, 4, 5, 6, 7, 8]
     messages = " ".join(error["message"] for error in job.errors)
     assert "火星市" in messages and "第 2 行" in messages
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationFailed):
         services.directory_import_apply(actor=province_user(), import_id=job.pk)
     assert not Entry.objects.exists()
 
@@ -106,8 +107,6 @@ def test_reimport_updates_and_reactivates():
 
 
 def test_not_a_workbook_is_refused():
-    from smevoucher.core.errors import ValidationFailed
-
     with pytest.raises(ValidationFailed):
         services.directory_import_upload(actor=province_user(), filename="a.xlsx", content=b"hello")
     job = upload(b"PK\x03\x04 not really a zip")

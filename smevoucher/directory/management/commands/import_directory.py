@@ -7,8 +7,10 @@ from smevoucher.directory.models import Import
 
 
 class Command(BaseCommand):
-    help = "Import the directory of eligible platforms from an XLSX sheet (the template's columns). Every row is " \
+    help = (
+        "Import the directory of eligible platforms from an XLSX sheet (the template's columns). Every row is "
         "checked first; nothing is saved when any row has an error."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the .xlsx file")
