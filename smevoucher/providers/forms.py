@@ -8,7 +8,8 @@ from smevoucher.documents.forms import MaterialField
 from .services import CHECKLIST
 
 MATERIAL_HELP = _(
-    "PDF, JPG or PNG, at most 5 MB in all; colour scans showing all four edges. Several pages are merged in the order shown."
+    "PDF, JPG or PNG, at most 5 MB in all; colour scans showing all four edges. Several pages are merged in the "
+    "order shown."
 )
 
 
