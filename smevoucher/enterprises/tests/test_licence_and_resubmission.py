@@ -85,6 +85,7 @@ def test_require_approved_refuses_unapproved_enterprises_with_a_clear_message(st
     enterprise = sign_up_enterprise()
     if status == "returned":
         services.enterprise_return(actor=city_unit_user("440100"), enterprise_id=enterprise.pk, reason="补正")
+        enterprise.refresh_from_db()
     with pytest.raises(DomainError) as error:
         services.require_approved(enterprise)
     assert error.value.code == "enterprise_not_approved" and phrase in str(error.value)
