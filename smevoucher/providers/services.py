@@ -265,6 +265,8 @@ def _register(*, name, city, username, password, licence_files, commitment_files
         provider,
         event="provider.submitted",
         title=_("New provider registration to review: %(name)s") % {"name": entry.name},
+        body=_("%(level)s, %(city)s. Open the registration to check its materials and decide.")
+        % {"level": entry.get_level_display(), "city": city.name},
         url=reverse("providers:detail", args=[provider.pk]),
     )
     return provider
