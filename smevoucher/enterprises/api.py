@@ -122,7 +122,7 @@ class EnterprisePriorityTagsView(APIView):
         return Response(EnterpriseOutput(enterprise).data)
 
 
-class ResubmitInput(serializers.Serializer):
+class EnterpriseResubmitInput(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     size = serializers.ChoiceField(choices=Size.choices, required=False)
     industry = serializers.ChoiceField(choices=Industry.choices, required=False)
@@ -136,13 +136,13 @@ class ResubmitInput(serializers.Serializer):
 class EnterpriseSubmitView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request={"multipart/form-data": ResubmitInput}, responses=EnterpriseOutput)
+    @extend_schema(request={"multipart/form-data": EnterpriseResubmitInput}, responses=EnterpriseOutput)
     def post(self, request, pk: int):
         """R0: the enterprise uploads its licence and/or corrects a returned registration and submits it again."""
         raw = {key: request.data.get(key) for key in request.data if key != "licence"}
         if request.FILES.getlist("licence"):
             raw["licence"] = request.FILES.getlist("licence")
-        data = ResubmitInput(data=raw)
+        data = EnterpriseResubmitInput(data=raw)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         enterprise = services.enterprise_resubmit(

@@ -122,7 +122,7 @@ class ProviderDetailView(APIView):
         return Response(ProviderOutput(selectors.provider_get_for(user=request.user, provider_id=pk)).data)
 
 
-class SubmitInput(ProfileInput):
+class ProviderSubmitInput(ProfileInput):
     licence = serializers.ListField(child=serializers.FileField(), required=False)
     commitment_letter = serializers.ListField(child=serializers.FileField(), required=False)
 
@@ -136,10 +136,10 @@ class SubmitInput(ProfileInput):
 class ProviderSubmitView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request={"multipart/form-data": SubmitInput}, responses=ProviderOutput)
+    @extend_schema(request={"multipart/form-data": ProviderSubmitInput}, responses=ProviderOutput)
     def post(self, request, pk: int):
         """The provider submits a returned registration again, with any corrected fields and materials."""
-        data = SubmitInput(data=_multipart(request, ["licence", "commitment_letter"]))
+        data = ProviderSubmitInput(data=_multipart(request, ["licence", "commitment_letter"]))
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         provider = services.provider_submit(
@@ -152,26 +152,26 @@ class ProviderSubmitView(APIView):
         return Response(ProviderOutput(provider).data)
 
 
-class ChecklistInput(serializers.Serializer):
+class ProviderChecklistInput(serializers.Serializer):
     hand_signature = serializers.BooleanField(default=False)
     seal_legible = serializers.BooleanField(default=False)
     date_current_year = serializers.BooleanField(default=False)
 
 
-class ApproveInput(serializers.Serializer):
-    checklist = ChecklistInput()
+class ProviderApproveInput(serializers.Serializer):
+    checklist = ProviderChecklistInput()
 
 
-class ReturnInput(serializers.Serializer):
+class ProviderReturnInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
-    checklist = ChecklistInput(required=False)
+    checklist = ProviderChecklistInput(required=False)
 
 
 class ProviderApproveView(APIView):
-    @extend_schema(request=ApproveInput, responses=ProviderOutput)
+    @extend_schema(request=ProviderApproveInput, responses=ProviderOutput)
     def post(self, request, pk: int):
         """R4: the reviewing unit approves, with every checklist item ticked (R3)."""
-        data = ApproveInput(data=request.data)
+        data = ProviderApproveInput(data=request.data)
         data.is_valid(raise_exception=True)
         provider = services.provider_approve(
             actor=request.user, provider_id=pk, checklist=data.validated_data["checklist"]
@@ -180,10 +180,10 @@ class ProviderApproveView(APIView):
 
 
 class ProviderReturnView(APIView):
-    @extend_schema(request=ReturnInput, responses=ProviderOutput)
+    @extend_schema(request=ProviderReturnInput, responses=ProviderOutput)
     def post(self, request, pk: int):
         """R4: the reviewing unit returns the registration with reasons."""
-        data = ReturnInput(data=request.data)
+        data = ProviderReturnInput(data=request.data)
         data.is_valid(raise_exception=True)
         provider = services.provider_return(
             actor=request.user,
@@ -246,17 +246,17 @@ class ProviderChangeRequestsView(APIView):
         return Response(ChangeRequestOutput(change).data, status=status.HTTP_201_CREATED)
 
 
-class DecisionInput(serializers.Serializer):
+class ChangeDecisionInput(serializers.Serializer):
     reply = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ChangeRequestDecisionView(APIView):
     decision = "apply"
 
-    @extend_schema(request=DecisionInput, responses=ChangeRequestOutput)
+    @extend_schema(request=ChangeDecisionInput, responses=ChangeRequestOutput)
     def post(self, request, pk: int):
         """R4: the reviewing unit applies or refuses (with a reply) a change request."""
-        data = DecisionInput(data=request.data)
+        data = ChangeDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         service = services.change_request_apply if self.decision == "apply" else services.change_request_refuse
         change = service(actor=request.user, request_id=pk, reply=data.validated_data["reply"])

@@ -120,10 +120,14 @@ class CorrectionForm(ProfileFields):
         }
 
 
+def _tick():
+    return forms.CheckboxInput(attrs={"class": "form-check-input"})
+
+
 class ReviewForm(forms.Form):
-    hand_signature = forms.BooleanField(label=CHECKLIST[0][1], required=False)
-    seal_legible = forms.BooleanField(label=CHECKLIST[1][1], required=False)
-    date_current_year = forms.BooleanField(label=CHECKLIST[2][1], required=False)
+    hand_signature = forms.BooleanField(label=CHECKLIST[0][1], required=False, widget=_tick())
+    seal_legible = forms.BooleanField(label=CHECKLIST[1][1], required=False, widget=_tick())
+    date_current_year = forms.BooleanField(label=CHECKLIST[2][1], required=False, widget=_tick())
     reason = forms.CharField(label=_("Reasons for return"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def checklist(self) -> dict:
