@@ -88,4 +88,3 @@ def test_eligible_station_registers_is_approved_by_guangzhou_and_logs_in_as_appr
     expect(page).to_have_url(re.compile(r"/providers/mine/$"))
     expect(page.get_by_test_id("approved-banner")).to_contain_text("已通过审核")
     expect(page.get_by_test_id("provider-status")).to_have_text("已通过")
-    page.screenshot(path="/tmp/onb-provider-approved.png", full_page=True)
