@@ -105,6 +105,20 @@ def entry_update(
     key = name_key(values["name"])
     if Entry.objects.filter(name_key=key, level=values["level"]).exclude(pk=entry.pk).exists():
         raise _duplicate_error()
+    city_id = values["city"].pk if values["city"] else None
+    registered = Entry.objects.filter(pk=entry.pk, provider__isnull=False).exists()
+    if registered and (values["level"] != entry.level or city_id != entry.city_id):
+        # The provider's review route (R4) and service scope (R2) were fixed by this entry when it registered.
+        raise ValidationFailed(
+            fields={
+                "level": [
+                    _(
+                        "An organisation has registered with this entry: its level and city can no longer change. "
+                        "Add an entry for the new level instead."
+                    )
+                ]
+            }
+        )
     before = _snapshot(entry)
     for field, value in values.items():
         setattr(entry, field, value)

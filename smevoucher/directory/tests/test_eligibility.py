@@ -127,3 +127,24 @@ def test_entry_rules_city_levels_need_a_city_and_duplicates_are_refused():
     directory_entry(name="广东省重复平台")
     with pytest.raises(ValidationFailed):
         directory_entry(name="广东省重复平台 ")
+
+
+def test_a_registered_entry_keeps_its_level_and_city():
+    from smevoucher.core.errors import ValidationFailed
+
+    entry = directory_entry(name="广东省已注册平台二", level="provincial")
+    register_provider(entry=entry)
+    arguments = {
+        "actor": province_user(),
+        "entry_id": entry.pk,
+        "name": entry.name,
+        "recognition_year": 2019,
+        "source": "",
+    }
+    with pytest.raises(ValidationFailed) as error:
+        services.entry_update(**arguments, level="national", city=None, valid_until=entry.valid_until)
+    assert "level" in error.value.fields
+    extended = date(entry.valid_until.year + 2, 12, 31)
+    services.entry_update(**arguments, level="provincial", city=None, valid_until=extended)
+    entry.refresh_from_db()
+    assert entry.valid_until == extended
