@@ -32,6 +32,7 @@ CHECKLIST = [
     ("date_current_year", gettext_lazy("The letter is dated in the current year")),
 ]
 CHECKLIST_KEYS = [key for key, _label in CHECKLIST]
+GUANGDONG_DIVISION = "44"
 
 PROFILE_FIELDS = [
     "uscc",
@@ -68,6 +69,15 @@ def _profile_errors(values: dict, *, provider: Provider | None = None) -> dict[s
     if uscc is not None:
         if not is_valid_uscc(uscc):
             errors["uscc"] = [str(INVALID_MESSAGE)]
+        elif uscc[2:4] != GUANGDONG_DIVISION:
+            # Seed: providers are organisations registered in Guangdong (在我省登记注册); characters 3-8 of the
+            # code are the division of the registering authority (GB 32100-2015), 44xxxx for Guangdong.
+            errors["uscc"] = [
+                _(
+                    "Only organisations registered in Guangdong may register "
+                    "(the credit code's 3rd-4th characters are 44)."
+                )
+            ]
         elif Provider.objects.filter(uscc=uscc).exclude(pk=getattr(provider, "pk", None)).exists():
             errors["uscc"] = [_("A provider with this unified social credit code is already registered.")]
     required = {

@@ -200,7 +200,8 @@ def change_request_new(request):
         else:
             messages.success(request, _("The change request was sent to the handling unit."))
             return redirect("providers:change_request", pk=change.pk)
-    return render(request, "providers/change_request_new.html", {"form": form, "provider": provider})
+    context = {"form": form, "provider": provider, "reviewing_unit": selectors.reviewing_unit(provider)}
+    return render(request, "providers/change_request_new.html", context)
 
 
 @login_required

@@ -173,3 +173,13 @@ def test_the_registration_page_registers_and_logs_in(client):
     assert "待审核" in page and "广州市中小企业服务站（海珠站）" in page
     assert "仅限广州市的中小微企业" in page
     assert Provider.objects.get().city.code == "440100"
+
+
+def test_only_organisations_registered_in_guangdong_register():
+    """Seed: 在我省登记注册 — the credit code's registering authority is in Guangdong (44xxxx)."""
+    from smevoucher.enterprises.factories import make_uscc
+
+    entry = directory_entry()
+    with pytest.raises(ValidationFailed) as error:
+        services.provider_register(**registration_data(entry.name, uscc=make_uscc("110108")))  # Beijing
+    assert "广东" in error.value.fields["uscc"][0]
