@@ -190,3 +190,22 @@ def test_return_and_submit_through_the_api():
     response = api.post(f"/api/v1/providers/{provider.pk}/submit/", {"address": "广州市天河区新地址"})
     assert response.status_code == 200 and response.json()["status"] == "submitted"
     assert response.json()["address"] == "广州市天河区新地址"
+
+
+def test_the_provider_corrects_on_its_profile_page(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from smevoucher.enterprises.factories import licence_image
+
+    provider = register_provider()
+    services.provider_return(actor=reviewer_for(provider), provider_id=provider.pk, reason="营业执照不清晰")
+    login_verified(client, provider_user_of(provider))
+    page = client.get("/providers/mine/").content.decode()
+    assert "营业执照不清晰" in page and "修改并重新提交" in page
+    form = {field: getattr(provider, field) for field in services.PROFILE_FIELDS}
+    form["commitment_date"] = provider.commitment_date.isoformat()
+    form["licence"] = SimpleUploadedFile("清晰执照.jpg", licence_image(), content_type="image/jpeg")
+    response = client.post("/providers/mine/", form, follow=True)
+    assert "已重新提交" in response.content.decode()
+    provider.refresh_from_db()
+    assert provider.status == "submitted" and provider.licence.replaces_id is not None
