@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -86,7 +86,8 @@ def entries_for_list(*, query: str = "", level: str = "", state: str = "") -> Qu
     entries = Entry.objects.select_related("city").annotate(
         level_rank=Case(
             *[When(level=value, then=Value(i)) for i, value in enumerate(LEVEL_ORDER)], output_field=IntegerField()
-        )
+        ),
+        registered=Exists(Entry.objects.filter(pk=OuterRef("pk"), provider__isnull=False)),
     )
     if query:
         entries = entries.filter(name_key__contains=name_key(query))

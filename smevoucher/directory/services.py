@@ -15,6 +15,7 @@ from .models import CITY_LEVELS, Entry, Import, Level
 from .names import clean_name, name_key
 
 PROGRESS_EVERY = 200  # rows between progress writes while a sheet is checked
+MAX_SHEET_BYTES = 20 * 1024 * 1024
 
 
 def _require_keeper(actor) -> None:
@@ -160,6 +161,8 @@ def directory_import_upload(*, actor, filename: str, content: bytes) -> Import:
     _require_keeper(actor)
     if not content:
         raise ValidationFailed(fields={"file": [_("Choose the Excel file to import.")]})
+    if len(content) > MAX_SHEET_BYTES:
+        raise ValidationFailed(fields={"file": [_("The file is larger than 20 MB; split the sheet.")]})
     if not content.startswith(b"PK"):
         raise ValidationFailed(fields={"file": [_("The file is not an Excel workbook (.xlsx).")]})
     job = Import.objects.create(filename=(filename or "directory.xlsx")[:200], content=content, uploaded_by=actor)

@@ -73,7 +73,9 @@ class RegistrationForm(ProfileFields):
     def __init__(self, *args, city_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if city_fixed:
-            del self.fields["city"]
+            del self.fields["city"]  # a municipal platform or station belongs to its directory entry's city
+        else:
+            self.fields["city"].required = True
 
     def fieldsets(self):
         names = [
