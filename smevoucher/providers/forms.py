@@ -79,9 +79,9 @@ class RegistrationForm(ProfileFields):
 
     def fieldsets(self):
         names = [
-            (_("Organisation"), ["city", "uscc", "legal_representative", "address"]),
+            (_("Organisation details"), ["city", "uscc", "legal_representative", "address"]),
             (_("Bank account for redemption"), ["bank_name", "bank_account_name", "bank_account"]),
-            (_("Materials"), ["licence", "commitment_date", "commitment_letter"]),
+            (_("Required materials"), ["licence", "commitment_date", "commitment_letter"]),
             (
                 _("Contact and account"),
                 ["contact_name", "contact_phone", "contact_email", "username", "password1", "password2"],

@@ -30,7 +30,7 @@ class Provider(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=60)
     contact_phone = models.CharField(_("contact telephone"), max_length=40)
     contact_email = models.EmailField(_("contact e-mail"))
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(_("postal address"), max_length=200)
     bank_name = models.CharField(_("bank"), max_length=100)
     bank_account_name = models.CharField(_("account name"), max_length=200)
     bank_account = models.CharField(_("bank account number"), max_length=40)
