@@ -43,6 +43,7 @@ api_v1 = [
         providers_api.ProviderChangeRequestsView.as_view(),
         name="provider-change-requests",
     ),
+    path("change-requests/", providers_api.ChangeRequestListView.as_view(), name="change-requests"),
     path(
         "change-requests/<int:pk>/apply/",
         providers_api.ChangeRequestDecisionView.as_view(decision="apply"),

@@ -246,6 +246,19 @@ class ProviderChangeRequestsView(APIView):
         return Response(ChangeRequestOutput(change).data, status=status.HTTP_201_CREATED)
 
 
+class ChangeRequestListView(GenericAPIView):
+    serializer_class = ChangeRequestOutput
+
+    @extend_schema(responses=ChangeRequestOutput(many=True))
+    def get(self, request):
+        """Change requests the caller may see: its own, or those its unit decides (R4); `status` filters."""
+        changes = selectors.change_requests_visible_to(request.user)
+        if request.query_params.get("status") in ChangeRequest.Status.values:
+            changes = changes.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(changes.order_by("pk"))
+        return self.get_paginated_response(ChangeRequestOutput(page, many=True).data)
+
+
 class ChangeDecisionInput(serializers.Serializer):
     reply = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -119,3 +119,37 @@ def _upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("证明.pdf", letter_pdf(), content_type="application/pdf")
+
+
+@pytest.mark.parametrize(
+    ("who", "page_status", "listed"),
+    [
+        ("own", 200, True),
+        ("gz_unit", 200, True),
+        ("sz_unit", 404, False),
+        ("province", 200, True),
+        ("other", 404, False),
+    ],
+)
+def test_who_sees_a_stations_change_request(client, who, page_status, listed):
+    provider = approved_provider(entry=directory_entry(level="gz_station"))
+    change = ask(provider, new_contact_name="丙")
+    actor = {
+        "own": lambda: provider_user_of(provider),
+        "gz_unit": lambda: city_unit_user("440100"),
+        "sz_unit": lambda: city_unit_user("440300"),
+        "province": province_user,
+        "other": lambda: provider_user_of(approved_provider(level="national")),
+    }[who]()
+    login_verified(client, actor)
+    assert client.get(f"/providers/changes/{change.pk}/").status_code == page_status
+    api = APIClient()
+    api.force_authenticate(actor)
+    ids = {row["id"] for row in api.get("/api/v1/change-requests/").json()["results"]}
+    assert (change.pk in ids) == listed
+    can_decide = who == "gz_unit"
+    response = client.post(f"/providers/changes/{change.pk}/apply/")
+    change.refresh_from_db()
+    assert (change.status == "applied") == can_decide
+    if not can_decide:
+        assert response.status_code in (302, 404)
