@@ -148,3 +148,10 @@ def test_a_registered_entry_keeps_its_level_and_city():
     services.entry_update(**arguments, level="provincial", city=None, valid_until=extended)
     entry.refresh_from_db()
     assert entry.valid_until == extended
+
+
+def test_check_page_answers_htmx_with_the_result_only(client):
+    directory_entry(name="广东省片段平台")
+    fragment = client.get("/directory/check/", {"name": "广东省片段平台"}, HTTP_HX_TARGET="check-result")
+    text = fragment.content.decode()
+    assert "<html" not in text and 'data-code="eligible"' in text
