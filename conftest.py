@@ -87,3 +87,14 @@ def log_in(live_server):
         page.wait_for_load_state()
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Each test stores uploaded materials into its own folder, never into var/ (Django resets the storages
+    when STORAGES changes)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    return tmp_path

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "smevoucher.core",
     "smevoucher.accounts",
     "smevoucher.enterprises",
+    "smevoucher.directory",
+    "smevoucher.providers",
     "smevoucher.documents",
     "smevoucher.notices",
     "smevoucher.demo",

@@ -4,9 +4,11 @@ from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from smevoucher.accounts import api as accounts_api
+from smevoucher.directory import api as directory_api
 from smevoucher.documents import api as documents_api
 from smevoucher.enterprises import api as enterprises_api
 from smevoucher.notices import api as notices_api
+from smevoucher.providers import api as providers_api
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
 admin.site.__class__ = OTPAdminSite
@@ -32,10 +34,36 @@ api_v1 = [
     path("enterprises/<int:pk>/", enterprises_api.EnterpriseDetailView.as_view(), name="enterprise"),
     path("enterprises/<int:pk>/approve/", enterprises_api.EnterpriseApproveView.as_view(), name="enterprise-approve"),
     path("enterprises/<int:pk>/return/", enterprises_api.EnterpriseReturnView.as_view(), name="enterprise-return"),
+    path("enterprises/<int:pk>/submit/", enterprises_api.EnterpriseSubmitView.as_view(), name="enterprise-submit"),
     path(
         "enterprises/<int:pk>/priority-tags/",
         enterprises_api.EnterprisePriorityTagsView.as_view(),
         name="enterprise-priority-tags",
+    ),
+    path("directory/check/", directory_api.DirectoryCheckView.as_view(), name="directory-check"),
+    path("directory/", directory_api.EntryListView.as_view(), name="directory"),
+    path("directory/<int:pk>/", directory_api.EntryDetailView.as_view(), name="directory-entry"),
+    path("directory/<int:pk>/active/", directory_api.EntryActiveView.as_view(), name="directory-entry-active"),
+    path("providers/", providers_api.ProviderListView.as_view(), name="providers"),
+    path("providers/<int:pk>/", providers_api.ProviderDetailView.as_view(), name="provider"),
+    path("providers/<int:pk>/submit/", providers_api.ProviderSubmitView.as_view(), name="provider-submit"),
+    path("providers/<int:pk>/approve/", providers_api.ProviderApproveView.as_view(), name="provider-approve"),
+    path("providers/<int:pk>/return/", providers_api.ProviderReturnView.as_view(), name="provider-return"),
+    path(
+        "providers/<int:pk>/change-requests/",
+        providers_api.ProviderChangeRequestsView.as_view(),
+        name="provider-change-requests",
+    ),
+    path("change-requests/", providers_api.ChangeRequestListView.as_view(), name="change-requests"),
+    path(
+        "change-requests/<int:pk>/apply/",
+        providers_api.ChangeRequestDecisionView.as_view(decision="apply"),
+        name="change-request-apply",
+    ),
+    path(
+        "change-requests/<int:pk>/refuse/",
+        providers_api.ChangeRequestDecisionView.as_view(decision="refuse"),
+        name="change-request-refuse",
     ),
 ]
 
@@ -45,6 +73,8 @@ urlpatterns = [
     path("enterprises/", include("smevoucher.enterprises.urls")),
     path("documents/", include("smevoucher.documents.urls")),
     path("", include("smevoucher.notices.urls")),
+    path("directory/", include("smevoucher.directory.urls")),
+    path("providers/", include("smevoucher.providers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -17,15 +17,21 @@ BY_KIND = {
         (_("Materials"), "documents:list"),
     ],
     access.PROVIDER: [
-        (_("Workspace"), "accounts:dashboard"),
+        (_("My provider profile"), "providers:home"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
+        (_("Provider registrations"), "providers:unit_list"),
+        (_("Change requests"), "providers:change_request_list"),
+        (_("Directory"), "directory:list"),
         (_("Publish notices"), "notices:manage"),
     ],
     access.PROVINCE_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
+        (_("Provider registrations"), "providers:unit_list"),
+        (_("Change requests"), "providers:change_request_list"),
+        (_("Directory"), "directory:list"),
         (_("Publish notices"), "notices:manage"),
     ],
 }

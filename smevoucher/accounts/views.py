@@ -64,6 +64,8 @@ def dashboard(request):
     kind = access.organisation_kind(request.user)
     if kind == access.ENTERPRISE:
         return redirect("enterprises:home")
+    if kind == access.PROVIDER and hasattr(request.user.organisation, "provider"):
+        return redirect("providers:home")
     if kind in access.UNIT_KINDS:
         return redirect("enterprises:unit_list")
     if kind is None and not request.user.is_staff:

@@ -23,6 +23,37 @@ ENTERPRISES = [
 
 PROVIDER = {"username": "prov_gz1", "name": "广州市中小企业服务站（越秀站）", "city": "440100"}
 
+# The directory of eligible platforms (名录): every level. Fictional organisations.
+# (full name, level, city code for municipal/station entries, year of recognition, may receive vouchers until, source)
+DIRECTORY = [
+    ("粤港澳中小企业综合服务平台（广州）有限公司", "national", None, 2019, "2027-12-31", "工信部企业函〔2019〕演示1号"),
+    ("国家中小企业公共服务示范平台（华南检测）", "national", None, 2020, "2027-12-31", "工信部企业函〔2020〕演示2号"),
+    ("广东省中小企业数字化服务中心", "provincial", None, 2020, "2027-12-31", "粤工信函〔2020〕演示3号"),
+    ("广东省知识产权运营服务中心", "provincial", None, 2021, "2028-12-31", "粤工信函〔2021〕演示4号"),
+    # The seed's rule, kept as data: provincial platforms recognised in 2017 may receive vouchers until 2020-12-31.
+    (
+        "广东省企业管理咨询服务平台",
+        "provincial",
+        None,
+        2017,
+        "2020-12-31",
+        "粤工信服务函〔2020〕243号：2017年认定的省级示范平台收券时间延长至2020年底",
+    ),
+    ("广州市科技服务示范平台有限公司", "municipal", "440100", 2020, "2027-12-31", "穗工信函〔2020〕演示5号"),
+    ("广州市工业设计服务平台", "municipal", "440100", 2016, "2019-12-31", "穗工信函〔2016〕演示6号"),  # expired
+    ("广州市中小企业服务站（越秀站）", "gz_station", "440100", 2019, "2027-12-31", "穗工信函〔2019〕演示7号"),
+    ("广州市中小企业服务站（天河站）", "gz_station", "440100", 2019, "2027-12-31", "穗工信函〔2019〕演示8号"),
+]
+
+# Registered providers: (username, directory name, USCC first 17 characters, city code, approved)
+PROVIDERS = [
+    ("prov_gz1", "广州市中小企业服务站（越秀站）", "52440104MJK1A2B3C", "440100", True),
+    ("prov_nat1", "粤港澳中小企业综合服务平台（广州）有限公司", "91440101MA9N1A2B3", "440100", True),
+    ("prov_prov1", "广东省中小企业数字化服务中心", "12440000MB2C3D4E5", "440100", True),
+    ("prov_prov2", "广东省知识产权运营服务中心", "52440000MJL5F6G7H", "440300", False),  # in the province's queue
+    ("prov_gz2", "广州市科技服务示范平台有限公司", "91440106MA9P8Q7R6", "440100", False),  # in Guangzhou's queue
+]
+
 ADMIN = {"username": "admin", "email": "admin@968115.example"}
 
 

@@ -1,16 +1,24 @@
 """Idempotent demo seeding: running it twice changes nothing the second time."""
 
 import base64
+from datetime import date
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from smevoucher.accounts.models import City, Organisation, User
+from smevoucher.core import clock
+from smevoucher.core.pdf import render_pdf
 from smevoucher.core.uscc import check_character
+from smevoucher.directory import services as directory_services
+from smevoucher.directory.models import Entry
+from smevoucher.directory.names import name_key
 from smevoucher.enterprises import services as enterprise_services
 from smevoucher.enterprises.models import Enterprise
 from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish
+from smevoucher.providers import services as provider_services
+from smevoucher.providers.models import Provider
 
 from . import data
 
@@ -30,6 +38,83 @@ def _totp(user: User) -> str:
     key = data.totp_key(user.username)
     TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"key": key, "confirmed": True})
     return base64.b32encode(bytes.fromhex(key)).decode().rstrip("=")
+
+
+def _licence(name: str, uscc: str, city: City, legal_representative: str, address: str) -> list:
+    """A sample business licence (a PDF marked as a demonstration sample), as one material file."""
+    pdf = render_pdf(
+        "demo/licence_pdf.html",
+        {
+            "name": name,
+            "uscc": uscc,
+            "city": city.name,
+            "legal_representative": legal_representative,
+            "address": address,
+        },
+    )
+    return [("营业执照副本.pdf", pdf)]
+
+
+def _commitment_letter(name: str) -> list:
+    """The platform's own commitment letter template, standing in for the signed and sealed scan."""
+    pdf = render_pdf("providers/commitment_letter_pdf.html", {"name": name, "year": clock.today().year})
+    return [("服务机构承诺书.pdf", pdf)]
+
+
+def _seed_directory(actor: User) -> None:
+    for name, level, city_code, year, valid_until, source in data.DIRECTORY:
+        if Entry.objects.filter(name_key=name_key(name), level=level).exists():
+            continue
+        directory_services.entry_create(
+            actor=actor,
+            name=name,
+            level=level,
+            city=City.objects.get(code=city_code) if city_code else None,
+            recognition_year=year,
+            valid_until=date.fromisoformat(valid_until),
+            source=source,
+        )
+
+
+def _seed_providers(reviewers: dict, province_user: User) -> list[tuple[str, str, str]]:
+    logins = []
+    for username, name, first17, city_code, approved in data.PROVIDERS:
+        provider = Provider.objects.filter(name_key=name_key(name)).first()
+        if provider is None:
+            if User.objects.filter(username=username).exists():
+                # A demo database from before providers registered: rebuild it (make clean && make run).
+                continue
+            city = City.objects.get(code=city_code)
+            uscc = first17 + check_character(first17)
+            address = f"{city.name}演示路{len(username)}号"
+            provider = provider_services.provider_register(
+                name=name,
+                city=city,
+                uscc=uscc,
+                legal_representative="陈志远",
+                contact_name="周敏",
+                contact_phone="020-66262690",
+                contact_email=f"{username}@demo.example",
+                address=address,
+                bank_name="中国工商银行广州分行营业部",
+                bank_account_name=name,
+                bank_account="3602000019200012345",
+                commitment_date=clock.today(),
+                licence_files=_licence(name, uscc, city, "陈志远", address),
+                commitment_files=_commitment_letter(name),
+                username=username,
+                password=data.DEMO_PASSWORD,
+            )
+            if approved:
+                reviewer = province_user if provider.level in ("national", "provincial") else reviewers[city_code]
+                provider_services.provider_approve(
+                    actor=reviewer,
+                    provider_id=provider.pk,
+                    checklist=dict.fromkeys(provider_services.CHECKLIST_KEYS, True),
+                )
+        note = f"{provider.get_level_display()}, {'approved' if approved else 'pending review'}"
+        logins.append(("provider", username, note))
+    return logins
 
 
 @transaction.atomic
@@ -64,11 +149,13 @@ def seed() -> list[tuple[str, str, str]]:
     for username, name, first17, city_code, size, industry, tags, approved in data.ENTERPRISES:
         uscc = first17 + check_character(first17)
         enterprise = Enterprise.objects.filter(uscc=uscc).first()
+        city = City.objects.get(code=city_code)
         if enterprise is None:
             enterprise = enterprise_services.enterprise_sign_up(
+                licence_files=_licence(name, uscc, city, "张建国", f"{city.name}演示大道1号"),
                 name=name,
                 uscc=uscc,
-                city=City.objects.get(code=city_code),
+                city=city,
                 size=size,
                 industry=industry,
                 legal_representative="张建国",
@@ -84,15 +171,17 @@ def seed() -> list[tuple[str, str, str]]:
             )
             if approved:
                 enterprise_services.enterprise_approve(actor=reviewer, enterprise_id=enterprise.pk)
+        elif enterprise.licence_id is None and enterprise.status != Enterprise.Status.APPROVED:
+            enterprise_services.enterprise_resubmit(
+                actor=enterprise.organisation.users.order_by("pk").first(),
+                enterprise_id=enterprise.pk,
+                licence_files=_licence(name, uscc, city, "张建国", f"{city.name}演示大道1号"),
+            )
     logins.append(("enterprise", data.ENTERPRISES[0][0], "approved, Guangzhou, priority tag 专精特新"))
+    logins.append(("enterprise", "ent_fs1", "Foshan, pending review (licence uploaded)"))
 
-    provider_org, _ = Organisation.objects.get_or_create(
-        kind=Organisation.Kind.PROVIDER,
-        name=data.PROVIDER["name"],
-        defaults={"city": City.objects.get(code=data.PROVIDER["city"])},
-    )
-    _user(data.PROVIDER["username"], provider_org)
-    logins.append(("provider", data.PROVIDER["username"], ""))
+    _seed_directory(province_user)
+    logins += _seed_providers(reviewers, province_user)
 
     publishers = {"province": province_user, **reviewers}
     for publisher, category, title, body, pinned in data.NOTICES:

@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from smevoucher.core.errors import ValidationFailed
@@ -99,5 +100,6 @@ def download(request, pk: int):
 
 
 @login_required
+@xframe_options_sameorigin  # review pages show the material beside the data in a frame of our own site
 def preview(request, pk: int):
     return file_response(selectors.document_get_for(user=request.user, document_id=pk), inline=True)

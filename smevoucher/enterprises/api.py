@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -48,6 +49,8 @@ class EnterpriseOutput(serializers.ModelSerializer):
             "contact_phone",
             "contact_email",
             "status",
+            "review_note",
+            "licence",
             "priority_tags",
             "created_at",
         ]
@@ -115,5 +118,34 @@ class EnterprisePriorityTagsView(APIView):
         data.is_valid(raise_exception=True)
         enterprise = services.enterprise_set_priority_tags(
             actor=request.user, enterprise_id=pk, tag_codes=data.validated_data["tags"]
+        )
+        return Response(EnterpriseOutput(enterprise).data)
+
+
+class EnterpriseResubmitInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    size = serializers.ChoiceField(choices=Size.choices, required=False)
+    industry = serializers.ChoiceField(choices=Industry.choices, required=False)
+    legal_representative = serializers.CharField(max_length=60, required=False)
+    contact_name = serializers.CharField(max_length=60, required=False)
+    contact_phone = serializers.CharField(max_length=40, required=False)
+    contact_email = serializers.EmailField(required=False)
+    licence = serializers.ListField(child=serializers.FileField(), required=False, help_text="Files in merge order.")
+
+
+class EnterpriseSubmitView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request={"multipart/form-data": EnterpriseResubmitInput}, responses=EnterpriseOutput)
+    def post(self, request, pk: int):
+        """R0: the enterprise uploads its licence and/or corrects a returned registration and submits it again."""
+        raw = {key: request.data.get(key) for key in request.data if key != "licence"}
+        if request.FILES.getlist("licence"):
+            raw["licence"] = request.FILES.getlist("licence")
+        data = EnterpriseResubmitInput(data=raw)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        enterprise = services.enterprise_resubmit(
+            actor=request.user, enterprise_id=pk, licence_files=values.pop("licence", None), changes=values
         )
         return Response(EnterpriseOutput(enterprise).data)

@@ -9,6 +9,21 @@ from .models import Enterprise
 _serial = itertools.count(1)
 
 
+def licence_image() -> bytes:
+    """A colour scan-sized JPEG that passes the documents checks (R15)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 1000), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((50, 50, 750, 200), fill=(30, 90, 200))
+    draw.ellipse((300, 700, 500, 900), outline=(220, 20, 20), width=12)
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    return out.getvalue()
+
+
 def make_uscc(division: str = "440100") -> str:
     first17 = f"91{division}MA{next(_serial):07d}"
     return first17 + check_character(first17)
@@ -31,6 +46,7 @@ def sign_up_enterprise(
         "contact_email": f"ent{n}@example.test",
         "username": username or f"ent{n}",
         "password": PASSWORD,
+        "licence_files": [("营业执照.jpg", licence_image())],
     }
     arguments.update(overrides)
     return services.enterprise_sign_up(**arguments)

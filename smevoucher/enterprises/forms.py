@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.models import City
 from smevoucher.core.uscc import validate_uscc
+from smevoucher.documents.forms import MaterialField
 
 from .models import Industry, PriorityTag, Size
 
@@ -34,6 +35,10 @@ class SignUpForm(forms.Form):
     )
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+    licence = MaterialField(
+        label=_("Business licence (copy)"),
+        help_text=_("PDF, JPG or PNG, at most 5 MB in all; a colour scan showing all four edges."),
+    )
 
     ENTERPRISE_FIELDS = ["name", "uscc", "city", "size", "industry", "legal_representative"]
     ACCOUNT_FIELDS = ["contact_name", "contact_phone", "contact_email", "username", "password1", "password2"]
@@ -42,6 +47,7 @@ class SignUpForm(forms.Form):
         return [
             (_("Enterprise"), [self[name] for name in self.ENTERPRISE_FIELDS]),
             (_("Contact and account"), [self[name] for name in self.ACCOUNT_FIELDS]),
+            (_("Business licence"), [self["licence"]]),
         ]
 
     def clean(self):
@@ -54,6 +60,7 @@ class SignUpForm(forms.Form):
         data = dict(self.cleaned_data)
         data["password"] = data.pop("password1")
         data.pop("password2")
+        data["licence_files"] = data.pop("licence")
         return data
 
 
@@ -69,3 +76,24 @@ class PriorityTagsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class ResubmitForm(forms.Form):
+    """What an enterprise may correct before its city unit reviews it (again)."""
+
+    name = forms.CharField(label=_("Enterprise name"), max_length=200)
+    size = forms.ChoiceField(label=_("Enterprise size"), choices=Size.choices)
+    industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=60)
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    licence = MaterialField(
+        label=_("New business licence"),
+        required=False,
+        help_text=_("Only if the licence must be added or replaced."),
+    )
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {"licence_files": data.pop("licence") or None, "changes": data}

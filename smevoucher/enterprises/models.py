@@ -84,6 +84,14 @@ class Enterprise(models.Model):
     contact_email = models.EmailField(_("contact e-mail"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     review_note = models.TextField(_("reasons for return"), blank=True)
+    licence = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("business licence"),
+    )
     priority_tags = models.ManyToManyField(
         PriorityTag, blank=True, related_name="enterprises", verbose_name=_("priority tags")
     )

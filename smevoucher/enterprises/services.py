@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core import access, audit
-from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
 from smevoucher.core.uscc import INVALID_MESSAGE, is_valid_uscc, normalize_uscc
+from smevoucher.documents.models import Kind
+from smevoucher.documents.services import document_replace, document_upload, document_use
 from smevoucher.notices.services import notify_organisation
 
 from .models import Enterprise, Industry, PriorityTag, Size
@@ -26,8 +28,10 @@ def enterprise_sign_up(
     contact_email: str,
     username: str,
     password: str,
+    licence_files: list | None = None,
 ) -> Enterprise:
-    """Create the enterprise, its organisation and its administrator account (R0).
+    """Create the enterprise, its organisation and its administrator account (R0), with its business licence
+    (the sign-up page requires it; an API client may upload it afterwards with `enterprise_resubmit`).
 
     One account per credit code: the database's unique constraint decides, so two simultaneous
     sign-ups with the same code give one enterprise and one clear refusal. Nothing is saved when any
@@ -82,11 +86,21 @@ def enterprise_sign_up(
             )
             user.set_password(password)
             user.save()
+            if licence_files:
+                enterprise.licence = _upload_licence(user, enterprise, licence_files)
+                enterprise.save(update_fields=["licence"])
             audit.record(
                 user,
                 "enterprise.signed_up",
                 enterprise,
-                after={"name": name, "uscc": uscc, "city": city.code, "size": size, "industry": industry},
+                after={
+                    "name": name,
+                    "uscc": uscc,
+                    "city": city.code,
+                    "size": size,
+                    "industry": industry,
+                    "licence": enterprise.licence_id,
+                },
             )
     except IntegrityError as exc:
         # Lost a race with a simultaneous sign-up using the same code or user name.
@@ -95,6 +109,109 @@ def enterprise_sign_up(
         else:
             fields = {"username": [_("This user name is taken. Choose another.")]}
         raise ValidationFailed(fields=fields) from exc
+    return enterprise
+
+
+def _upload_licence(actor, enterprise: Enterprise, files: list):
+    """The licence as a material (R15): checked, merged, stored privately; a new version replaces the old."""
+    try:
+        if enterprise.licence_id:
+            document = document_replace(actor=actor, document_id=enterprise.licence_id, files=files)
+        else:
+            document = document_upload(
+                actor=actor, kind=Kind.BUSINESS_LICENCE, files=files, organisation=enterprise.organisation
+            )
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields={"licence": exc.fields.get("files") or [exc.message]}) from exc
+    document_use(document=document, obj=enterprise, role=Kind.BUSINESS_LICENCE)
+    return document
+
+
+class NotApproved(DomainError):
+    code = "enterprise_not_approved"
+    status = 403
+
+
+def require_approved(enterprise: Enterprise | None) -> Enterprise:
+    """R0: only an enterprise its city unit approved may claim vouchers or order. Claims and orders call this
+    first; it raises a DomainError (code `enterprise_not_approved`) with a message saying what to do."""
+    if enterprise is None:
+        raise NotApproved(_("Only a signed-up enterprise can do this."))
+    if enterprise.status == Enterprise.Status.RETURNED:
+        raise NotApproved(
+            _(
+                "Your enterprise registration was returned for correction. Correct it and submit it again; it can "
+                "claim vouchers and order only after its city unit approves it."
+            )
+        )
+    if enterprise.status != Enterprise.Status.APPROVED:
+        raise NotApproved(
+            _("Your enterprise is waiting for its city unit's review; it can claim vouchers and order once approved.")
+        )
+    return enterprise
+
+
+RESUBMIT_FIELDS = ["name", "size", "industry", "legal_representative", "contact_name", "contact_phone", "contact_email"]
+
+
+@transaction.atomic
+def enterprise_resubmit(*, actor, enterprise_id: int, changes: dict | None = None, licence_files=None) -> Enterprise:
+    """R0: the enterprise corrects what its city unit returned (data and/or a new licence) and submits it
+    again for review; a pending enterprise may also add or replace its licence. An approved one cannot."""
+    enterprise = Enterprise.objects.select_for_update().select_related("organisation").filter(pk=enterprise_id).first()
+    access.require(actor, "enterprises.change_enterprise", enterprise)
+    if enterprise.status == Enterprise.Status.APPROVED:
+        raise Conflict(_("The enterprise is already approved; nothing needs to be submitted."))
+    changes = {k: (v.strip() if isinstance(v, str) else v) for k, v in (changes or {}).items() if k in RESUBMIT_FIELDS}
+    changes = {k: v for k, v in changes.items() if v not in (None, "")}
+    errors = {}
+    if "size" in changes and changes["size"] not in Size.values:
+        errors["size"] = [_("Choose the enterprise size.")]
+    if "industry" in changes and changes["industry"] not in Industry.values:
+        errors["industry"] = [_("Choose the industry.")]
+    if not licence_files and enterprise.licence_id is None:
+        errors["licence"] = [_("Upload the business licence.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    before = {
+        "status": enterprise.status,
+        **{field: getattr(enterprise, field) for field in changes if field != "name"},
+    }
+    if "name" in changes:
+        before["name"] = enterprise.organisation.name
+        enterprise.organisation.name = " ".join(changes["name"].split())
+    for field, value in changes.items():
+        if field != "name":
+            setattr(enterprise, field, value)
+    enterprise.organisation.email = enterprise.contact_email
+    enterprise.organisation.phone = enterprise.contact_phone
+    enterprise.organisation.save(update_fields=["name", "email", "phone"])
+    if licence_files:
+        enterprise.licence = _upload_licence(actor, enterprise, licence_files)
+    was_returned = enterprise.status == Enterprise.Status.RETURNED
+    enterprise.status = Enterprise.Status.PENDING
+    enterprise.save()
+    audit.record(
+        actor,
+        "enterprise.resubmitted",
+        enterprise,
+        before=before,
+        after={"status": "pending", **changes, "licence": enterprise.licence_id},
+    )
+    unit = enterprise.city.organisations.filter(kind=Organisation.Kind.CITY_UNIT).first()
+    if unit is not None:
+        notify_organisation(
+            unit,
+            event="enterprise.resubmitted",
+            title=(
+                _("Corrected enterprise registration to review: %(name)s")
+                if was_returned
+                else _("Enterprise registration updated: %(name)s")
+            )
+            % {"name": enterprise.name},
+            url=reverse("enterprises:detail", args=[enterprise.pk]),
+            obj=enterprise,
+        )
     return enterprise
 
 
@@ -110,6 +227,13 @@ def enterprise_approve(*, actor, enterprise_id: int) -> Enterprise:
     enterprise = _enterprise_for_review(actor=actor, enterprise_id=enterprise_id)
     if enterprise.status == Enterprise.Status.APPROVED:
         return enterprise  # a repeated click finds the work done
+    if enterprise.licence_id is None:
+        raise ValidationFailed(
+            _("The enterprise has not uploaded its business licence yet; it cannot be approved without it."),
+            fields={"licence": [_("No business licence uploaded.")]},
+        )
+    if enterprise.status == Enterprise.Status.RETURNED:
+        raise Conflict(_("The registration was returned; wait until the enterprise submits it again."))
     before = enterprise.status
     enterprise.status, enterprise.review_note = Enterprise.Status.APPROVED, ""
     enterprise.save(update_fields=["status", "review_note"])

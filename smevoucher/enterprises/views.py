@@ -3,23 +3,25 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smevoucher.core import access
-from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.documents.selectors import findings_for
 
 from . import selectors, services
-from .forms import PriorityTagsForm, ReturnForm, SignUpForm
+from .forms import PriorityTagsForm, ResubmitForm, ReturnForm, SignUpForm
 from .models import Enterprise
 
 
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = services.enterprise_sign_up(**form.service_arguments())
@@ -38,7 +40,27 @@ def home(request):
     enterprise = selectors.enterprise_of(request.user)
     if enterprise is None:
         return redirect("accounts:dashboard")
-    return render(request, "enterprises/home.html", {"enterprise": enterprise})
+    form = None
+    if enterprise.status != Enterprise.Status.APPROVED and request.user.has_perm(
+        "enterprises.change_enterprise", enterprise
+    ):
+        initial = {field: getattr(enterprise, field) for field in services.RESUBMIT_FIELDS}
+        form = ResubmitForm(request.POST or None, request.FILES or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.enterprise_resubmit(
+                    actor=request.user, enterprise_id=enterprise.pk, **form.service_arguments()
+                )
+            except ValidationFailed as exc:
+                for field, problems in exc.fields.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Submitted. Your city unit will review the enterprise."))
+                return redirect("enterprises:home")
+    return render(request, "enterprises/home.html", {"enterprise": enterprise, "form": form})
 
 
 @login_required
@@ -48,6 +70,8 @@ def detail(request, pk: int):
         "enterprise": enterprise,
         "can_review": request.user.has_perm("enterprises.review_enterprise", enterprise),
     }
+    if enterprise.licence_id:
+        context["licence_findings"] = findings_for(enterprise.licence)
     if context["can_review"]:
         context["return_form"] = ReturnForm()
         context["tags_form"] = PriorityTagsForm(initial={"tags": list(enterprise.priority_tags.all())})
@@ -57,8 +81,12 @@ def detail(request, pk: int):
 @login_required
 @require_POST
 def approve(request, pk: int):
-    services.enterprise_approve(actor=request.user, enterprise_id=pk)
-    messages.success(request, _("The enterprise is approved."))
+    try:
+        services.enterprise_approve(actor=request.user, enterprise_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The enterprise is approved."))
     return redirect("enterprises:detail", pk=pk)
 
 
@@ -87,7 +115,14 @@ def set_priority_tags(request, pk: int):
 def unit_list(request):
     if not request.user.has_perm("enterprises.list_enterprises"):
         raise PermissionDenied
-    enterprises = selectors.enterprises_visible_to(request.user).order_by("status", "-created_at")
+    # The review queue first: pending (oldest first), then returned, then approved.
+    waiting = Case(
+        When(status=Enterprise.Status.PENDING, then=Value(0)),
+        When(status=Enterprise.Status.RETURNED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    enterprises = selectors.enterprises_visible_to(request.user).order_by(waiting, "created_at")
     status = request.GET.get("status", "")
     if status in Enterprise.Status.values:
         enterprises = enterprises.filter(status=status)

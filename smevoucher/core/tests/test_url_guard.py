@@ -16,7 +16,7 @@ PUBLIC = re.compile(
     r"directory/check/))"
 )
 
-PUBLIC_POST = {"/api/v1/enterprises/"}  # enterprise sign-up through the API
+PUBLIC_POST = {"/api/v1/enterprises/", "/api/v1/providers/"}  # sign-up and registration through the API
 
 
 def concrete_paths(resolver=None, prefix=""):

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from smevoucher.accounts.factories import PASSWORD
-from smevoucher.enterprises.factories import make_uscc
+from smevoucher.enterprises.factories import licence_image, make_uscc
 from smevoucher.enterprises.models import Enterprise
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,6 +28,9 @@ def test_enterprise_signs_up_logs_out_logs_in_and_sees_its_home(live_server, pag
     page.get_by_label("用户名").fill("sz_browser")
     page.get_by_label(re.compile("^密码")).fill(PASSWORD)
     page.get_by_label("确认密码").fill(PASSWORD)
+    page.get_by_label("添加文件").set_input_files(
+        [{"name": "营业执照.jpg", "mimeType": "image/jpeg", "buffer": licence_image()}]
+    )
     page.get_by_role("button", name="注册").click()
 
     expect(page.locator("[data-field=uscc]")).to_contain_text("统一社会信用代码无效")
@@ -36,6 +39,9 @@ def test_enterprise_signs_up_logs_out_logs_in_and_sees_its_home(live_server, pag
     page.get_by_label("统一社会信用代码").fill(code)
     page.get_by_label(re.compile("^密码")).fill(PASSWORD)
     page.get_by_label("确认密码").fill(PASSWORD)
+    page.get_by_label("添加文件").set_input_files(
+        [{"name": "营业执照.jpg", "mimeType": "image/jpeg", "buffer": licence_image()}]
+    )
     page.get_by_role("button", name="注册").click()
     expect(page.get_by_text("企业注册成功")).to_be_visible()
     expect(page.get_by_test_id("enterprise-name")).to_have_text("深圳浏览器测试有限公司")

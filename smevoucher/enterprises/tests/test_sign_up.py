@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -6,7 +7,7 @@ from smevoucher.accounts.factories import PASSWORD, city
 from smevoucher.accounts.models import Organisation, User
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditEvent
-from smevoucher.enterprises.factories import make_uscc, sign_up_enterprise
+from smevoucher.enterprises.factories import licence_image, make_uscc, sign_up_enterprise
 from smevoucher.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,7 @@ def form_data(**overrides):
         "username": "gz_test",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "licence": SimpleUploadedFile("营业执照.jpg", licence_image(), content_type="image/jpeg"),
     }
     data.update(overrides)
     return data
@@ -84,7 +86,7 @@ def test_sign_up_page_shows_field_errors_in_chinese_and_changes_nothing(client):
 def test_sign_up_api():
     api = APIClient()
     data = form_data(city="440100", password=PASSWORD)
-    data.pop("password1"), data.pop("password2")
+    data.pop("password1"), data.pop("password2"), data.pop("licence")
     response = api.post("/api/v1/enterprises/", data, format="json")
     assert response.status_code == 201
     assert response.json()["uscc"] == data["uscc"] and response.json()["status"] == "pending"
@@ -96,7 +98,7 @@ def test_sign_up_api():
 
 def test_sign_up_api_rejects_weak_password_in_chinese():
     data = form_data(city="440100", password="123")
-    data.pop("password1"), data.pop("password2")
+    data.pop("password1"), data.pop("password2"), data.pop("licence")
     response = APIClient().post("/api/v1/enterprises/", data, format="json")
     assert response.status_code == 400
     assert "密码" in " ".join(response.json()["fields"]["password"])

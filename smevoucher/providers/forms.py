@@ -1,0 +1,170 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from smevoucher.accounts.models import City
+from smevoucher.core.uscc import validate_uscc
+from smevoucher.documents.forms import MaterialField
+
+from .services import CHECKLIST
+
+MATERIAL_HELP = _(
+    "PDF, JPG or PNG, at most 5 MB in all; colour scans showing all four edges. Several pages are merged in the "
+    "order shown."
+)
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProfileFields(forms.Form):
+    uscc = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=24,
+        validators=[validate_uscc],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=60)
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    bank_name = forms.CharField(label=_("Bank"), max_length=100, help_text=_("The branch where the account is held."))
+    bank_account_name = forms.CharField(label=_("Account name"), max_length=200)
+    bank_account = forms.CharField(label=_("Bank account number"), max_length=40)
+    commitment_date = forms.DateField(
+        label=_("Date of the commitment letter"),
+        widget=_date_widget(),
+        help_text=_("The date written on the signed letter; it must be in the current year."),
+    )
+
+    def add_service_errors(self, fields: dict) -> None:
+        for field, messages in fields.items():
+            target = {"password": "password1", "__all__": None}.get(field, field)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+
+class RegistrationForm(ProfileFields):
+    name = forms.CharField(label=_("Full name of the organisation"), max_length=200, widget=forms.HiddenInput)
+    city = forms.ModelChoiceField(
+        label=_("City of registration"),
+        queryset=City.objects.all(),
+        required=False,
+        empty_label=_("Choose a city"),
+    )
+    licence = MaterialField(label=_("Business licence (copy)"), help_text=MATERIAL_HELP)
+    commitment_letter = MaterialField(
+        label=_("Commitment letter"),
+        help_text=_(
+            "Signed by the legal representative by hand (not a signature stamp), dated this year, with a legible "
+            "official seal."
+        ),
+    )
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
+    )
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, city_fixed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if city_fixed:
+            del self.fields["city"]  # a municipal platform or station belongs to its directory entry's city
+        else:
+            self.fields["city"].required = True
+
+    def fieldsets(self):
+        names = [
+            (_("Organisation details"), ["city", "uscc", "legal_representative", "address"]),
+            (_("Bank account for redemption"), ["bank_name", "bank_account_name", "bank_account"]),
+            (_("Required materials"), ["licence", "commitment_date", "commitment_letter"]),
+            (
+                _("Contact and account"),
+                ["contact_name", "contact_phone", "contact_email", "username", "password1", "password2"],
+            ),
+        ]
+        return [(legend, [self[n] for n in fields if n in self.fields]) for legend, fields in names]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["password"] = data.pop("password1")
+        data.pop("password2")
+        data["licence_files"] = data.pop("licence")
+        data["commitment_files"] = data.pop("commitment_letter")
+        data.setdefault("city", None)
+        return data
+
+
+class CorrectionForm(ProfileFields):
+    licence = MaterialField(
+        label=_("New business licence"), required=False, help_text=_("Only if it must be replaced.")
+    )
+    commitment_letter = MaterialField(
+        label=_("New commitment letter"), required=False, help_text=_("Only if it must be replaced.")
+    )
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {
+            "licence_files": data.pop("licence") or None,
+            "commitment_files": data.pop("commitment_letter") or None,
+            "changes": data,
+        }
+
+
+def _tick():
+    return forms.CheckboxInput(attrs={"class": "form-check-input"})
+
+
+class ReviewForm(forms.Form):
+    hand_signature = forms.BooleanField(label=CHECKLIST[0][1], required=False, widget=_tick())
+    seal_legible = forms.BooleanField(label=CHECKLIST[1][1], required=False, widget=_tick())
+    date_current_year = forms.BooleanField(label=CHECKLIST[2][1], required=False, widget=_tick())
+    reason = forms.CharField(label=_("Reasons for return"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def checklist(self) -> dict:
+        return {key: bool(self.data.get(key)) for key, _label in CHECKLIST}
+
+
+class ChangeRequestForm(forms.Form):
+    new_name = forms.CharField(label=_("New full name"), max_length=200, required=False)
+    new_username = forms.RegexField(
+        label=_("New user name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        required=False,
+        error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
+    )
+    new_contact_name = forms.CharField(label=_("New contact person"), max_length=60, required=False)
+    new_contact_phone = forms.CharField(label=_("New contact telephone"), max_length=40, required=False)
+    new_contact_email = forms.EmailField(label=_("New contact e-mail"), required=False)
+    explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    proof = MaterialField(
+        label=_("Scanned proof"),
+        help_text=_(
+            "Colour scans of the business licence, the letter of authorisation and the commitment letter, as the "
+            "change requires."
+        ),
+    )
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["proof_files"] = data.pop("proof")
+        return data
+
+    def add_service_errors(self, fields: dict) -> None:
+        ProfileFields.add_service_errors(self, fields)
+
+
+class DecisionForm(forms.Form):
+    reply = forms.CharField(label=_("Reply to the provider"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

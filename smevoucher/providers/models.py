@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from smevoucher.accounts.models import City, Organisation
+from smevoucher.directory.models import Entry, Level
+
+
+class Provider(models.Model):
+    """A registered service provider: one directory entry registers at most once (R1), by the database's
+    unique constraints on the entry and on the compared name."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Pending review")
+        RETURNED = "returned", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="provider", verbose_name=_("organisation")
+    )
+    entry = models.OneToOneField(
+        Entry, on_delete=models.PROTECT, related_name="provider", verbose_name=_("directory entry")
+    )
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=60)
+    contact_name = models.CharField(_("contact person"), max_length=60)
+    contact_phone = models.CharField(_("contact telephone"), max_length=40)
+    contact_email = models.EmailField(_("contact e-mail"))
+    address = models.CharField(_("postal address"), max_length=200)
+    bank_name = models.CharField(_("bank"), max_length=100)
+    bank_account_name = models.CharField(_("account name"), max_length=200)
+    bank_account = models.CharField(_("bank account number"), max_length=40)
+    commitment_date = models.DateField(_("date of the commitment letter"))
+    licence = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("business licence")
+    )
+    commitment_letter = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("commitment letter")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    review_note = models.TextField(_("reasons for return"), blank=True)
+    checklist = models.JSONField(_("review checklist"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "returned", "approved"]), name="provider_status_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.organisation.name
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+
+class ChangeRequest(models.Model):
+    """R4: an approved provider asks its reviewing unit to change its name, user name or contact, with
+    scanned proof; the unit applies or refuses it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused")
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="change_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    new_name = models.CharField(_("new full name"), max_length=200, blank=True)
+    new_username = models.CharField(_("new user name"), max_length=150, blank=True)
+    new_contact_name = models.CharField(_("new contact person"), max_length=60, blank=True)
+    new_contact_phone = models.CharField(_("new contact telephone"), max_length=40, blank=True)
+    new_contact_email = models.EmailField(_("new contact e-mail"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    proof = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("proof"))
+    old_values = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reply = models.TextField(_("reply"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        constraints = [
+            # One open request at a time per provider, so two cannot race to change the same thing.
+            models.UniqueConstraint(fields=["provider"], condition=Q(status="pending"), name="one_open_change_request")
+        ]
+
+    def __str__(self):
+        return f"{self.provider} #{self.pk}"
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) for each requested change."""
+        labels = {
+            "name": _("Full name"),
+            "username": _("User name"),
+            "contact_name": _("Contact person"),
+            "contact_phone": _("Contact telephone"),
+            "contact_email": _("Contact e-mail"),
+        }
+        rows = []
+        for field, label in labels.items():
+            new = getattr(self, f"new_{field}")
+            if new:
+                rows.append((label, self.old_values.get(field, ""), new))
+        return rows

@@ -1,0 +1,249 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smevoucher.core import access, clock
+from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
+from smevoucher.core.pdf import render_pdf
+from smevoucher.directory.models import CITY_LEVELS
+from smevoucher.directory.selectors import eligibility
+
+from . import selectors, services
+from .forms import ChangeRequestForm, CorrectionForm, DecisionForm, RegistrationForm, ReviewForm
+from .models import ChangeRequest, Provider
+
+
+def register(request):
+    """Step 2 of a registration: only a name the directory finds eligible gets here (R1)."""
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    name = request.POST.get("name") or request.GET.get("name", "")
+    result = eligibility(name)
+    if not result.eligible:
+        messages.warning(request, result.message)
+        return redirect(reverse("directory:check") + ("?" + urlencode({"name": name}) if name.strip() else ""))
+    entry = result.entry
+    city_fixed = entry.level in CITY_LEVELS
+    form = RegistrationForm(
+        request.POST or None, request.FILES or None, initial={"name": entry.name}, city_fixed=city_fixed
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.provider_register(**form.service_arguments())
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.fields)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            user = provider.organisation.users.get()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("The registration is submitted. The handling unit will review it."))
+            return redirect("providers:home")
+    return render(request, "providers/register.html", {"form": form, "entry": entry})
+
+
+def commitment_letter(request):
+    """The commitment letter template (R3) as a PDF in Chinese, prefilled with the organisation's name: a
+    logged-in provider's own name, or an eligible name during registration."""
+    provider = selectors.provider_of(request.user) if request.user.is_authenticated else None
+    if provider is not None:
+        name = provider.name
+    else:
+        result = eligibility(request.GET.get("name", ""))
+        if not result.eligible:
+            raise Http404
+        name = result.entry.name
+    pdf = render_pdf("providers/commitment_letter_pdf.html", {"name": name, "year": clock.today().year})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        "inline; filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E6%9C%BA%E6%9E%84%E6%89%BF%E8%AF%BA%E4%B9%A6.pdf"
+    )
+    return response
+
+
+@login_required
+def home(request):
+    provider = selectors.provider_of(request.user)
+    if provider is None:
+        return redirect("accounts:dashboard")
+    form = None
+    if provider.status == Provider.Status.RETURNED and request.user.has_perm("providers.change_provider", provider):
+        initial = {field: getattr(provider, field) for field in services.PROFILE_FIELDS}
+        form = CorrectionForm(request.POST or None, request.FILES or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.provider_submit(actor=request.user, provider_id=provider.pk, **form.service_arguments())
+            except ValidationFailed as exc:
+                form.add_service_errors(exc.fields)
+                if not exc.fields:
+                    form.add_error(None, exc.message)
+            except Conflict as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("The corrected registration is submitted again."))
+                return redirect("providers:home")
+    return render(request, "providers/home.html", _profile_context(request, provider, correction_form=form))
+
+
+def _profile_context(request, provider, **extra) -> dict:
+    return {
+        "provider": provider,
+        "cities": None if selectors.serves_every_city(provider) else selectors.service_cities(provider),
+        "reviewing_unit": selectors.reviewing_unit(provider),
+        "change_requests": provider.change_requests.select_related("proof")[:20],
+        "may_receive_vouchers": selectors.may_receive_vouchers(provider),
+        **extra,
+    }
+
+
+@login_required
+def unit_list(request):
+    if not request.user.has_perm("providers.list_providers"):
+        raise Http404
+    providers = selectors.providers_visible_to(request.user)
+    status = request.GET.get("status", "submitted")
+    if status in Provider.Status.values:
+        providers = providers.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        providers = providers.filter(organisation__name__icontains=query)
+    page = Paginator(providers.order_by("submitted_at"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "providers/unit_list.html",
+        {
+            "page": page,
+            "status": status,
+            "query": query,
+            "statuses": Provider.Status.choices,
+            "queue_ids": set(selectors.review_queue_for(request.user).values_list("pk", flat=True)),
+        },
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    provider = selectors.provider_get_for(user=request.user, provider_id=pk)
+    if access.belongs_to(request.user, provider.organisation_id):
+        return redirect("providers:home")
+    can_review = request.user.has_perm("providers.review_provider", provider)
+    form = ReviewForm(initial=provider.checklist) if can_review else None
+    return render(
+        request, "providers/detail.html", _profile_context(request, provider, can_review=can_review, form=form)
+    )
+
+
+def _decide(request, pk: int, decision):
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        decision(form)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        if exc.fields:
+            for problems in exc.fields.values():
+                for problem in problems:
+                    messages.error(request, problem)
+        return None
+    return True
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    if _decide(
+        request,
+        pk,
+        lambda form: services.provider_approve(actor=request.user, provider_id=pk, checklist=form.checklist()),
+    ):
+        messages.success(request, _("The provider is approved."))
+    return redirect("providers:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def return_for_correction(request, pk: int):
+    def decision(form):
+        return services.provider_return(
+            actor=request.user, provider_id=pk, reason=form.data.get("reason", ""), checklist=form.checklist()
+        )
+
+    if _decide(request, pk, decision):
+        messages.success(request, _("The registration was returned to the provider."))
+    return redirect("providers:detail", pk=pk)
+
+
+@login_required
+def change_request_new(request):
+    provider = selectors.provider_of(request.user)
+    if provider is None or not request.user.has_perm("providers.change_provider", provider):
+        raise Http404
+    form = ChangeRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.change_request_submit(
+                actor=request.user, provider_id=provider.pk, **form.service_arguments()
+            )
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.fields)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The change request was sent to the handling unit."))
+            return redirect("providers:change_request", pk=change.pk)
+    context = {"form": form, "provider": provider, "reviewing_unit": selectors.reviewing_unit(provider)}
+    return render(request, "providers/change_request_new.html", context)
+
+
+@login_required
+def change_request_list(request):
+    if not request.user.has_perm("providers.list_providers"):
+        raise Http404
+    status = request.GET.get("status", "pending")
+    changes = selectors.change_request_queue_for(request.user)
+    if status in ChangeRequest.Status.values:
+        changes = changes.filter(status=status)
+    page = Paginator(changes.order_by("created_at"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "providers/change_request_list.html",
+        {"page": page, "status": status, "statuses": ChangeRequest.Status.choices},
+    )
+
+
+@login_required
+def change_request_detail(request, pk: int):
+    change = selectors.change_request_get_for(user=request.user, request_id=pk)
+    can_decide = change.status == ChangeRequest.Status.PENDING and request.user.has_perm(
+        "providers.review_provider", change.provider
+    )
+    return render(
+        request,
+        "providers/change_request_detail.html",
+        {"change": change, "can_decide": can_decide, "form": DecisionForm() if can_decide else None},
+    )
+
+
+@login_required
+@require_POST
+def change_request_decide(request, pk: int, decision: str):
+    reply = request.POST.get("reply", "")
+    try:
+        if decision == "apply":
+            services.change_request_apply(actor=request.user, request_id=pk, reply=reply)
+            messages.success(request, _("The change was applied and the provider told."))
+        else:
+            services.change_request_refuse(actor=request.user, request_id=pk, reply=reply)
+            messages.success(request, _("The change request was refused and the provider told."))
+    except DomainError as exc:
+        messages.error(request, " ".join(str(m) for ms in exc.fields.values() for m in ms) or exc.message)
+    return redirect("providers:change_request", pk=pk)
