@@ -12,14 +12,19 @@ PUBLIC = [
 BY_KIND = {
     access.ENTERPRISE: [
         (_("My enterprise"), "enterprises:home"),
+        (_("Voucher batches"), "vouchers:batch_list"),
+        (_("My vouchers"), "vouchers:wallet"),
     ],
     access.PROVIDER: [
         (_("Workspace"), "accounts:dashboard"),
     ],
     access.CITY_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
+        (_("Voucher batches"), "vouchers:batch_list"),
+        (_("Annual quota"), "vouchers:quota"),
     ],
     access.PROVINCE_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
+        (_("Voucher batches"), "vouchers:batch_list"),
     ],
 }
