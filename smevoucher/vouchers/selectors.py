@@ -65,10 +65,11 @@ def queue_position(claim: Claim) -> tuple[int, int]:
         mine = claim.priority
     counts = claims.aggregate(
         total=Count("id"),
-        ahead=Count("id", filter=Q(p=True) if not mine else Q(pk__in=[])),
+        priority=Count("id", filter=Q(p=True)),
         same=Count("id", filter=Q(p=mine, pk__lte=claim.pk)),
     )
-    return counts["ahead"] + counts["same"], counts["total"]
+    ahead = 0 if mine else counts["priority"]  # every priority claim comes before a non-priority one
+    return ahead + counts["same"], counts["total"]
 
 
 @dataclass
