@@ -27,7 +27,12 @@ def after_window(batch):
 def test_city_unit_creates_a_draft_for_its_city_and_it_is_audited():
     unit = city_unit_user("440100")
     batch = services.batch_create(actor=unit, **batch_terms())
-    assert (batch.status, batch.city.code, batch.coverage_limit_bp, batch.partial_last) == ("draft", "440100", 5000, True)
+    assert (batch.status, batch.city.code, batch.coverage_limit_bp, batch.partial_last) == (
+        "draft",
+        "440100",
+        5000,
+        True,
+    )
     assert AuditEvent.objects.filter(action="batch.created", actor=unit, object_id=str(batch.pk)).exists()
 
 
@@ -173,7 +178,11 @@ def test_quota_setting_is_audited_and_scoped_to_the_city():
     unit = city_unit_user("440100")
     services.quota_set(actor=unit, year=2026, annual_quota_fen=1_000_000)
     setting = services.quota_set(actor=unit, year=2026, annual_quota_fen=1_500_000, reclaim_gives_back_quota=False)
-    assert (setting.city.code, setting.annual_quota_fen, setting.reclaim_gives_back_quota) == ("440100", 1_500_000, False)
+    assert (setting.city.code, setting.annual_quota_fen, setting.reclaim_gives_back_quota) == (
+        "440100",
+        1_500_000,
+        False,
+    )
     event = AuditEvent.objects.filter(action="quota.set").last()
     assert event.before["annual_quota_fen"] == 1_000_000 and event.after["annual_quota_fen"] == 1_500_000
     with pytest.raises(ValidationFailed):
