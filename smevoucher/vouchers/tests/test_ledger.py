@@ -79,7 +79,7 @@ def test_the_ledger_is_append_only(funded):
 
 
 def test_verify_ledger_reports_a_tampered_cached_balance(funded):
-    batch, enterprise, _provider = funded
+    batch, _enterprise, _provider = funded
     call_command("verify_ledger")
     LedgerAccount.objects.filter(batch=batch, kind="wallet").update(balance_fen=999_00)
     with pytest.raises(CommandError):

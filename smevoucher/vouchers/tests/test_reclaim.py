@@ -39,7 +39,7 @@ def wallet(batch, enterprise):
 
 
 def test_r8_sweep_waits_for_the_last_second_then_reclaims_to_the_pool_and_backfills(allocated):
-    batch, a, b, c = allocated
+    batch, a, _b, c = allocated
     services.wallet_earmark(actor=None, batch_id=batch.pk, enterprise_id=a.pk, order_id=1, amount_fen=100_00)
     with at(batch.order_deadline):
         assert services.reclaim_sweep()["r8"] == 0
