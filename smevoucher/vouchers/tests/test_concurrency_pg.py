@@ -12,7 +12,6 @@ from django.db.models import Sum
 
 from smevoucher.accounts.factories import city, city_unit_user
 from smevoucher.accounts.models import Organisation, User
-from smevoucher.core.errors import DomainError
 from smevoucher.enterprises.factories import make_uscc
 from smevoucher.enterprises.models import Enterprise
 from smevoucher.vouchers import selectors, services
