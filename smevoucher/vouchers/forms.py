@@ -8,16 +8,16 @@ from smevoucher.core import clock
 def yuan_to_fen(value: str) -> int:
     """Yuan text ("1,234.56") → integer fen at the edge; no floats (CONVENTIONS §4)."""
     text = (value or "").strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
-    whole, _, cents = text.partition(".")
+    whole, _dot, cents = text.partition(".")
     if not whole.isdigit() or (cents and (not cents.isdigit() or len(cents) > 2)):
         raise ValidationError(_("Enter an amount in yuan, with at most two decimals, e.g. 5000 or 5000.50."))
     return int(whole) * 100 + int((cents + "00")[:2])
 
 
-class YuanField(forms.CharField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(*args, **kwargs)
+class YuanField(forms.Field):
+    """Yuan as typed (at most two decimals) → integer fen."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
     def prepare_value(self, value):
         if isinstance(value, int):
@@ -25,12 +25,14 @@ class YuanField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return None if value in (None, "") else yuan_to_fen(value)
+        value = str(value or "").strip()
+        return None if not value else yuan_to_fen(value[:30])
 
 
-class PercentField(forms.CharField):
+class PercentField(forms.Field):
     """A percentage with up to two decimals → basis points."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
     def prepare_value(self, value):
         if isinstance(value, int):
@@ -38,11 +40,11 @@ class PercentField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in (None, ""):
+        value = str(value or "").strip()
+        if not value:
             return None
         try:
-            return yuan_to_fen(value.rstrip("%").strip())
+            return yuan_to_fen(value.rstrip("%").strip()[:10])
         except ValidationError as exc:
             raise ValidationError(_("Enter a percentage, e.g. 50.")) from exc
 
@@ -70,7 +72,7 @@ class BatchForm(forms.Form):
     service_end = forms.DateField(label=_("Qualifying service period until"), widget=DateInput())
     validity_end = forms.DateField(label=_("Valid until"), widget=DateInput())
     coverage_limit_bp = PercentField(
-        label=_("Coverage limit per contract (percent of the invoice)"), initial=5000, max_length=6
+        label=_("Coverage limit per contract (percent of the invoice)"), initial=5000
     )
     partial_last = forms.BooleanField(
         label=_("The last claim may receive a partial amount"), required=False, initial=True
