@@ -71,9 +71,7 @@ class BatchForm(forms.Form):
     service_start = forms.DateField(label=_("Qualifying service period from"), widget=DateInput())
     service_end = forms.DateField(label=_("Qualifying service period until"), widget=DateInput())
     validity_end = forms.DateField(label=_("Valid until"), widget=DateInput())
-    coverage_limit_bp = PercentField(
-        label=_("Coverage limit per contract (percent of the invoice)"), initial=5000
-    )
+    coverage_limit_bp = PercentField(label=_("Coverage limit per contract (percent of the invoice)"), initial=5000)
     partial_last = forms.BooleanField(
         label=_("The last claim may receive a partial amount"), required=False, initial=True
     )

@@ -9,7 +9,6 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.core import clock
@@ -62,6 +61,8 @@ class Batch(models.Model):
     total_fen = models.BigIntegerField(_("total amount (fen)"))
     claim_start = models.DateTimeField(_("claim window opens"))
     claim_end = models.DateTimeField(_("claim window closes"))
+    # The quota year (R6): the local year in which the claim window opens; kept in step by the services.
+    year = models.PositiveSmallIntegerField(_("quota year"))
     service_start = models.DateField(_("qualifying service period from"))
     service_end = models.DateField(_("qualifying service period until"))
     validity_end = models.DateField(_("valid until"))
@@ -92,11 +93,6 @@ class Batch(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def year(self) -> int:
-        """The quota year: the local year in which the claim window opens (R6)."""
-        return timezone.localtime(self.claim_start).year
 
     @property
     def order_deadline(self) -> datetime:

@@ -105,7 +105,9 @@ def batch_create(
         "partial_last": bool(partial_last),
     }
     _validate(values)
-    batch = Batch.objects.create(city_id=actor.organisation.city_id, created_by=actor, **values)
+    batch = Batch.objects.create(
+        city_id=actor.organisation.city_id, created_by=actor, year=timezone.localtime(claim_start).year, **values
+    )
     audit.record(actor, "batch.created", batch, after=_snapshot(batch))
     return batch
 
@@ -125,7 +127,8 @@ def batch_update(*, actor, batch_id: int, **changes) -> Batch:
     _validate(values)
     for field, value in values.items():
         setattr(batch, field, value)
-    batch.save(update_fields=list(EDITABLE_FIELDS))
+    batch.year = timezone.localtime(batch.claim_start).year
+    batch.save(update_fields=[*EDITABLE_FIELDS, "year"])
     audit.record(actor, "batch.updated", batch, before=before, after=_snapshot(batch))
     return batch
 
