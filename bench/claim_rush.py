@@ -47,10 +47,11 @@ def main() -> int:
     parser.add_argument("-c", type=int, default=32, help="concurrent clients (default 32)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved claim/bare rounds (default 4)")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
-    if not 1 <= args.n <= 100_000 or not 1 <= args.c <= 256:
-        parser.error("n must be 1..100000 and c 1..256")
+    if not 1 <= args.n <= 100_000 or not 1 <= args.c <= 256 or not 1 <= args.rounds <= 20:
+        parser.error("n must be 1..100000, c 1..256 and rounds 1..20")
 
     db = f"smev_bench_{os.getpid()}"
     url = f"{PG}/{db}"
@@ -95,25 +96,31 @@ def main() -> int:
         )
         wait_for_server(args.port)
         clients = setup["clients"]
-        warm_up(args.port, clients[: min(len(clients), 64)], setup["warm"])
+        warm_up(args.port, clients[: min(len(clients), 64)], setup)
 
-        results = {}
-        results["claim"] = http_run(
-            args.port, clients, args.c, lambda c: (f"/api/v1/batches/{setup['claim']}/claims/", {"amount_fen": 1000_00})
-        )
-        results["bare DRF"] = http_run(
-            args.port,
-            clients,
-            args.c,
-            lambda c: (
+        paths = {
+            "claim": lambda c: (f"/api/v1/batches/{setup['claim']}/claims/", {"amount_fen": 1000_00}),
+            "bare DRF": lambda c: (
                 f"/bench/bare-claim/{setup['bare']}/",
                 {"enterprise_id": c["enterprise"], "amount_fen": 1000_00},
             ),
-        )
+        }
+        # Interleaved rounds (claim, bare, bare, claim, ...) so that a load change on a shared machine hits both.
+        results = {name: {"wall": 0.0, "latencies": [], "statuses": {}, "ids": []} for name in paths}
+        for round_no in range(args.rounds):
+            chunk = clients[round_no :: args.rounds]
+            for name in paths if round_no % 2 == 0 else reversed(paths):
+                part = http_run(args.port, chunk, args.c, paths[name])
+                total = results[name]
+                total["wall"] += part["wall"]
+                total["latencies"] += part["latencies"]
+                total["ids"] += part["ids"]
+                for code, count in part["statuses"].items():
+                    total["statuses"][code] = total["statuses"].get(code, 0) + count
         results["pgbench"] = pgbench_run(url, setup, args.n, args.c)
         counts = json.loads(
             subprocess.run(
-                [sys.executable, "-c", COUNT, json.dumps(setup)],
+                [sys.executable, "-c", COUNT, json.dumps({k: setup[k] for k in ("claim", "bare", "pgbench")})],
                 cwd=ROOT,
                 env=env,
                 check=True,
@@ -170,6 +177,7 @@ def batch(name):
     return services.batch_open(actor=unit, batch_id=b.pk).pk
 print(json.dumps({
     "claim": batch("claim"), "bare": batch("bare"), "pgbench": batch("pgbench"), "warm": batch("warm"),
+    "warm_bare": batch("warm_bare"),
     "unit_user": unit.pk, "year": start.year,
     "clients": [{"token": t.key, "enterprise": e.pk, "user": u.pk} for t, e, u in zip(tokens, ents, users)],
 }))
@@ -220,20 +228,22 @@ def post(port: int, path: str, token: str, body: dict) -> tuple[int, float, dict
     return response.status, elapsed, parsed
 
 
-def warm_up(port: int, clients: list, batch: int) -> None:
-    """Load every worker's code and database connection before measuring (its own batch, not counted)."""
+def warm_up(port: int, clients: list, setup: dict) -> None:
+    """Load every worker's code and database connection before measuring (batches of their own, not counted)."""
+    claim_path, bare_path = f"/api/v1/batches/{setup['warm']}/claims/", f"/bench/bare-claim/{setup['warm_bare']}/"
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda c: post(port, f"/api/v1/batches/{batch}/claims/", c["token"], {"amount_fen": 1}), clients))
+        list(pool.map(lambda c: post(port, claim_path, c["token"], {"amount_fen": 1}), clients))
         list(
             pool.map(
-                lambda c: post(port, "/bench/bare-claim/999999999/", c["token"], {"enterprise_id": 0, "amount_fen": 1}),
-                clients[:16],
+                lambda c: post(port, bare_path, c["token"], {"enterprise_id": c["enterprise"], "amount_fen": 1}),
+                clients,
             )
         )
 
 
 def http_run(port: int, clients: list, concurrency: int, request_for) -> dict:
     """Every client posts once; all start together; returns throughput, latencies and status counts."""
+    concurrency = min(concurrency, len(clients))
     barrier = threading.Barrier(concurrency)
     started = threading.Event()
     queue = iter(clients)
@@ -279,11 +289,13 @@ def pgbench_run(url: str, setup: dict, n: int, concurrency: int) -> dict:
     CREATE SEQUENCE bench_seq;
     INSERT INTO bench_enterprise VALUES {rows};
     """
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", prep], check=True, capture_output=True)
-    script = f"""INSERT INTO vouchers_claim (batch_id, enterprise_id, year, amount_fen, allocated_fen, quota_fen,
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url], input=prep, text=True, check=True, capture_output=True)
+    # nextval() once per transaction (in a CTE: in a WHERE clause it would run once per row scanned).
+    script = f"""WITH next AS (SELECT nextval('bench_seq') AS n)
+INSERT INTO vouchers_claim (batch_id, enterprise_id, year, amount_fen, allocated_fen, quota_fen,
  quota_returned_fen, status, priority, submitted_at, submitted_by_id)
  SELECT {setup["pgbench"]}, enterprise_id, {setup["year"]}, 100000, 0, 100000, 0, 'waiting', false, now(), user_id
- FROM bench_enterprise WHERE n = nextval('bench_seq');
+ FROM bench_enterprise JOIN next USING (n);
 """
     workdir = Path(tempfile.mkdtemp(prefix="pgbench_"))
     try:
