@@ -140,3 +140,22 @@ def test_a_payment_submitted_in_time_may_be_confirmed_after_expiry(funded):
 def test_coverage_limit_rounds_down_to_the_fen(funded):
     batch, *_ = funded
     assert batch.coverage_limit_fen(333) == 166  # 50 % of ¥3.33
+
+
+@pytest.mark.parametrize(
+    ("window_end_local", "deadline_local"),
+    [
+        ("2026-03-01 23:30", "2026-03-31 23:59:59"),  # 15:30 UTC on 1 March
+        ("2026-03-02 00:30", "2026-04-01 23:59:59"),  # 16:30 UTC on 1 March: the local date counts (R14)
+    ],
+)
+def test_order_deadline_counts_local_calendar_days(window_end_local, deadline_local):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from smevoucher.vouchers.models import Batch
+
+    end = timezone.make_aware(datetime.strptime(window_end_local, "%Y-%m-%d %H:%M"))
+    batch = Batch(claim_start=end - timedelta(hours=6), claim_end=end)
+    assert timezone.localtime(batch.order_deadline).strftime("%Y-%m-%d %H:%M:%S") == deadline_local

@@ -142,3 +142,16 @@ def test_reminders_seven_and_one_days_before_each_deadline_are_sent_once(allocat
     # the 7-day expiry reminder was skipped (the job did not run then): only the 1-day one is sent
     assert Notification.objects.filter(user=user, event="voucher.reminder_expiry").count() == 1
     assert ReminderSent.objects.filter(claim__enterprise=a, deadline="expiry").count() == 2
+
+
+def test_a_sweep_stopped_halfway_and_run_again_ends_where_one_full_sweep_would(allocated):
+    batch, _a, _b, _c = allocated
+    with at(batch.order_deadline + timedelta(seconds=1)):
+        first = services.reclaim_sweep(limit=1)  # stops after one wallet
+        rest = services.reclaim_sweep()
+        again = services.reclaim_sweep()
+    assert (first["r8"], first["fen"]) == (1, 600_00)
+    # A's ¥600 and B's ¥400 come back once each; C, backfilled with a fresh 30 days, keeps its ¥500
+    assert first["fen"] + rest["fen"] == 1000_00 and again["fen"] == 0
+    assert wallet(batch, _c) == 500_00
+    assert selectors.ledger_problems() == []
