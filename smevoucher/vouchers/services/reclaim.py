@@ -6,6 +6,7 @@ without moving a fen twice.
 """
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from smevoucher.core import audit, clock
 from smevoucher.core.errors import Conflict
@@ -13,7 +14,7 @@ from smevoucher.core.errors import Conflict
 from ..errors import DeadlineNotReached
 from ..models import Batch, Claim, LedgerAccount, LedgerTransaction
 from . import ledger
-from .batches import batch_backfill, quota_for
+from .batches import batch_backfill, batch_close, quota_for
 
 Kind = LedgerAccount.Kind
 R8, R9, R10 = "r8", "r9", "r10"
@@ -92,13 +93,14 @@ def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
 
 
 def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
-    """Apply every reclaim whose deadline has passed (R8 wallets, R10 wallets and unpaid escrows). Only records
-    what the rules already imply: nothing past its deadline could be spent anyway."""
+    """Apply every reclaim whose deadline has passed (R8 wallets, R10 wallets and unpaid escrows), then close the
+    allocated batches past their validity end (no backfill can follow). Only records what the rules already
+    imply: nothing past its deadline could be spent anyway. `limit` caps each kind of work per run."""
     now = clock.now()
-    done = {"r8": 0, "r10_wallets": 0, "r10_escrows": 0, "fen": 0}
+    done = {"r8": 0, "r10_wallets": 0, "r10_escrows": 0, "fen": 0, "closed": 0}
     spent = Batch.Status.ALLOCATED, Batch.Status.CLOSED
     # Past the validity end: the end of its local calendar day (R14) is before now.
-    expired = list(Batch.objects.filter(status__in=spent, validity_end__lt=now.date()).values_list("pk", flat=True))
+    expired = Batch.objects.filter(status__in=spent, validity_end__lt=now.date()).values("pk")
     wallets = LedgerAccount.objects.filter(kind=Kind.WALLET, balance_fen__gt=0)
     for batch_id, enterprise_id in wallets.filter(batch_id__in=expired).values_list("batch_id", "enterprise_id")[
         :limit
@@ -111,11 +113,18 @@ def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
     for batch_id, order_id in escrows.values_list("batch_id", "order_id")[:limit]:
         done["fen"] += escrow_reclaim(actor=None, batch_id=batch_id, order_id=order_id, rule=R10)
         done["r10_escrows"] += 1
-    overdue = Claim.objects.filter(batch__status__in=spent, order_deadline__lt=now, allocated_fen__gt=0).exclude(
-        batch_id__in=expired
+    holding = wallets.filter(batch_id=OuterRef("batch_id"), enterprise_id=OuterRef("enterprise_id"))
+    overdue = (
+        Claim.objects.filter(batch__status__in=spent, order_deadline__lt=now)
+        .exclude(batch_id__in=expired)
+        .filter(Exists(holding))
     )
     for batch_id, enterprise_id in overdue.values_list("batch_id", "enterprise_id")[:limit]:
-        if wallets.filter(batch_id=batch_id, enterprise_id=enterprise_id).exists():
-            done["fen"] += wallet_reclaim(actor=None, batch_id=batch_id, enterprise_id=enterprise_id, rule=R8)
-            done["r8"] += 1
+        done["fen"] += wallet_reclaim(actor=None, batch_id=batch_id, enterprise_id=enterprise_id, rule=R8)
+        done["r8"] += 1
+    for batch_id in Batch.objects.filter(status=Batch.Status.ALLOCATED, validity_end__lt=now.date()).values_list(
+        "pk", flat=True
+    )[:limit]:
+        batch_close(actor=None, batch_id=batch_id)
+        done["closed"] += 1
     return done

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,25 +36,23 @@ def send_reminders() -> int:
     if not days_list:
         return 0
     horizon = now + timedelta(days=max(days_list) + 1)
-    held = LedgerAccount.objects.filter(kind__in=["wallet", "escrow"], balance_fen__gt=0)
+
+    def held(kind):
+        accounts = LedgerAccount.objects.filter(
+            kind=kind, batch_id=OuterRef("batch_id"), enterprise_id=OuterRef("enterprise_id")
+        )
+        return Coalesce(Subquery(accounts.values("enterprise_id").annotate(s=Sum("balance_fen")).values("s")[:1]), 0)
+
     claims = (
         Claim.objects.filter(batch__status__in=[Batch.Status.ALLOCATED, Batch.Status.CLOSED], allocated_fen__gt=0)
         .filter(batch__validity_end__gte=now.date())
+        .annotate(wallet_fen=held("wallet"), escrow_fen=held("escrow"))
+        .filter(Q(wallet_fen__gt=0) | Q(escrow_fen__gt=0))
         .select_related("batch", "enterprise__organisation")
     )
     sent = 0
     for claim in claims.iterator(chunk_size=500):
-        batch = claim.batch
-        wallet_fen = sum(
-            held.filter(batch=batch, enterprise_id=claim.enterprise_id, kind="wallet").values_list(
-                "balance_fen", flat=True
-            )
-        )
-        escrow_fen = sum(
-            held.filter(batch=batch, enterprise_id=claim.enterprise_id, kind="escrow").values_list(
-                "balance_fen", flat=True
-            )
-        )
+        batch, wallet_fen, escrow_fen = claim.batch, claim.wallet_fen, claim.escrow_fen
         checks = []
         if wallet_fen and claim.order_deadline and claim.order_deadline < horizon:
             checks.append((ORDER, claim.order_deadline, wallet_fen))

@@ -12,7 +12,7 @@ from smevoucher.notices.models import Notification
 from smevoucher.vouchers import selectors, services
 from smevoucher.vouchers.errors import DeadlineNotReached
 from smevoucher.vouchers.factories import approved_enterprise, claim, open_batch
-from smevoucher.vouchers.models import Claim, LedgerAccount, ReminderSent
+from smevoucher.vouchers.models import Batch, Claim, LedgerAccount, ReminderSent
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_r8_gives_the_quota_back_by_default_and_not_when_the_city_says_no(alloca
 
 
 def test_r10_sweep_reclaims_wallets_and_unpaid_escrows_and_the_quota_stays_used(allocated):
-    batch, a, _b, _c = allocated
+    batch, a, _b, c = allocated
     services.wallet_earmark(actor=None, batch_id=batch.pk, enterprise_id=a.pk, order_id=1, amount_fen=100_00)
     with at(batch.expires_at), pytest.raises(DeadlineNotReached):
         services.wallet_reclaim(actor=None, batch_id=batch.pk, enterprise_id=a.pk, rule=services.R10)
@@ -88,6 +88,9 @@ def test_r10_sweep_reclaims_wallets_and_unpaid_escrows_and_the_quota_stays_used(
     assert LedgerAccount.objects.get(batch=batch, kind="reclaimed").balance_fen == 1000_00
     assert LedgerAccount.objects.get(batch=batch, kind="pool").balance_fen == 0
     assert Claim.objects.get(enterprise=a).quota_fen == 600_00  # R10: still counts against the quota
+    # past its validity end the batch is closed: C, never allocated, no longer counts against its quota
+    assert (done["closed"], Batch.objects.get(pk=batch.pk).status) == (1, "closed")
+    assert (Claim.objects.get(enterprise=c).status, Claim.objects.get(enterprise=c).quota_fen) == ("unsuccessful", 0)
     assert selectors.ledger_problems() == []
 
 
