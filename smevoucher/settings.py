@@ -215,6 +215,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BatchStatusEnum": "smevoucher.vouchers.models.Batch.Status",
+        "ClaimStatusEnum": "smevoucher.vouchers.models.Claim.Status",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -189,3 +189,9 @@ def test_edit_page_only_for_the_city_unit(client, world, who, expected):
 def test_anonymous_is_sent_to_log_in(client, world):
     assert client.get("/vouchers/batches/").url.startswith("/accounts/login/")
     assert APIClient().get("/api/v1/batches/").status_code in (401, 403)
+
+
+def test_the_openapi_schema_describes_the_voucher_endpoints(client):
+    schema = client.get("/api/schema/?format=json").json()
+    for path in ("batches/", "batches/{id}/open/", "batches/{id}/claims/", "wallet/", "ledger/"):
+        assert f"/api/v1/{path}" in schema["paths"]
