@@ -8,6 +8,8 @@ from smevoucher.core import clock
 def yuan_to_fen(value: str) -> int:
     """Yuan text ("1,234.56") → integer fen at the edge; no floats (CONVENTIONS §4)."""
     text = (value or "").strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+    if len(text) > 16:  # ¥10,000,000,000,000.00 is far beyond any batch
+        raise ValidationError(_("The amount is too large."))
     whole, _dot, cents = text.partition(".")
     if not whole.isdigit() or (cents and (not cents.isdigit() or len(cents) > 2)):
         raise ValidationError(_("Enter an amount in yuan, with at most two decimals, e.g. 5000 or 5000.50."))
@@ -26,7 +28,7 @@ class YuanField(forms.Field):
 
     def to_python(self, value):
         value = str(value or "").strip()
-        return None if not value else yuan_to_fen(value[:30])
+        return None if not value else yuan_to_fen(value)
 
 
 class PercentField(forms.Field):
@@ -44,7 +46,7 @@ class PercentField(forms.Field):
         if not value:
             return None
         try:
-            return yuan_to_fen(value.rstrip("%").strip()[:10])
+            return yuan_to_fen(value.rstrip("%").strip())
         except ValidationError as exc:
             raise ValidationError(_("Enter a percentage, e.g. 50.")) from exc
 

@@ -21,6 +21,8 @@ from ..errors import WindowStillOpen
 from ..models import ORDER_DEADLINE_DAYS, Batch, Claim, LedgerAccount, LedgerTransaction, QuotaSetting
 from . import ledger
 
+MAX_TOTAL_FEN = 10**15  # ¥10 trillion: far beyond any batch, well inside a BigIntegerField
+
 EDITABLE_FIELDS = (
     "name",
     "total_fen",
@@ -49,6 +51,8 @@ def _validate(values: dict) -> None:
     total = values.get("total_fen")
     if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
         errors["total_fen"] = [_("Enter a total amount above zero.")]
+    elif total > MAX_TOTAL_FEN:
+        errors["total_fen"] = [_("The amount is too large.")]
     name = (values.get("name") or "").strip()
     if not name:
         errors["name"] = [_("Enter a name for the batch.")]

@@ -8,7 +8,7 @@ import time_machine
 from smevoucher.accounts.factories import city_unit_user, login_verified
 from smevoucher.core import clock
 from smevoucher.enterprises.factories import enterprise_user
-from smevoucher.vouchers.factories import approved_enterprise, claim, open_batch
+from smevoucher.vouchers.factories import approved_enterprise, batch_terms, claim, open_batch
 from smevoucher.vouchers.forms import yuan_to_fen
 from smevoucher.vouchers.models import Batch, Claim, QuotaSetting
 
@@ -125,3 +125,20 @@ def test_navigation_links_per_role(client):
     login_verified(client, enterprise_user(approved_enterprise()))
     page = client.get("/vouchers/batches/").content.decode()
     assert "我的服务券" in page
+
+
+def test_an_absurd_amount_is_refused_with_a_message_not_an_error(client):
+    login_verified(client, city_unit_user())
+    response = client.post("/vouchers/batches/new/", form_data(total_fen="9" * 40))
+    assert response.status_code == 200 and "金额过大" in response.content.decode()
+    api_total = 10**18
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(city_unit_user())
+    payload = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in batch_terms(total_fen=api_total).items()
+    }
+    response = api.post("/api/v1/batches/", payload, format="json")
+    assert response.status_code == 400 and response.json()["fields"]["total_fen"] == ["金额过大。"]
+    assert not Batch.objects.exists()
