@@ -1,6 +1,6 @@
 """Test factories: batches, claims and allocations built through the real services."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from smevoucher.accounts.factories import city_unit_user
 from smevoucher.core import clock
@@ -46,7 +46,3 @@ def open_batch(city_code: str = "440100", *, unit=None, **overrides) -> Batch:
 
 def claim(enterprise, batch: Batch, amount_fen: int):
     return services.claim_submit(actor=enterprise_user(enterprise), batch_id=batch.pk, amount_fen=amount_fen)[0]
-
-
-def service_period(batch: Batch) -> tuple[date, date]:
-    return batch.service_start, batch.service_end

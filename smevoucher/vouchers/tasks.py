@@ -25,6 +25,12 @@ def allocate_due_batches() -> int:
 
 
 @shared_task(ignore_result=True)
+def backfill_batch(batch_id: int) -> None:
+    """递补 after a reclaim to the pool committed (R6)."""
+    services.batch_backfill(actor=None, batch_id=batch_id)
+
+
+@shared_task(ignore_result=True)
 def reclaim_sweep() -> dict:
     """R8/R10 reclaims whose deadline has passed."""
     return services.reclaim_sweep()

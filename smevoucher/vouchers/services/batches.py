@@ -312,9 +312,12 @@ def _publisher(actor, batch: Batch):
     )
 
 
-def batch_backfill(*, actor, batch: Batch) -> list[tuple[Claim, int]]:
-    """递补 (R6): what came back to the pool goes to the waiting claims in the same order. Runs inside the caller's
-    transaction, which holds the batch lock. Claims whose own deadline has passed get nothing more."""
+@transaction.atomic
+def batch_backfill(*, actor, batch_id: int) -> list[tuple[Claim, int]]:
+    """递补 (R6): what came back to the pool goes to the waiting claims in the same order, in a transaction of its
+    own (batch → claims → pool → wallets, the one lock order). Claims whose own deadline has passed get nothing
+    more; a closed or expired batch backfills nothing. Running it again finds nothing left to do."""
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
     now = clock.now()
     if batch.status != Batch.Status.ALLOCATED or now > batch.expires_at:
         return []

@@ -5,6 +5,8 @@ moves what the locked balance holds, so a sweep can stop halfway, run twice or r
 without moving a fen twice.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
@@ -29,6 +31,12 @@ def _give_back_quota(batch: Batch, claim: Claim | None, fen: int) -> None:
     claim.save(update_fields=["quota_returned_fen", "quota_fen"])
 
 
+def _queue_backfill(batch_id: int) -> None:
+    from ..tasks import backfill_batch
+
+    backfill_batch.delay(batch_id)
+
+
 def _reclaim(*, actor, batch: Batch, claim: Claim | None, source: LedgerAccount, rule: str, obj) -> int:
     expired = clock.now() > batch.expires_at
     to_pool = rule in (R8, R9) and not expired  # after expiry everything goes to "reclaimed" (DESIGN §4)
@@ -46,7 +54,9 @@ def _reclaim(*, actor, batch: Batch, claim: Claim | None, source: LedgerAccount,
         )
         if to_pool:
             _give_back_quota(batch, claim, fen)
-            batch_backfill(actor=actor, batch=batch)
+            # 递补 after this commits, in its own transaction: this one holds accounts that a backfill may not
+            # lock in the one fixed order.
+            transaction.on_commit(partial(_queue_backfill, batch.pk))
     return fen
 
 
@@ -119,9 +129,13 @@ def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
         .exclude(batch_id__in=expired)
         .filter(Exists(holding))
     )
+    refilled = set()
     for batch_id, enterprise_id in overdue.values_list("batch_id", "enterprise_id")[:limit]:
         done["fen"] += wallet_reclaim(actor=None, batch_id=batch_id, enterprise_id=enterprise_id, rule=R8)
         done["r8"] += 1
+        refilled.add(batch_id)
+    for batch_id in sorted(refilled):  # 递补 now rather than when the queued task runs (it then finds nothing)
+        batch_backfill(actor=None, batch_id=batch_id)
     for batch_id in Batch.objects.filter(status=Batch.Status.ALLOCATED, validity_end__lt=now.date()).values_list(
         "pk", flat=True
     )[:limit]:

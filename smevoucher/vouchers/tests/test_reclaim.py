@@ -104,15 +104,19 @@ def test_the_sweep_run_twice_moves_nothing_more(allocated):
     assert selectors.ledger_problems() == []
 
 
-def test_r9_escrow_reclaim_goes_to_the_pool_after_the_deadline_only(allocated):
-    batch, a, _b, _c = allocated
+def test_r9_escrow_reclaim_goes_to_the_pool_after_the_deadline_only_then_backfills(
+    allocated, django_capture_on_commit_callbacks
+):
+    batch, a, _b, c = allocated
     services.wallet_earmark(actor=None, batch_id=batch.pk, enterprise_id=a.pk, order_id=5, amount_fen=200_00)
     with pytest.raises(DeadlineNotReached):
         services.escrow_reclaim(actor=None, batch_id=batch.pk, order_id=5, rule=services.R9)
-    with at(batch.order_deadline + timedelta(seconds=1)):
+    with at(batch.order_deadline + timedelta(seconds=1)), django_capture_on_commit_callbacks(execute=True):
         assert services.escrow_reclaim(actor=None, batch_id=batch.pk, order_id=5, rule=services.R9) == 200_00
         assert services.escrow_reclaim(actor=None, batch_id=batch.pk, order_id=5, rule=services.R9) == 0
     assert Claim.objects.get(enterprise=a).quota_fen == 600_00 - 200_00
+    # 递补 after the commit: C, next in the queue, receives what came back
+    assert (Claim.objects.get(enterprise=c).allocated_fen, wallet(batch, c)) == (200_00, 200_00)
     assert selectors.ledger_problems() == []
 
 
