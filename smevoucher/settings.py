@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "smevoucher.providers",
     "smevoucher.documents",
     "smevoucher.notices",
+    "smevoucher.vouchers",
     "smevoucher.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -197,7 +198,12 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs, all listed here in one place.
 CELERY_BEAT_SCHEDULE: dict = {
     "seal-audit-log": {"task": "smevoucher.core.tasks.seal_audit_log", "schedule": 60.0},
+    "allocate-due-batches": {"task": "smevoucher.vouchers.tasks.allocate_due_batches", "schedule": 60.0},
+    "voucher-reclaim-sweep": {"task": "smevoucher.vouchers.tasks.reclaim_sweep", "schedule": 600.0},
+    "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},
 }
+# R14: remind enterprises this many days before each voucher deadline.
+VOUCHER_REMINDER_DAYS = [int(d) for d in env_list("VOUCHER_REMINDER_DAYS", "7,1")]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -218,6 +224,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BatchStatusEnum": "smevoucher.vouchers.models.Batch.Status",
+        "ClaimStatusEnum": "smevoucher.vouchers.models.Claim.Status",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

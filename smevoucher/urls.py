@@ -9,6 +9,7 @@ from smevoucher.documents import api as documents_api
 from smevoucher.enterprises import api as enterprises_api
 from smevoucher.notices import api as notices_api
 from smevoucher.providers import api as providers_api
+from smevoucher.vouchers import api as vouchers_api
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
 admin.site.__class__ = OTPAdminSite
@@ -65,6 +66,14 @@ api_v1 = [
         providers_api.ChangeRequestDecisionView.as_view(decision="refuse"),
         name="change-request-refuse",
     ),
+    path("batches/", vouchers_api.BatchListView.as_view(), name="batches"),
+    path("batches/<int:pk>/", vouchers_api.BatchDetailView.as_view(), name="batch"),
+    path("batches/<int:pk>/open/", vouchers_api.BatchOpenView.as_view(), name="batch-open"),
+    path("batches/<int:pk>/close/", vouchers_api.BatchCloseView.as_view(), name="batch-close"),
+    path("batches/<int:pk>/allocate/", vouchers_api.BatchAllocateView.as_view(), name="batch-allocate"),
+    path("batches/<int:pk>/claims/", vouchers_api.BatchClaimsView.as_view(), name="batch-claims"),
+    path("wallet/", vouchers_api.WalletView.as_view(), name="wallet"),
+    path("ledger/", vouchers_api.LedgerView.as_view(), name="ledger"),
 ]
 
 urlpatterns = [
@@ -75,6 +84,7 @@ urlpatterns = [
     path("", include("smevoucher.notices.urls")),
     path("directory/", include("smevoucher.directory.urls")),
     path("providers/", include("smevoucher.providers.urls")),
+    path("vouchers/", include("smevoucher.vouchers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

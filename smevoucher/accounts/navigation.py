@@ -15,6 +15,8 @@ BY_KIND = {
     access.ENTERPRISE: [
         (_("My enterprise"), "enterprises:home"),
         (_("Materials"), "documents:list"),
+        (_("Voucher batches"), "vouchers:batch_list"),
+        (_("My vouchers"), "vouchers:wallet"),
     ],
     access.PROVIDER: [
         (_("My provider profile"), "providers:home"),
@@ -26,6 +28,8 @@ BY_KIND = {
         (_("Change requests"), "providers:change_request_list"),
         (_("Directory"), "directory:list"),
         (_("Publish notices"), "notices:manage"),
+        (_("Voucher batches"), "vouchers:batch_list"),
+        (_("Annual quota"), "vouchers:quota"),
     ],
     access.PROVINCE_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
@@ -33,5 +37,6 @@ BY_KIND = {
         (_("Change requests"), "providers:change_request_list"),
         (_("Directory"), "directory:list"),
         (_("Publish notices"), "notices:manage"),
+        (_("Voucher batches"), "vouchers:batch_list"),
     ],
 }

@@ -21,6 +21,14 @@ ENTERPRISES = [
     ("ent_dg1", "东莞松湖电子有限公司", "91441900MA51P9Q0R", "441900", "small", "C", ["xzgs"], True),
 ]
 
+# Guangzhou voucher batches: one allocated (its window closed ten days ago), one open for claims this week.
+ALLOCATED_BATCH = {
+    "name": "广州市2026年第一批中小微企业服务券",
+    "total_fen": 1_000_000,  # ¥10,000: the priority enterprise first, the other gets the rest
+    "claims": [("ent_gz2", 800_000), ("ent_gz1", 500_000)],
+}
+OPEN_BATCH = {"name": "广州市2026年第二批中小微企业服务券", "total_fen": 50_000_000}
+
 PROVIDER = {"username": "prov_gz1", "name": "广州市中小企业服务站（越秀站）", "city": "440100"}
 
 # The directory of eligible platforms (名录): every level. Fictional organisations.

@@ -1,7 +1,9 @@
 """Idempotent demo seeding: running it twice changes nothing the second time."""
 
 import base64
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,6 +21,8 @@ from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish
 from smevoucher.providers import services as provider_services
 from smevoucher.providers.models import Provider
+from smevoucher.vouchers import services as voucher_services
+from smevoucher.vouchers.models import Batch
 
 from . import data
 
@@ -187,7 +191,58 @@ def seed() -> list[tuple[str, str, str]]:
     for publisher, category, title, body, pinned in data.NOTICES:
         if not Notice.objects.filter(title=title).exists():
             notice_publish(actor=publishers[publisher], category=category, title=title, body=body, pinned=pinned)
+    _voucher_batches(reviewers["440100"])
+    logins.append(("enterprise", data.ENTERPRISES[1][0], "approved, Guangzhou, holds vouchers of an allocated batch"))
 
     admin = _user(data.ADMIN["username"], None, email=data.ADMIN["email"], is_staff=True, is_superuser=True)
     logins.append(("site administrator", admin.username, f"TOTP key {_totp(admin)}"))
     return logins
+
+
+@contextmanager
+def _at(moment: datetime):
+    """Replay a step of the demo's history at the moment it happened (the services ask core.clock for now)."""
+    with mock.patch.object(clock, "now", return_value=moment):
+        yield
+
+
+def _voucher_batches(unit: User) -> None:
+    """An allocated Guangzhou batch (its window closed ten days ago; the demo enterprises hold wallets) and a
+    Guangzhou batch whose claim window is open for a week."""
+    tz = clock.now().tzinfo
+    today = clock.today()
+    if not Batch.objects.filter(name=data.ALLOCATED_BATCH["name"]).exists():
+        day = today - timedelta(days=10)
+        start, end = datetime.combine(day, time(10), tz), datetime.combine(day, time(16), tz)
+        with _at(start - timedelta(days=2)):
+            batch = voucher_services.batch_create(
+                actor=unit,
+                name=data.ALLOCATED_BATCH["name"],
+                total_fen=data.ALLOCATED_BATCH["total_fen"],
+                claim_start=start,
+                claim_end=end,
+                service_start=day,
+                service_end=day + timedelta(days=240),
+                validity_end=day + timedelta(days=180),
+            )
+            voucher_services.batch_open(actor=unit, batch_id=batch.pk)
+        for minute, (username, fen) in enumerate(data.ALLOCATED_BATCH["claims"], start=1):
+            with _at(start + timedelta(minutes=minute)):
+                voucher_services.claim_submit(
+                    actor=User.objects.get(username=username), batch_id=batch.pk, amount_fen=fen
+                )
+        with _at(end + timedelta(minutes=1)):
+            voucher_services.batch_allocate(actor=unit, batch_id=batch.pk)
+    if not Batch.objects.filter(name=data.OPEN_BATCH["name"]).exists():
+        start = datetime.combine(today, time(0), tz)
+        batch = voucher_services.batch_create(
+            actor=unit,
+            name=data.OPEN_BATCH["name"],
+            total_fen=data.OPEN_BATCH["total_fen"],
+            claim_start=start,
+            claim_end=start + timedelta(days=7, hours=16),
+            service_start=today,
+            service_end=today + timedelta(days=240),
+            validity_end=today + timedelta(days=200),
+        )
+        voucher_services.batch_open(actor=unit, batch_id=batch.pk)

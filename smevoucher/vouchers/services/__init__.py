@@ -1,0 +1,50 @@
+"""Voucher services (CONVENTIONS §2): every write that matters. One module per topic."""
+
+from .batches import (
+    batch_allocate,
+    batch_backfill,
+    batch_close,
+    batch_create,
+    batch_open,
+    batch_update,
+    quota_for,
+    quota_set,
+)
+from .claims import claim_submit
+from .reclaim import R8, R9, R10, escrow_reclaim, reclaim_sweep, wallet_reclaim
+from .reminders import send_reminders
+from .wallet import (
+    escrow_mark_payment_submitted,
+    escrow_pay,
+    escrow_release,
+    provider_redeem,
+    provider_refund,
+    wallet_deadline,
+    wallet_earmark,
+)
+
+__all__ = [
+    "R8",
+    "R9",
+    "R10",
+    "batch_allocate",
+    "batch_backfill",
+    "batch_close",
+    "batch_create",
+    "batch_open",
+    "batch_update",
+    "claim_submit",
+    "escrow_mark_payment_submitted",
+    "escrow_pay",
+    "escrow_reclaim",
+    "escrow_release",
+    "provider_redeem",
+    "provider_refund",
+    "quota_for",
+    "quota_set",
+    "reclaim_sweep",
+    "send_reminders",
+    "wallet_deadline",
+    "wallet_earmark",
+    "wallet_reclaim",
+]

@@ -1,0 +1,110 @@
+"""The double-entry ledger's two primitives (DESIGN §4): find an account, post a balanced transaction.
+
+`post` locks every account it touches in one fixed order (ascending id), checks the new balances
+(nothing below zero, the pool included: no over-issue), appends the transaction and its entries and
+updates the cached balances, all inside the caller's database transaction. The CheckConstraint on
+balance_fen is the backstop. Callers that also lock the batch or a claim do so before calling `post`
+(order: batch → enterprise → claim → accounts), so no two paths can deadlock.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+
+from smevoucher.core import audit, clock
+
+from ..errors import InsufficientBalance
+from ..models import Batch, LedgerAccount, LedgerEntry, LedgerTransaction
+
+Kind = LedgerAccount.Kind
+
+
+def account(batch: Batch, kind: str, *, enterprise_id=None, provider_id=None, order_id=None) -> LedgerAccount:
+    """The batch's account of this kind (created on first use; the unique constraints settle races)."""
+    lookup = {"batch": batch, "kind": kind}
+    if kind in (Kind.WALLET, Kind.ESCROW):
+        lookup["enterprise_id"] = enterprise_id
+    if kind == Kind.ESCROW:
+        lookup["order_id"] = order_id
+    if kind == Kind.PROVIDER:
+        lookup["provider_id"] = provider_id
+    if kind == Kind.ESCROW:
+        # An escrow belongs to one order; its enterprise is fixed when it is created.
+        found = LedgerAccount.objects.filter(batch=batch, kind=kind, order_id=order_id).first()
+        if found is not None:
+            return found
+    found, _ = LedgerAccount.objects.get_or_create(**lookup)
+    return found
+
+
+def wallets(batch: Batch, enterprise_ids) -> dict[int, LedgerAccount]:
+    """Wallet accounts for many enterprises at once (allocation), created in bulk where missing."""
+    enterprise_ids = set(enterprise_ids)
+    existing = {a.enterprise_id: a for a in LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET)}
+    missing = enterprise_ids - set(existing)
+    if missing:
+        LedgerAccount.objects.bulk_create(
+            [LedgerAccount(batch=batch, kind=Kind.WALLET, enterprise_id=e) for e in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        existing = {a.enterprise_id: a for a in LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET)}
+    return {e: existing[e] for e in enterprise_ids}
+
+
+def post(
+    *, batch: Batch, kind: str, actor, moves: list[tuple[LedgerAccount, LedgerAccount, int | None]], obj=None, memo=""
+) -> LedgerTransaction | None:
+    """Move each (source, destination, fen) in one balanced transaction; fen None moves the source's whole
+    balance as read under the lock. Refuses (and changes nothing) if any balance would go below zero.
+    Returns None when nothing moves."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("post() must run inside the caller's transaction")
+    ids = set()
+    for source, destination, fen in moves:
+        if fen is not None and (not isinstance(fen, int) or isinstance(fen, bool) or fen < 0):
+            raise ValueError("ledger amounts are non-negative integer fen")
+        if source.batch_id != batch.pk or destination.batch_id != batch.pk:
+            raise ValueError("a transaction moves vouchers within one batch")
+        ids.update((source.pk, destination.pk))
+    locked = {a.pk: a for a in LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    deltas: dict[int, int] = defaultdict(int)
+    for source, destination, fen in moves:
+        fen = locked[source.pk].balance_fen if fen is None else fen
+        deltas[source.pk] -= fen
+        deltas[destination.pk] += fen
+    deltas = {pk: d for pk, d in deltas.items() if d}
+    if not deltas:
+        return None
+    assert sum(deltas.values()) == 0  # double entry: every transaction sums to zero
+    changed = [locked[pk] for pk in sorted(deltas)]
+    for acc in changed:
+        acc.balance_fen += deltas[acc.pk]
+        if acc.balance_fen < 0:
+            raise InsufficientBalance()
+    object_type, object_id = audit.object_label(obj)
+    txn = LedgerTransaction.objects.create(
+        batch=batch,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        object_type=object_type,
+        object_id=object_id,
+        memo=memo[:200],
+        created_at=clock.now(),
+    )
+    LedgerEntry.objects.bulk_create(
+        LedgerEntry(transaction=txn, account_id=pk, amount_fen=delta) for pk, delta in sorted(deltas.items())
+    )
+    if len(changed) <= 4:
+        for acc in changed:
+            LedgerAccount.objects.filter(pk=acc.pk).update(balance_fen=acc.balance_fen)
+    else:
+        LedgerAccount.objects.bulk_update(changed, ["balance_fen"], batch_size=500)
+    txn.deltas = deltas
+    for source, destination, _fen in moves:  # let callers see the new balances
+        source.balance_fen, destination.balance_fen = locked[source.pk].balance_fen, locked[destination.pk].balance_fen
+    return txn
+
+
+def amount_moved(txn: LedgerTransaction | None, acc: LedgerAccount) -> int:
+    """What a posted transaction added to (positive) or took from (negative) one account."""
+    return 0 if txn is None else txn.deltas.get(acc.pk, 0)

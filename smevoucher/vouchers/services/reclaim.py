@@ -1,0 +1,144 @@
+"""Reclaims (R8, R9, R10) and the sweep that applies them when their deadline has passed.
+
+Each reclaim is its own short transaction that locks the batch, then the claim, then the accounts, and
+moves what the locked balance holds, so a sweep can stop halfway, run twice or run beside another sweep
+without moving a fen twice.
+"""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from smevoucher.core import audit, clock
+from smevoucher.core.errors import Conflict
+
+from ..errors import DeadlineNotReached
+from ..models import Batch, Claim, LedgerAccount, LedgerTransaction
+from . import ledger
+from .batches import batch_backfill, batch_close, quota_for
+
+Kind = LedgerAccount.Kind
+R8, R9, R10 = "r8", "r9", "r10"
+
+
+def _give_back_quota(batch: Batch, claim: Claim | None, fen: int) -> None:
+    """R10: reclaims under R8/R9 give the annual quota back when the city's setting says so (default yes)."""
+    if claim is None or fen <= 0 or not quota_for(batch.city_id, claim.year).reclaim_gives_back_quota:
+        return
+    claim.quota_returned_fen += fen
+    claim.quota_fen = max(claim.quota_fen - fen, 0)
+    claim.save(update_fields=["quota_returned_fen", "quota_fen"])
+
+
+def _queue_backfill(batch_id: int) -> None:
+    from ..tasks import backfill_batch
+
+    backfill_batch.delay(batch_id)
+
+
+def _reclaim(*, actor, batch: Batch, claim: Claim | None, source: LedgerAccount, rule: str, obj) -> int:
+    expired = clock.now() > batch.expires_at
+    to_pool = rule in (R8, R9) and not expired  # after expiry everything goes to "reclaimed" (DESIGN §4)
+    destination = ledger.account(batch, Kind.POOL if to_pool else Kind.RECLAIMED)
+    kind = {
+        R8: LedgerTransaction.Kind.RECLAIM_UNUSED,
+        R9: LedgerTransaction.Kind.RECLAIM_NO_CONTRACT,
+        R10: LedgerTransaction.Kind.RECLAIM_EXPIRED,
+    }[rule if to_pool else R10]
+    txn = ledger.post(batch=batch, kind=kind, actor=actor, moves=[(source, destination, None)], obj=obj)
+    fen = ledger.amount_moved(txn, destination)
+    if fen:
+        audit.record(
+            actor, f"voucher.reclaimed_{kind.removeprefix('reclaim_')}", obj, after={"fen": fen, "to": destination.kind}
+        )
+        if to_pool:
+            _give_back_quota(batch, claim, fen)
+            # 递补 after this commits, in its own transaction: this one holds accounts that a backfill may not
+            # lock in the one fixed order.
+            transaction.on_commit(partial(_queue_backfill, batch.pk))
+    return fen
+
+
+@transaction.atomic
+def wallet_reclaim(*, actor, batch_id: int, enterprise_id: int, rule: str) -> int:
+    """R8: the unused wallet balance after the order deadline → pool (then backfilled); R10: after the validity
+    end → reclaimed (still counting against the quota). Returns the fen moved (0 when nothing was left)."""
+    if rule not in (R8, R10):
+        raise ValueError(rule)
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    claim = Claim.objects.select_for_update().filter(batch=batch, enterprise_id=enterprise_id).first()
+    now = clock.now()
+    if rule == R8 and (claim is None or claim.order_deadline is None or now <= claim.order_deadline):
+        raise DeadlineNotReached()
+    if rule == R10 and now <= batch.expires_at:
+        raise DeadlineNotReached()
+    wallet = LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET, enterprise_id=enterprise_id).first()
+    if wallet is None:
+        return 0
+    return _reclaim(actor=actor, batch=batch, claim=claim, source=wallet, rule=rule, obj=claim or wallet)
+
+
+@transaction.atomic
+def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
+    """R9 (the orders app calls this for an order with no contract 30 days after the window): the escrow →
+    pool (then backfilled, quota given back per setting); R10: an escrow whose payment was not submitted by the
+    validity end → reclaimed. Returns the fen moved."""
+    if rule not in (R9, R10):
+        raise ValueError(rule)
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    escrow = LedgerAccount.objects.filter(batch=batch, kind=Kind.ESCROW, order_id=order_id).first()
+    if escrow is None:
+        return 0
+    claim = Claim.objects.select_for_update().filter(batch=batch, enterprise_id=escrow.enterprise_id).first()
+    now = clock.now()
+    if rule == R9 and now <= batch.order_deadline:
+        raise DeadlineNotReached()
+    if rule == R10:
+        if now <= batch.expires_at:
+            raise DeadlineNotReached()
+        if escrow.payment_submitted_at and escrow.payment_submitted_at <= batch.expires_at:
+            raise Conflict("the payment was submitted in time")  # the provider still decides on it
+    return _reclaim(actor=actor, batch=batch, claim=claim, source=escrow, rule=rule, obj=escrow)
+
+
+def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
+    """Apply every reclaim whose deadline has passed (R8 wallets, R10 wallets and unpaid escrows), then close the
+    allocated batches past their validity end (no backfill can follow). Only records what the rules already
+    imply: nothing past its deadline could be spent anyway. `limit` caps each kind of work per run."""
+    now = clock.now()
+    done = {"r8": 0, "r10_wallets": 0, "r10_escrows": 0, "fen": 0, "closed": 0}
+    spent = Batch.Status.ALLOCATED, Batch.Status.CLOSED
+    # Past the validity end: the end of its local calendar day (R14) is before now.
+    expired = Batch.objects.filter(status__in=spent, validity_end__lt=now.date()).values("pk")
+    wallets = LedgerAccount.objects.filter(kind=Kind.WALLET, balance_fen__gt=0)
+    for batch_id, enterprise_id in wallets.filter(batch_id__in=expired).values_list("batch_id", "enterprise_id")[
+        :limit
+    ]:
+        done["fen"] += wallet_reclaim(actor=None, batch_id=batch_id, enterprise_id=enterprise_id, rule=R10)
+        done["r10_wallets"] += 1
+    escrows = LedgerAccount.objects.filter(
+        kind=Kind.ESCROW, balance_fen__gt=0, batch_id__in=expired, payment_submitted_at__isnull=True
+    )
+    for batch_id, order_id in escrows.values_list("batch_id", "order_id")[:limit]:
+        done["fen"] += escrow_reclaim(actor=None, batch_id=batch_id, order_id=order_id, rule=R10)
+        done["r10_escrows"] += 1
+    holding = wallets.filter(batch_id=OuterRef("batch_id"), enterprise_id=OuterRef("enterprise_id"))
+    overdue = (
+        Claim.objects.filter(batch__status__in=spent, order_deadline__lt=now)
+        .exclude(batch_id__in=expired)
+        .filter(Exists(holding))
+    )
+    refilled = set()
+    for batch_id, enterprise_id in overdue.values_list("batch_id", "enterprise_id")[:limit]:
+        done["fen"] += wallet_reclaim(actor=None, batch_id=batch_id, enterprise_id=enterprise_id, rule=R8)
+        done["r8"] += 1
+        refilled.add(batch_id)
+    for batch_id in sorted(refilled):  # 递补 now rather than when the queued task runs (it then finds nothing)
+        batch_backfill(actor=None, batch_id=batch_id)
+    for batch_id in Batch.objects.filter(status=Batch.Status.ALLOCATED, validity_end__lt=now.date()).values_list(
+        "pk", flat=True
+    )[:limit]:
+        batch_close(actor=None, batch_id=batch_id)
+        done["closed"] += 1
+    return done
