@@ -136,7 +136,9 @@ def main() -> int:
         if not args.keep:
             subprocess.run(["dropdb", "--maintenance-db", f"{PG}/postgres", "--if-exists", db], check=False)
         subprocess.run(
-            ["redis-cli", "-u", REDIS_URL, "DEL", "celery", "_kombu.binding.celery"], check=False, capture_output=True
+            ["redis-cli", "-u", REDIS_URL, "DEL", "celery", "_kombu.binding.celery", "_kombu.binding_permanent.celery"],
+            check=False,
+            capture_output=True,
         )
     return 0
 

@@ -142,6 +142,8 @@ def provider_refund(
     batch = _spendable_batch(batch_id)
     if clock.now() > batch.expires_at:
         raise DeadlinePassed(_("The vouchers have expired; the payment can no longer be refunded."))
+    if not Claim.objects.filter(batch=batch, enterprise_id=enterprise_id, allocated_fen__gt=0).exists():
+        raise Conflict(_("The enterprise holds no vouchers of this batch."))  # vouchers go back where they came from
     provider = ledger.account(batch, Kind.PROVIDER, provider_id=provider_id)
     wallet = ledger.account(batch, Kind.WALLET, enterprise_id=enterprise_id)
     txn = ledger.post(

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from smevoucher.accounts.factories import provider_user
+from smevoucher.core.errors import Conflict
 from smevoucher.core.models import AuditEvent
 from smevoucher.enterprises.factories import enterprise_user
 from smevoucher.vouchers import selectors, services
@@ -159,3 +160,15 @@ def test_order_deadline_counts_local_calendar_days(window_end_local, deadline_lo
     end = timezone.make_aware(datetime.strptime(window_end_local, "%Y-%m-%d %H:%M"))
     batch = Batch(claim_start=end - timedelta(hours=6), claim_end=end)
     assert timezone.localtime(batch.order_deadline).strftime("%Y-%m-%d %H:%M:%S") == deadline_local
+
+
+def test_a_refund_goes_only_to_an_enterprise_that_holds_vouchers_of_the_batch(funded):
+    batch, enterprise, provider = funded
+    services.wallet_earmark(actor=None, batch_id=batch.pk, enterprise_id=enterprise.pk, order_id=1, amount_fen=10_00)
+    services.escrow_pay(actor=None, batch_id=batch.pk, order_id=1, provider_id=provider.pk, amount_fen=10_00)
+    stranger = approved_enterprise()
+    with pytest.raises(Conflict):
+        services.provider_refund(
+            actor=None, batch_id=batch.pk, provider_id=provider.pk, enterprise_id=stranger.pk, amount_fen=10_00
+        )
+    assert not LedgerAccount.objects.filter(batch=batch, enterprise=stranger).exists()
