@@ -29,7 +29,7 @@ class Document(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="documents", verbose_name=_("organisation")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("material kind"), max_length=30, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="materials/%Y/%m/", max_length=200)
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=60, default="application/pdf")
