@@ -195,9 +195,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# New audit events are chained right after their commit when tasks run in-process; with workers the beat job
+# below seals them every few seconds, so a rush of requests does not queue one sealing task each.
+AUDIT_SEAL_AFTER_COMMIT = env_bool("AUDIT_SEAL_AFTER_COMMIT", not REDIS_URL)
+
 # Periodic jobs, all listed here in one place.
 CELERY_BEAT_SCHEDULE: dict = {
-    "seal-audit-log": {"task": "smevoucher.core.tasks.seal_audit_log", "schedule": 60.0},
+    "seal-audit-log": {"task": "smevoucher.core.tasks.seal_audit_log", "schedule": 10.0},
     "allocate-due-batches": {"task": "smevoucher.vouchers.tasks.allocate_due_batches", "schedule": 60.0},
     "voucher-reclaim-sweep": {"task": "smevoucher.vouchers.tasks.reclaim_sweep", "schedule": 600.0},
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},

@@ -2,15 +2,17 @@
 
 `record()` is called inside the service's transaction, so the event commits or rolls back with the
 change it describes. It only inserts a row: no shared row is locked, so a rush of claims does not queue
-behind the log. Once the transaction commits, `seal_pending()` chains the new events: each sealed event's
-hash covers its content and the previous sealed event's hash, in sealing order, so changing or removing a
-sealed event breaks the chain (`verify_audit`, which seals whatever is still pending first).
+behind the log. After the commit (with workers: within seconds, by the beat job) `seal_pending()` chains
+the new events: each sealed event's hash covers its content and the previous sealed event's hash, in
+sealing order, so changing or removing a sealed event breaks the chain (`verify_audit` seals whatever is
+still pending first).
 """
 
 import hashlib
 import json
 from datetime import UTC
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
@@ -70,7 +72,8 @@ def record(actor, action: str, obj=None, *, before=None, after=None, reason: str
         reason=reason or "",
         ip_address=request_context.client_ip(),
     )
-    transaction.on_commit(_seal_after_commit)
+    if settings.AUDIT_SEAL_AFTER_COMMIT:
+        transaction.on_commit(_seal_after_commit)
     return event
 
 
