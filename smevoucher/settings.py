@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "smevoucher.enterprises",
     "smevoucher.directory",
     "smevoucher.providers",
+    "smevoucher.catalogue",
     "smevoucher.documents",
     "smevoucher.notices",
     "smevoucher.demo",

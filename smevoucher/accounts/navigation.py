@@ -7,6 +7,7 @@ from smevoucher.core import access
 PUBLIC = [
     (_("Home"), "core:home"),
     (_("How it works"), "core:flow"),
+    (_("Service catalogue"), "catalogue:catalogue"),
 ]
 
 BY_KIND = {
@@ -16,18 +17,21 @@ BY_KIND = {
     ],
     access.PROVIDER: [
         (_("My provider profile"), "providers:home"),
+        (_("My service products"), "catalogue:my_products"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
         (_("Provider registrations"), "providers:unit_list"),
         (_("Change requests"), "providers:change_request_list"),
+        (_("Product review"), "catalogue:review_queue"),
         (_("Directory"), "directory:list"),
     ],
     access.PROVINCE_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
         (_("Provider registrations"), "providers:unit_list"),
         (_("Change requests"), "providers:change_request_list"),
+        (_("Product review"), "catalogue:review_queue"),
         (_("Directory"), "directory:list"),
     ],
 }
