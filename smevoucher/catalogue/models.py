@@ -172,6 +172,9 @@ class RevisionRegion(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["revision", "city"], name="region_city_once")]
 
+    def __str__(self):
+        return str(self.city)
+
 
 class ProductTier(models.Model):
     """A priced option of a revision: what it buys and its price. A one-price product has exactly one tier, so an
@@ -213,6 +216,9 @@ class Comparable(models.Model):
             models.CheckConstraint(condition=Q(price_fen__gte=0), name="comparable_price_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.competitor} · {self.product_name}"
+
 
 class MaterialSet(models.Model):
     """R5: one set of historical service materials: contract, invoice and the category's deliverable evidence."""
@@ -240,3 +246,6 @@ class Evidence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["material_set", "item"], name="evidence_item_once")]
+
+    def __str__(self):
+        return self.item

@@ -492,7 +492,7 @@ def material_set_update(
     """Replace the title or any material of one set (given by its number in the working revision)."""
     product = _for_change(actor, product_id)
     provider = _require_approved_provider(product.provider)
-    revision, created = _editable_revision(product, actor=actor)
+    revision, _created = _editable_revision(product, actor=actor)
     material_set = _set_in_working_revision(product, revision, position)
     contract_doc, invoice_doc, evidence_docs = _set_documents(
         actor=actor,

@@ -35,7 +35,7 @@ def _revision_context(revision: ProductRevision | None, *, with_findings: bool =
                 ],
             }
         )
-    qualification_required, qualification_label = req.qualification_for(revision.category)
+    _qualification_required, qualification_label = req.qualification_for(revision.category)
     return {
         "revision": revision,
         "sets": sets,
