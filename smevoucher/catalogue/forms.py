@@ -63,7 +63,7 @@ class ProductForm(forms.Form):
     COMPARABLE_ROWS = 4
 
     name = forms.CharField(label=_("Product name"), max_length=100)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=_("Service category"), choices=Category.choices)
     regions = forms.ModelMultipleChoiceField(
         label=_("Service region"), queryset=City.objects.none(), required=False, widget=_checkboxes()
     )
@@ -276,10 +276,10 @@ class ReasonForm(forms.Form):
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
+        label=_("Service category"), choices=[("", _("All categories")), *Category.choices], required=False
     )
     city = forms.ModelChoiceField(
-        label=_("City"), queryset=City.objects.all(), required=False, empty_label=_("All cities")
+        label=_("Served city"), queryset=City.objects.all(), required=False, empty_label=_("All cities")
     )
     price_min = YuanField(label=_("Lowest price (yuan)"), required=False)
     price_max = YuanField(label=_("Highest price (yuan)"), required=False)

@@ -29,7 +29,7 @@ class Product(models.Model):
 
     class Status(models.TextChoices):
         UNPUBLISHED = "unpublished", _("Not yet published")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", _("Listed in the catalogue")
         TAKEN_DOWN = "taken_down", _("Taken down")
 
     provider = models.ForeignKey(

@@ -172,7 +172,7 @@ def _clean_content(values: dict, *, provider: Provider) -> tuple[dict, dict[str,
             if outside:
                 # R2: the region must be within the provider's service scope.
                 errors["regions"] = [
-                    _("Your organisation may not serve enterprises of %(cities)s (service scope, R2).")
+                    _("Your organisation may not serve enterprises of %(cities)s (outside its service scope).")
                     % {"cities": "、".join(outside)}
                 ]
         cleaned["regions"] = [] if errors.get("regions") else sorted(set(ids))
@@ -560,7 +560,7 @@ def missing_items(revision: ProductRevision) -> list[str]:
         outside = City.objects.filter(pk__in=region_ids - allowed)
         if outside:
             problems.append(
-                _("Your organisation may not serve enterprises of %(cities)s (service scope, R2).")
+                _("Your organisation may not serve enterprises of %(cities)s (outside its service scope).")
                 % {"cities": "、".join(city.name for city in outside)}
             )
     if not revision.target_sizes:

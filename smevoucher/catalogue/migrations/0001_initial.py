@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='Product',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('unpublished', 'Not yet published'), ('published', 'Published'), ('taken_down', 'Taken down')], default='unpublished', max_length=12, verbose_name='status')),
+                ('status', models.CharField(choices=[('unpublished', 'Not yet published'), ('published', 'Listed in the catalogue'), ('taken_down', 'Taken down')], default='unpublished', max_length=12, verbose_name='status')),
                 ('take_down_reason', models.TextField(blank=True, verbose_name='reason for taking down')),
                 ('taken_down_at', models.DateTimeField(blank=True, null=True, verbose_name='taken down')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
