@@ -19,6 +19,7 @@ from smevoucher.providers import services as provider_services
 from smevoucher.providers.models import Provider
 
 from . import data
+from .products import seed_products
 
 
 def _user(username: str, organisation: Organisation | None, *, role=User.Role.ADMIN, email="", **extra) -> User:
@@ -180,6 +181,7 @@ def seed() -> list[tuple[str, str, str]]:
 
     _seed_directory(province_user)
     logins += _seed_providers(reviewers, province_user)
+    logins += seed_products(reviewers, province_user)
 
     admin = _user(data.ADMIN["username"], None, email=data.ADMIN["email"], is_staff=True, is_superuser=True)
     logins.append(("site administrator", admin.username, f"TOTP key {_totp(admin)}"))

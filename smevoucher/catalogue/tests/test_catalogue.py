@@ -212,7 +212,7 @@ def test_api_create_add_sets_submit_approve_and_find(world):
     response = rest.post("/api/v1/products/", body, format="json")
     assert response.status_code == 201, response.json()
     product_id = response.json()["id"]
-    assert any("at least one set" in m for m in response.json()["missing"])
+    assert any("at least one set" in m or "至少提供一套" in m for m in response.json()["missing"])
     assert rest.post(f"/api/v1/products/{product_id}/submit/").status_code == 400
 
     def doc(kind):

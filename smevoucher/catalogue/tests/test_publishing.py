@@ -17,6 +17,15 @@ from smevoucher.providers.factories import approved_provider, provider_user_of, 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the services' messages in English (a page request earlier may have left Chinese active)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def submit_refusals(product) -> list[str]:
     with pytest.raises(ValidationFailed) as refused:
         services.product_submit(actor=provider_user_of(product.provider), product_id=product.pk)
