@@ -219,6 +219,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per shared choice set (enterprise profile and product target groups use the same ones).
+    "ENUM_NAME_OVERRIDES": {
+        "SizeEnum": "smevoucher.enterprises.models.Size",
+        "IndustryEnum": "smevoucher.enterprises.models.Industry",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

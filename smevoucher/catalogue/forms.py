@@ -62,6 +62,7 @@ class ProductForm(forms.Form):
     TIER_ROWS = 5
     COMPARABLE_ROWS = 4
 
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     name = forms.CharField(label=_("Product name"), max_length=100)
     category = forms.ChoiceField(label=_("Service category"), choices=Category.choices)
     regions = forms.ModelMultipleChoiceField(
@@ -232,6 +233,8 @@ class ProductForm(forms.Form):
             for i in range(1, self.COMPARABLE_ROWS + 1)
             if data[f"cmp_{i}_competitor"] or data[f"cmp_{i}_product"] or data[f"cmp_{i}_price"] is not None
         ]
+        if data.get("token"):
+            content["token"] = data["token"]
         if data.get("qualification"):
             content["qualification"] = data["qualification"]
         if data.get("pricing_document"):

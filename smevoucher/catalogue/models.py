@@ -44,6 +44,7 @@ class Product(models.Model):
         related_name="published_as",
         verbose_name=_("published revision"),
     )
+    creation_token = models.CharField(max_length=40, blank=True, editable=False)  # a repeated "save" finds it made
     take_down_reason = models.TextField(_("reason for taking down"), blank=True)
     taken_down_at = models.DateTimeField(_("taken down"), null=True, blank=True)
     taken_down_by = models.ForeignKey(
@@ -58,6 +59,9 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["unpublished", "published", "taken_down"]), name="product_status_known"
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "creation_token"], condition=~Q(creation_token=""), name="product_created_once"
             ),
             # Published means: an approved revision is in the catalogue.
             models.CheckConstraint(

@@ -1,7 +1,9 @@
 """Reads about products: who may see which (R4 units, the provider itself), the public catalogue with the R2
 scope for enterprises, and what the orders app calls to place an order on a revision and tier."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import City
 from smevoucher.core import access, clock
@@ -57,12 +59,30 @@ def reviewed_by(user) -> QuerySet[Product]:
     return Product.objects.none()
 
 
+WORKING_STATES = ("draft", "submitted", "returned")
+
+
+def with_revisions(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Prefetch every product's revisions, newest first, for list pages (see `working_of`, `latest_of`)."""
+    return products.prefetch_related(Prefetch("revisions", queryset=ProductRevision.objects.order_by("-number")))
+
+
+def working_of(product: Product) -> ProductRevision | None:
+    """The working revision from prefetched revisions (no query)."""
+    return next((r for r in product.revisions.all() if r.state in WORKING_STATES), None)
+
+
+def latest_of(product: Product) -> ProductRevision | None:
+    revisions = list(product.revisions.all())
+    return revisions[0] if revisions else None
+
+
 def revisions_of(product: Product) -> QuerySet[ProductRevision]:
     return product.revisions.select_related("decided_by", "created_by").order_by("-number")
 
 
 def working_revision(product: Product) -> ProductRevision | None:
-    return product.revisions.filter(state__in=["draft", "submitted", "returned"]).first()
+    return product.revisions.filter(state__in=WORKING_STATES).first()
 
 
 def revision_with_content(revision_id: int) -> ProductRevision:
@@ -146,8 +166,6 @@ def catalogue_product_get(*, user, product_id) -> Product:
     """A product page of the catalogue: published and visible to this user (R2), else "not found"."""
     product = catalogue_for(user).filter(pk=product_id).first()
     if product is None:
-        from django.http import Http404
-
         raise Http404
     return product
 
@@ -196,12 +214,8 @@ def serves_enterprise(revision: ProductRevision, enterprise) -> bool:
 
 
 def _not_orderable_message():
-    from django.utils.translation import gettext as _
-
     return _("This product is not in the catalogue now and cannot be ordered.")
 
 
 def _superseded_message():
-    from django.utils.translation import gettext as _
-
     return _("This product has changed since; open its page again and order the current version.")

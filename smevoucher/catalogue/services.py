@@ -3,6 +3,8 @@
 Every write locks the Product row first, so two requests on one product run one after the other. Approved
 revisions and their tiers, comparables and material sets are never written again (orders keep them)."""
 
+import hashlib
+
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +31,7 @@ from .models import (
     ProductTier,
     RevisionRegion,
 )
+from .selectors import working_revision
 
 TEXT_FIELDS = {
     "name": 100,
@@ -106,11 +109,6 @@ def _material(*, actor, provider: Provider, kind: str, value, field: str, stored
 
 def _locked_product(product_id: int) -> Product | None:
     return Product.objects.select_for_update().select_related("provider__organisation").filter(pk=product_id).first()
-
-
-def working_revision(product: Product) -> ProductRevision | None:
-    """The revision being edited or reviewed (draft, submitted or returned), if any."""
-    return product.revisions.filter(state__in=["draft", "submitted", "returned"]).first()
 
 
 def _for_change(actor, product_id: int) -> Product:
@@ -350,19 +348,25 @@ def _apply(revision: ProductRevision, cleaned: dict, *, actor, provider, stored)
 
 @_guarded
 @transaction.atomic
-def product_create(*, actor, stored, **content) -> Product:
+def product_create(*, actor, stored, token: str = "", **content) -> Product:
     """An approved provider starts a product: revision 1 as a draft with whatever content is given (R5 is checked
-    in full when it is submitted)."""
+    in full when it is submitted). A repeated request with the same form token finds the product already made."""
     if not actor.has_perm("catalogue.add_product"):
         raise Conflict(_("Only a registered service provider publishes products."), code="not_a_provider")
     provider = _require_approved_provider(provider_of(actor))
+    token = (token or "").strip()[:40]
+    if token:
+        Provider.objects.select_for_update().filter(pk=provider.pk).first()  # one creation per provider at a time
+        existing = Product.objects.filter(provider=provider, creation_token=token).first()
+        if existing is not None:
+            return existing  # a repeated click finds the work done
     content.setdefault("category", Category.OTHER)
     cleaned, errors = _clean_content(content, provider=provider)
     if not cleaned.get("name"):
         errors.setdefault("name", [_("Enter the product name.")])
     if errors:
         raise ValidationFailed(fields=errors)
-    product = Product.objects.create(provider=provider)
+    product = Product.objects.create(provider=provider, creation_token=token)
     revision = ProductRevision(
         product=product, number=1, created_by=actor, name=cleaned["name"], category=cleaned["category"]
     )
@@ -438,6 +442,8 @@ def material_set_add(
     if errors:
         raise ValidationFailed(fields=errors)
     revision, created = _editable_revision(product, actor=actor)
+    if repeated := _same_set(revision, title=title, contract=contract, invoice=invoice):
+        return repeated  # a repeated click finds the set already added
     if revision.material_sets.count() >= req.MAX_SETS:
         raise ValidationFailed(
             _("At most %(n)s sets of historical materials.") % {"n": req.MAX_SETS}, code="too_many_sets"
@@ -467,6 +473,41 @@ def material_set_add(
         after={"revision": revision.number, "set": position, "title": title},
     )
     return material_set
+
+
+def _fingerprints(value) -> list[str] | None:
+    """SHA-256 of each uploaded file, in order (None for a document id)."""
+    if isinstance(value, Document | int):
+        return None
+    return [hashlib.sha256(content).hexdigest() for _name, content in (_read(item) for item in value)]
+
+
+def _read(upload) -> tuple[str, bytes]:
+    if isinstance(upload, tuple):
+        return upload
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    return upload.name, content
+
+
+def _same_set(revision: ProductRevision, *, title: str, contract, invoice) -> MaterialSet | None:
+    """The set this request already added (same title, same contract and invoice files), if any."""
+    contract_hashes, invoice_hashes = _fingerprints(contract), _fingerprints(invoice)
+    for material_set in revision.material_sets.filter(title=title).select_related("contract", "invoice"):
+        same_contract = (
+            material_set.contract_id == contract
+            if contract_hashes is None
+            else list(material_set.contract.parts.values_list("sha256", flat=True)) == contract_hashes
+        )
+        same_invoice = (
+            material_set.invoice_id == invoice
+            if invoice_hashes is None
+            else list(material_set.invoice.parts.values_list("sha256", flat=True)) == invoice_hashes
+        )
+        if same_contract and same_invoice:
+            return material_set
+    return None
 
 
 def _set_in_working_revision(product, revision, position: int) -> MaterialSet:

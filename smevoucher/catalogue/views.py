@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -99,8 +101,11 @@ def _own_provider(request):
 @login_required
 def my_products(request):
     provider = _own_provider(request)
-    products = selectors.products_visible_to(request.user).prefetch_related("revisions")
-    rows = [(product, selectors.working_revision(product)) for product in products]
+    products = selectors.with_revisions(selectors.products_visible_to(request.user))
+    rows = [
+        (product, product.published_revision or selectors.latest_of(product), selectors.working_of(product))
+        for product in products
+    ]
     return render(request, "catalogue/my_products.html", {"provider": provider, "rows": rows})
 
 
@@ -110,7 +115,9 @@ def product_new(request):
     if provider.status != provider.Status.APPROVED:
         messages.error(request, _("Your provider registration must be approved before you publish products."))
         return redirect("catalogue:my_products")
-    form = ProductForm(request.POST or None, request.FILES or None, provider=provider)
+    form = ProductForm(
+        request.POST or None, request.FILES or None, provider=provider, initial={"token": uuid.uuid4().hex}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             product = services.product_create(actor=request.user, **form.service_arguments())
@@ -138,7 +145,9 @@ def product_edit(request, pk: int):
     form = ProductForm(request.POST or None, request.FILES or None, provider=product.provider, revision=revision)
     if request.method == "POST" and form.is_valid():
         try:
-            services.product_update(actor=request.user, product_id=pk, **form.service_arguments())
+            arguments = form.service_arguments()
+            arguments.pop("token", None)
+            services.product_update(actor=request.user, product_id=pk, **arguments)
         except DomainError as exc:
             add_domain_errors(form, exc)
         else:
@@ -256,7 +265,10 @@ def review_queue(request):
     else:
         show = "queue"
         products = selectors.review_queue_for(request.user)
-    rows = [(product, selectors.working_revision(product) or product.published_revision) for product in products]
+    rows = [
+        (product, selectors.working_of(product) or product.published_revision)
+        for product in selectors.with_revisions(products)
+    ]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "catalogue/review_queue.html", {"page": page, "show": show})
 

@@ -1,4 +1,4 @@
-"""Database guard: an approved revision, and the tiers, regions, comparables and material sets of an approved revision,
+"""Database guard: an approved revision, and the tiers, regions, comparables, material sets and evidence of an approved revision,
 are never changed (orders keep the revision, tier and price they were placed on). The services never try; these
 triggers make a stray queryset.update() or a manual SQL fail as well.
 
@@ -26,7 +26,18 @@ SQLITE = [
         for table in CHILDREN
     ],
 ]
+# The deliverable evidence of a material set of an approved revision.
+EVIDENCE_GUARD = """(SELECT r.state FROM catalogue_productrevision r JOIN catalogue_materialset s ON s.revision_id = r.id
+    WHERE s.id = {row}.material_set_id) = 'approved'"""
+SQLITE += [
+    f"""CREATE TRIGGER catalogue_evidence_immutable_{op.lower()} BEFORE {op} ON catalogue_evidence
+        WHEN {EVIDENCE_GUARD.format(row=row)} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"""
+    for op, row in (("UPDATE", "OLD"), ("INSERT", "NEW"))
+]
+
 SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS catalogue_evidence_immutable_update;",
+    "DROP TRIGGER IF EXISTS catalogue_evidence_immutable_insert;",
     "DROP TRIGGER IF EXISTS catalogue_revision_immutable;",
     *[f"DROP TRIGGER IF EXISTS {t}_immutable_upd;" for t in CHILDREN],
     *[f"DROP TRIGGER IF EXISTS {t}_immutable_ins;" for t in CHILDREN],
@@ -55,7 +66,24 @@ POSTGRES = [
         for table in CHILDREN
     ],
 ]
+POSTGRES += [
+    f"""CREATE OR REPLACE FUNCTION catalogue_evidence_immutable() RETURNS trigger AS $$
+        DECLARE set_id bigint;
+        BEGIN
+          IF TG_OP = 'INSERT' THEN set_id := NEW.material_set_id; ELSE set_id := OLD.material_set_id; END IF;
+          IF EXISTS (SELECT 1 FROM catalogue_materialset s JOIN catalogue_productrevision r ON s.revision_id = r.id
+                     WHERE s.id = set_id AND r.state = 'approved') THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;""",
+    """CREATE TRIGGER catalogue_evidence_immutable BEFORE INSERT OR UPDATE ON catalogue_evidence
+        FOR EACH ROW EXECUTE FUNCTION catalogue_evidence_immutable();""",
+]
+
 POSTGRES_REVERSE = [
+    "DROP TRIGGER IF EXISTS catalogue_evidence_immutable ON catalogue_evidence;",
+    "DROP FUNCTION IF EXISTS catalogue_evidence_immutable();",
     *[f"DROP TRIGGER IF EXISTS {t}_immutable ON {t};" for t in CHILDREN],
     "DROP TRIGGER IF EXISTS catalogue_revision_immutable ON catalogue_productrevision;",
     "DROP FUNCTION IF EXISTS catalogue_revision_child_immutable();",

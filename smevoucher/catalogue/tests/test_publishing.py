@@ -7,7 +7,7 @@ from smevoucher.accounts.factories import city_unit_user, province_user
 from smevoucher.accounts.models import City
 from smevoucher.catalogue import services
 from smevoucher.catalogue.factories import add_sets, content, draft_product, files, published_product
-from smevoucher.catalogue.models import Product, ProductRevision, ProductTier
+from smevoucher.catalogue.models import Evidence, Product, ProductRevision, ProductTier
 from smevoucher.catalogue.selectors import NotOrderable, catalogue_for, orderable_revision, orderable_tier
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.core.models import AuditEvent
@@ -288,7 +288,31 @@ def test_database_refuses_to_change_an_approved_revision():
         ProductTier.objects.filter(revision=revision).update(price_fen=1)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         ProductTier.objects.create(revision=revision, position=9, name="x", price_fen=1)
+    evidence = Evidence.objects.filter(material_set__revision=revision).first()
+    with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
+        Evidence.objects.filter(pk=evidence.pk).update(document=revision.qualification)
     assert ProductTier.objects.get(revision=revision, position=1).price_fen == 300000
+    # a draft's children stay writable
+    draft = draft_product()
+    ProductTier.objects.filter(revision__product=draft).update(name="可改")
+
+
+def test_a_repeated_save_of_a_new_product_or_a_set_finds_it_done():
+    provider = approved_provider()
+    user = provider_user_of(provider)
+    data = content(provider, tiers=False)
+    first = services.product_create(actor=user, token="abc", **data)
+    again = services.product_create(actor=user, token="abc", **data)
+    assert first.pk == again.pk and Product.objects.count() == 1
+    contract, invoice = files("合同"), files("发票")
+    evidence = {"plan": files("计划")}
+    one = services.material_set_add(
+        actor=user, product_id=first.pk, title="某企业", contract=contract, invoice=invoice, evidence=evidence
+    )
+    two = services.material_set_add(
+        actor=user, product_id=first.pk, title="某企业", contract=contract, invoice=invoice, evidence=evidence
+    )
+    assert one.pk == two.pk and first.revisions.get().material_sets.count() == 1
 
 
 # --- take-down ------------------------------------------------------------------------------------------------
