@@ -576,6 +576,32 @@ def material_set_remove(*, actor, product_id: int, position: int) -> None:
     audit.record(actor, "product.material_set_removed", product, after={"revision": revision.number, "set": position})
 
 
+@transaction.atomic
+def product_discard_changes(*, actor, product_id: int) -> None:
+    """Drop the draft or returned revision of a product that has an approved revision; the approved one stays.
+    A product without an approved revision keeps its draft (there is nothing to go back to)."""
+    product = _for_change(actor, product_id)
+    revision = working_revision(product)
+    if revision is None:
+        return  # a repeated click finds it gone
+    if not revision.editable:
+        raise Conflict(
+            _("The product is waiting for review; it can be changed again once the unit has decided."),
+            code="in_review",
+        )
+    if not product.revisions.filter(state=ProductRevision.State.APPROVED).exists():
+        raise Conflict(_("There is no approved version to go back to."), code="nothing_to_go_back_to")
+    number = revision.number
+    for material_set in revision.material_sets.all():
+        material_set.evidence.all().delete()
+    revision.material_sets.all().delete()
+    revision.tiers.all().delete()
+    revision.comparables.all().delete()
+    revision.region_rows.all().delete()
+    revision.delete()
+    audit.record(actor, "product.changes_discarded", product, before={"revision": number, "state": revision.state})
+
+
 # --- completeness (R5) -----------------------------------------------------------------------------------------
 
 

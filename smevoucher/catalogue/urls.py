@@ -14,6 +14,7 @@ urlpatterns = [
     path("products/<int:pk>/", views.my_product, name="mine"),
     path("products/<int:pk>/edit/", views.product_edit, name="edit"),
     path("products/<int:pk>/submit/", views.submit, name="submit"),
+    path("products/<int:pk>/discard/", views.discard_changes, name="discard"),
     path("products/<int:pk>/sets/new/", views.material_set, name="set_new"),
     path("products/<int:pk>/sets/<int:position>/", views.material_set, name="set_edit"),
     path("products/<int:pk>/sets/<int:position>/remove/", views.material_set_remove, name="set_remove"),

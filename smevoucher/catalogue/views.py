@@ -207,6 +207,19 @@ def submit(request, pk: int):
 
 
 @login_required
+@require_POST
+def discard_changes(request, pk: int):
+    selectors.product_get_for(user=request.user, product_id=pk)
+    try:
+        services.product_discard_changes(actor=request.user, product_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The changes were discarded; the approved version is unchanged."))
+    return redirect("catalogue:mine", pk=pk)
+
+
+@login_required
 def material_set(request, pk: int, position: int | None = None):
     product = selectors.product_get_for(user=request.user, product_id=pk)
     if not request.user.has_perm("catalogue.change_product", product):

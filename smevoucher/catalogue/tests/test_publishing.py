@@ -279,6 +279,18 @@ def test_a_returned_change_leaves_the_published_revision_alone():
     assert product.status == "published" and product.published_revision.number == 1
 
 
+def test_discarding_changes_goes_back_to_the_approved_revision():
+    product = published_product()
+    user = provider_user_of(product.provider)
+    services.product_update(actor=user, product_id=product.pk, name="试改")
+    services.product_discard_changes(actor=user, product_id=product.pk)
+    services.product_discard_changes(actor=user, product_id=product.pk)  # quiet
+    assert list(product.revisions.values_list("number", "state")) == [(1, "approved")]
+    draft = draft_product()
+    with pytest.raises(Conflict):
+        services.product_discard_changes(actor=provider_user_of(draft.provider), product_id=draft.pk)
+
+
 def test_database_refuses_to_change_an_approved_revision():
     product = published_product()
     revision = product.published_revision
