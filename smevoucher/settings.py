@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "smevoucher.enterprises",
     "smevoucher.directory",
     "smevoucher.providers",
+    "smevoucher.catalogue",
     "smevoucher.documents",
     "smevoucher.notices",
     "smevoucher.vouchers",
@@ -228,9 +229,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per shared choice set (enterprise profile and product target groups use the same ones).
     "ENUM_NAME_OVERRIDES": {
         "BatchStatusEnum": "smevoucher.vouchers.models.Batch.Status",
         "ClaimStatusEnum": "smevoucher.vouchers.models.Claim.Status",
+        "SizeEnum": "smevoucher.enterprises.models.Size",
+        "IndustryEnum": "smevoucher.enterprises.models.Industry",
     },
 }
 

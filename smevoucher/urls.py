@@ -4,6 +4,7 @@ from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from smevoucher.accounts import api as accounts_api
+from smevoucher.catalogue import api as catalogue_api
 from smevoucher.directory import api as directory_api
 from smevoucher.documents import api as documents_api
 from smevoucher.enterprises import api as enterprises_api
@@ -74,6 +75,26 @@ api_v1 = [
     path("batches/<int:pk>/claims/", vouchers_api.BatchClaimsView.as_view(), name="batch-claims"),
     path("wallet/", vouchers_api.WalletView.as_view(), name="wallet"),
     path("ledger/", vouchers_api.LedgerView.as_view(), name="ledger"),
+    path("products/", catalogue_api.ProductListView.as_view(), name="products"),
+    path("products/<int:pk>/", catalogue_api.ProductDetailView.as_view(), name="product"),
+    path("products/<int:pk>/material-sets/", catalogue_api.MaterialSetListView.as_view(), name="product-material-sets"),
+    path(
+        "products/<int:pk>/material-sets/<int:position>/",
+        catalogue_api.MaterialSetDetailView.as_view(),
+        name="product-material-set",
+    ),
+    path("products/<int:pk>/submit/", catalogue_api.ProductActionView.as_view(action="submit"), name="product-submit"),
+    path(
+        "products/<int:pk>/approve/", catalogue_api.ProductActionView.as_view(action="approve"), name="product-approve"
+    ),
+    path("products/<int:pk>/return/", catalogue_api.ProductActionView.as_view(action="return"), name="product-return"),
+    path(
+        "products/<int:pk>/take-down/",
+        catalogue_api.ProductActionView.as_view(action="take_down"),
+        name="product-take-down",
+    ),
+    path("catalogue/", catalogue_api.CatalogueView.as_view(), name="catalogue"),
+    path("catalogue/<int:pk>/", catalogue_api.CatalogueDetailView.as_view(), name="catalogue-product"),
 ]
 
 urlpatterns = [
@@ -85,6 +106,7 @@ urlpatterns = [
     path("directory/", include("smevoucher.directory.urls")),
     path("providers/", include("smevoucher.providers.urls")),
     path("vouchers/", include("smevoucher.vouchers.urls")),
+    path("", include("smevoucher.catalogue.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

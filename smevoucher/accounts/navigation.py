@@ -9,6 +9,7 @@ PUBLIC = [
     (_("Notices"), "notices:list"),
     (_("How it works"), "core:flow"),
     (_("Help centre"), "notices:help"),
+    (_("Service catalogue"), "catalogue:catalogue"),
 ]
 
 BY_KIND = {
@@ -20,12 +21,14 @@ BY_KIND = {
     ],
     access.PROVIDER: [
         (_("My provider profile"), "providers:home"),
+        (_("My service products"), "catalogue:my_products"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
         (_("Provider registrations"), "providers:unit_list"),
         (_("Change requests"), "providers:change_request_list"),
+        (_("Product review"), "catalogue:review_queue"),
         (_("Directory"), "directory:list"),
         (_("Publish notices"), "notices:manage"),
         (_("Voucher batches"), "vouchers:batch_list"),
@@ -35,6 +38,7 @@ BY_KIND = {
         (_("Enterprises"), "enterprises:unit_list"),
         (_("Provider registrations"), "providers:unit_list"),
         (_("Change requests"), "providers:change_request_list"),
+        (_("Product review"), "catalogue:review_queue"),
         (_("Directory"), "directory:list"),
         (_("Publish notices"), "notices:manage"),
         (_("Voucher batches"), "vouchers:batch_list"),

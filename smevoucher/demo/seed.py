@@ -25,6 +25,7 @@ from smevoucher.vouchers import services as voucher_services
 from smevoucher.vouchers.models import Batch
 
 from . import data
+from .products import seed_products
 
 
 def _user(username: str, organisation: Organisation | None, *, role=User.Role.ADMIN, email="", **extra) -> User:
@@ -186,6 +187,7 @@ def seed() -> list[tuple[str, str, str]]:
 
     _seed_directory(province_user)
     logins += _seed_providers(reviewers, province_user)
+    logins += seed_products(reviewers, province_user)
 
     publishers = {"province": province_user, **reviewers}
     for publisher, category, title, body, pinned in data.NOTICES:

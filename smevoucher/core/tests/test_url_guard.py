@@ -8,11 +8,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-# Public by design: the home page, flow chart, sign-up and log-in, the notice board and help centre, the
+# Public by design: the home page, flow chart, sign-up and log-in, the notice board, help centre and catalogue, the
 # eligibility look-up, the API schema and docs, cities, and the language switch.
 PUBLIC = re.compile(
     r"^/($|flow/|accounts/(login|logout|password-reset)|enterprises/signup/|notices/(\d+/|feed/|$)|help/($|guide/)"
-    r"|directory/check|providers/register|i18n/|api/schema/|api/docs/|api/v1/(auth/token/|cities/|notices/|"
+    r"|directory/check|providers/register|providers/commitment-letter|catalogue/|i18n/|api/schema/|api/docs/"
+    r"|api/v1/(auth/token/|cities/|notices/|catalogue/|"
     r"directory/check/))"
 )
 

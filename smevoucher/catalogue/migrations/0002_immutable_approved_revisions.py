@@ -1,0 +1,109 @@
+"""Database guard: an approved revision, and the tiers, regions, comparables, material sets and evidence of an approved revision,
+are never changed (orders keep the revision, tier and price they were placed on). The services never try; these
+triggers make a stray queryset.update() or a manual SQL fail as well.
+
+Note for SQLite: a later migration that remakes one of these tables drops its triggers; the test
+`test_database_refuses_to_change_an_approved_revision` fails then, and the triggers must be created again."""
+
+from django.db import migrations
+
+CHILDREN = ["catalogue_producttier", "catalogue_revisionregion", "catalogue_comparable", "catalogue_materialset"]
+MESSAGE = "approved product revisions are immutable"
+
+SQLITE = [
+    f"""CREATE TRIGGER catalogue_revision_immutable BEFORE UPDATE ON catalogue_productrevision
+        WHEN OLD.state = 'approved' BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;""",
+    *[
+        f"""CREATE TRIGGER {table}_immutable_upd BEFORE UPDATE ON {table}
+            WHEN (SELECT state FROM catalogue_productrevision WHERE id = OLD.revision_id) = 'approved'
+            BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"""
+        for table in CHILDREN
+    ],
+    *[
+        f"""CREATE TRIGGER {table}_immutable_ins BEFORE INSERT ON {table}
+            WHEN (SELECT state FROM catalogue_productrevision WHERE id = NEW.revision_id) = 'approved'
+            BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"""
+        for table in CHILDREN
+    ],
+]
+# The deliverable evidence of a material set of an approved revision.
+EVIDENCE_GUARD = """(SELECT r.state FROM catalogue_productrevision r JOIN catalogue_materialset s ON s.revision_id = r.id
+    WHERE s.id = {row}.material_set_id) = 'approved'"""
+SQLITE += [
+    f"""CREATE TRIGGER catalogue_evidence_immutable_{op.lower()} BEFORE {op} ON catalogue_evidence
+        WHEN {EVIDENCE_GUARD.format(row=row)} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"""
+    for op, row in (("UPDATE", "OLD"), ("INSERT", "NEW"))
+]
+
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS catalogue_evidence_immutable_update;",
+    "DROP TRIGGER IF EXISTS catalogue_evidence_immutable_insert;",
+    "DROP TRIGGER IF EXISTS catalogue_revision_immutable;",
+    *[f"DROP TRIGGER IF EXISTS {t}_immutable_upd;" for t in CHILDREN],
+    *[f"DROP TRIGGER IF EXISTS {t}_immutable_ins;" for t in CHILDREN],
+]
+
+POSTGRES = [
+    f"""CREATE OR REPLACE FUNCTION catalogue_revision_immutable() RETURNS trigger AS $$
+        BEGIN
+          IF OLD.state = 'approved' THEN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'; END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;""",
+    """CREATE TRIGGER catalogue_revision_immutable BEFORE UPDATE ON catalogue_productrevision
+        FOR EACH ROW EXECUTE FUNCTION catalogue_revision_immutable();""",
+    f"""CREATE OR REPLACE FUNCTION catalogue_revision_child_immutable() RETURNS trigger AS $$
+        DECLARE rev_id bigint;
+        BEGIN
+          IF TG_OP = 'INSERT' THEN rev_id := NEW.revision_id; ELSE rev_id := OLD.revision_id; END IF;
+          IF EXISTS (SELECT 1 FROM catalogue_productrevision WHERE id = rev_id AND state = 'approved') THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;""",
+    *[
+        f"""CREATE TRIGGER {table}_immutable BEFORE INSERT OR UPDATE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION catalogue_revision_child_immutable();"""
+        for table in CHILDREN
+    ],
+]
+POSTGRES += [
+    f"""CREATE OR REPLACE FUNCTION catalogue_evidence_immutable() RETURNS trigger AS $$
+        DECLARE set_id bigint;
+        BEGIN
+          IF TG_OP = 'INSERT' THEN set_id := NEW.material_set_id; ELSE set_id := OLD.material_set_id; END IF;
+          IF EXISTS (SELECT 1 FROM catalogue_materialset s JOIN catalogue_productrevision r ON s.revision_id = r.id
+                     WHERE s.id = set_id AND r.state = 'approved') THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+          END IF;
+          RETURN NEW;
+        END $$ LANGUAGE plpgsql;""",
+    """CREATE TRIGGER catalogue_evidence_immutable BEFORE INSERT OR UPDATE ON catalogue_evidence
+        FOR EACH ROW EXECUTE FUNCTION catalogue_evidence_immutable();""",
+]
+
+POSTGRES_REVERSE = [
+    "DROP TRIGGER IF EXISTS catalogue_evidence_immutable ON catalogue_evidence;",
+    "DROP FUNCTION IF EXISTS catalogue_evidence_immutable();",
+    *[f"DROP TRIGGER IF EXISTS {t}_immutable ON {t};" for t in CHILDREN],
+    "DROP TRIGGER IF EXISTS catalogue_revision_immutable ON catalogue_productrevision;",
+    "DROP FUNCTION IF EXISTS catalogue_revision_child_immutable();",
+    "DROP FUNCTION IF EXISTS catalogue_revision_immutable();",
+]
+
+
+def forwards(apps, schema_editor):
+    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(schema_editor.connection.vendor, [])
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+def backwards(apps, schema_editor):
+    statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(schema_editor.connection.vendor, [])
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalogue", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards)]
