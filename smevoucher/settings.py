@@ -235,6 +235,11 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "smevoucher.vouchers.models.Claim.Status",
         "SizeEnum": "smevoucher.enterprises.models.Size",
         "IndustryEnum": "smevoucher.enterprises.models.Industry",
+        "OrganisationKindEnum": "smevoucher.accounts.models.Organisation.Kind",
+        "MaterialKindEnum": "smevoucher.documents.models.Kind",
+        "LedgerTransactionKindEnum": "smevoucher.vouchers.models.LedgerTransaction.Kind",
+        "NoticeCategoryEnum": "smevoucher.notices.models.Notice.Category",
+        "ProductCategoryEnum": "smevoucher.catalogue.models.Category",
     },
 }
 

@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -107,6 +107,7 @@ class NoticeDetailView(APIView):
 class NoticeAttachmentView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int, document_id: int):
         notice = selectors.public_notice_get(pk)
         return file_response(get_object_or_404(notice.attachments, pk=document_id))

@@ -216,7 +216,7 @@ class WalletView(APIView):
         return Response(WalletOutput(selectors.wallets_of(enterprise) if enterprise else [], many=True).data)
 
 
-class EntryOutput(serializers.ModelSerializer):
+class LedgerEntryOutput(serializers.ModelSerializer):
     account = serializers.IntegerField(source="account_id")
     account_kind = serializers.CharField(source="account.kind")
     enterprise = serializers.IntegerField(source="account.enterprise_id", allow_null=True)
@@ -231,7 +231,7 @@ class EntryOutput(serializers.ModelSerializer):
 class TransactionOutput(serializers.ModelSerializer):
     batch = serializers.IntegerField(source="batch_id")
     actor = serializers.IntegerField(source="actor_id", allow_null=True)
-    entries = EntryOutput(many=True)
+    entries = LedgerEntryOutput(many=True)
 
     class Meta:
         model = LedgerTransaction
