@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "smevoucher.documents",
     "smevoucher.notices",
     "smevoucher.vouchers",
+    "smevoucher.orders",
     "smevoucher.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -39,3 +39,10 @@ class DeadlinePassed(Conflict):
 class DeadlineNotReached(Conflict):
     code = "deadline_not_reached"
     default_message = _("The deadline has not passed yet.")
+
+
+class CapExceeded(Conflict):
+    code = "cap_exceeded"
+    default_message = _(
+        "This would take the provider past its cap: a tenth of the issuing city's total vouchers for the year."
+    )

@@ -303,3 +303,39 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.claim_id} {self.deadline} -{self.days_before}"
+
+
+CAP_BP = 1000  # R7: a provider receives at most 10 % of an issuing city's total for the year
+
+
+class CapUsage(models.Model):
+    """R7: one provider's use of its cap in one issuing city and year. `reserved_fen` holds the expected amounts
+    of confirmed orders not yet paid, `received_fen` the confirmed payments (less refunds). Every change is a
+    conditional UPDATE (services/caps.py); the CheckConstraint is the backstop: used never passes the cap."""
+
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    city = models.ForeignKey("accounts.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    cap_fen = models.BigIntegerField(_("cap (fen)"), default=0)
+    reserved_fen = models.BigIntegerField(_("reserved by confirmed orders (fen)"), default=0)
+    received_fen = models.BigIntegerField(_("received (fen)"), default=0)
+
+    class Meta:
+        verbose_name = _("provider cap use")
+        verbose_name_plural = _("provider cap use")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "city", "year"], name="one_cap_row"),
+            models.CheckConstraint(
+                condition=Q(reserved_fen__gte=0) & Q(received_fen__gte=0), name="cap_use_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cap_fen__gte=models.F("reserved_fen") + models.F("received_fen")), name="cap_not_passed"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider_id}:{self.city_id}:{self.year}"
+
+    @property
+    def used_fen(self) -> int:
+        return self.reserved_fen + self.received_fen

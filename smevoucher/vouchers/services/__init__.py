@@ -10,12 +10,14 @@ from .batches import (
     quota_for,
     quota_set,
 )
+from .caps import cap_fen, cap_receive, cap_release, cap_reserve, cap_usage_of
 from .claims import claim_submit
 from .reclaim import R8, R9, R10, escrow_reclaim, reclaim_sweep, wallet_reclaim
 from .reminders import send_reminders
 from .wallet import (
     escrow_mark_payment_submitted,
     escrow_pay,
+    escrow_payment_rejected,
     escrow_release,
     provider_redeem,
     provider_refund,
@@ -33,9 +35,15 @@ __all__ = [
     "batch_create",
     "batch_open",
     "batch_update",
+    "cap_fen",
+    "cap_receive",
+    "cap_release",
+    "cap_reserve",
+    "cap_usage_of",
     "claim_submit",
     "escrow_mark_payment_submitted",
     "escrow_pay",
+    "escrow_payment_rejected",
     "escrow_reclaim",
     "escrow_release",
     "provider_redeem",

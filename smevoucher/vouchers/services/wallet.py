@@ -111,6 +111,19 @@ def escrow_mark_payment_submitted(*, actor, batch_id: int, order_id: int) -> Led
 
 
 @transaction.atomic
+def escrow_payment_rejected(*, actor, batch_id: int, order_id: int) -> LedgerAccount:
+    """R10/R11: the provider rejected the submitted payment; until the enterprise submits again the escrow is
+    unpaid, so an expiry reclaims it."""
+    batch = Batch.objects.get(pk=batch_id)
+    escrow = LedgerAccount.objects.select_for_update().get(pk=_escrow(batch, order_id).pk)
+    if escrow.payment_submitted_at is not None:
+        escrow.payment_submitted_at = None
+        escrow.save(update_fields=["payment_submitted_at"])
+        audit.record(actor, "voucher.payment_rejected", escrow, after={"order": order_id})
+    return escrow
+
+
+@transaction.atomic
 def escrow_pay(*, actor, batch_id: int, order_id: int, provider_id: int, amount_fen: int) -> LedgerTransaction:
     """escrow → the provider's received balance (payment confirmed). Past the validity end only a payment that
     the enterprise submitted in time may still be confirmed (R10)."""

@@ -1,0 +1,244 @@
+"""Orders (DESIGN §2 steps 3–8): one lifecycle from the enterprise's order to the provider's receipt of the
+vouchers, with the contract, the payment submissions, refunds (R12) and each city's extra materials.
+
+Money is integer fen. The order keeps the revision, tier and price it was placed on; its vouchers sit in the
+order's escrow account of the vouchers ledger (keyed by the order's id).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PLACED = "placed", _("Placed, waiting for the provider")
+        CONFIRMED = "confirmed", _("Confirmed, waiting for the contract")
+        CONTRACT_UPLOADED = "contract_uploaded", _("Contract uploaded")
+        CONTRACT_RETURNED = "contract_returned", _("Contract returned")
+        CONTRACT_CONFIRMED = "contract_confirmed", _("Contract confirmed")
+        COMPLETED = "completed", _("Service completed")
+        PAYMENT_SUBMITTED = "payment_submitted", _("Payment submitted")
+        PAYMENT_REJECTED = "payment_rejected", _("Payment rejected")
+        PAYMENT_CONFIRMED = "payment_confirmed", _("Vouchers received")
+        REFUNDED = "refunded", _("Payment refunded")
+        DECLINED = "declined", _("Declined by the provider")
+        CANCELLED = "cancelled", _("Cancelled by the enterprise")
+        RECLAIMED = "reclaimed", _("Vouchers reclaimed")
+
+    S = Status
+    # The allowed transitions; each has one named service in services.py.
+    TRANSITIONS = {
+        S.PLACED: {S.CONFIRMED, S.DECLINED, S.CANCELLED, S.RECLAIMED},
+        S.CONFIRMED: {S.CONTRACT_UPLOADED, S.CANCELLED, S.RECLAIMED},
+        S.CONTRACT_UPLOADED: {S.CONTRACT_CONFIRMED, S.CONTRACT_RETURNED},
+        S.CONTRACT_RETURNED: {S.CONTRACT_UPLOADED, S.CANCELLED, S.RECLAIMED},
+        S.CONTRACT_CONFIRMED: {S.COMPLETED, S.RECLAIMED},
+        S.COMPLETED: {S.PAYMENT_SUBMITTED, S.RECLAIMED},
+        S.PAYMENT_SUBMITTED: {S.PAYMENT_CONFIRMED, S.PAYMENT_REJECTED},
+        S.PAYMENT_REJECTED: {S.PAYMENT_SUBMITTED, S.RECLAIMED},
+        S.PAYMENT_CONFIRMED: {S.REFUNDED},
+        S.REFUNDED: set(),
+        S.DECLINED: set(),
+        S.CANCELLED: set(),
+        S.RECLAIMED: set(),
+    }
+    # Orders whose contract is still missing: cancelled and reclaimed after the R9 deadline.
+    WITHOUT_CONTRACT = (S.PLACED, S.CONFIRMED, S.CONTRACT_RETURNED)
+    # Orders holding vouchers in escrow that an R10 expiry reclaims when no payment was submitted in time.
+    UNPAID = (S.PLACED, S.CONFIRMED, S.CONTRACT_UPLOADED, S.CONTRACT_RETURNED, S.CONTRACT_CONFIRMED, S.COMPLETED)
+    # The cap (R7) holds a reservation for the order in these states.
+    RESERVING = (
+        S.CONFIRMED,
+        S.CONTRACT_UPLOADED,
+        S.CONTRACT_RETURNED,
+        S.CONTRACT_CONFIRMED,
+        S.COMPLETED,
+        S.PAYMENT_SUBMITTED,
+        S.PAYMENT_REJECTED,
+    )
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="orders", verbose_name=_("enterprise")
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="orders", verbose_name=_("service provider")
+    )
+    product = models.ForeignKey("catalogue.Product", on_delete=models.PROTECT, related_name="orders")
+    revision = models.ForeignKey("catalogue.ProductRevision", on_delete=models.PROTECT, related_name="orders")
+    tier = models.ForeignKey("catalogue.ProductTier", on_delete=models.PROTECT, related_name="orders")
+    product_name = models.CharField(_("product name"), max_length=100)
+    tier_name = models.CharField(_("tier"), max_length=100, blank=True)
+    price_fen = models.BigIntegerField(_("price (fen)"))
+    batch = models.ForeignKey(
+        "vouchers.Batch", on_delete=models.PROTECT, related_name="orders", verbose_name=_("batch")
+    )
+    expected_voucher_fen = models.BigIntegerField(_("expected voucher amount (fen)"))
+    # R9: the contract must be uploaded by this moment (the wallet's deadline when the order was placed).
+    contract_due = models.DateTimeField(_("contract due by"))
+    reserved_fen = models.BigIntegerField(_("cap reserved (fen)"), default=0)
+    voucher_fen = models.BigIntegerField(_("vouchers received (fen)"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLACED)
+    note = models.TextField(_("note to the provider"), blank=True)
+    contract = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contract_return_reason = models.TextField(_("reason for returning the contract"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    completed_on = models.DateField(_("service completed on"), null=True, blank=True)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(_("placed"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    contract_uploaded_at = models.DateTimeField(_("contract uploaded"), null=True, blank=True)
+    contract_confirmed_at = models.DateTimeField(_("contract confirmed"), null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    payment_confirmed_at = models.DateTimeField(_("vouchers received at"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(condition=Q(price_fen__gt=0), name="order_price_positive"),
+            models.CheckConstraint(
+                condition=Q(expected_voucher_fen__gt=0) & Q(expected_voucher_fen__lte=models.F("price_fen")),
+                name="order_expected_within_price",
+            ),
+            models.CheckConstraint(
+                condition=Q(voucher_fen__gte=0) & Q(voucher_fen__lte=models.F("expected_voucher_fen")),
+                name="order_actual_within_expected",
+            ),
+            models.CheckConstraint(condition=Q(reserved_fen__gte=0), name="order_reserved_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status", "batch"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.product_name}"
+
+    @property
+    def number(self) -> str:
+        return f"D{self.pk:08d}"
+
+    def may_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+
+class Payment(models.Model):
+    """One payment submission of an order (R11); a rejected one stays as history and a new one is submitted."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for the provider's check")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    invoice_number = models.CharField(_("invoice number"), max_length=40, db_index=True)
+    invoice_date = models.DateField(_("invoice date"))
+    invoice_fen = models.BigIntegerField(_("invoice amount (fen)"))
+    own_share_fen = models.BigIntegerField(_("own share paid by bank transfer (fen)"))
+    voucher_fen = models.BigIntegerField(_("voucher amount (fen)"))
+    invoice = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    transfer_proof = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    reject_reason = models.TextField(_("reasons for rejection"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice_fen=models.F("own_share_fen") + models.F("voucher_fen")),
+                name="payment_invoice_is_share_plus_vouchers",
+            ),
+            models.CheckConstraint(
+                condition=Q(voucher_fen__gt=0) & Q(own_share_fen__gte=0), name="payment_amounts_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status__in=["submitted", "confirmed"]), name="one_live_payment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}:{self.invoice_number}"
+
+
+class PaymentMaterial(models.Model):
+    """A material the city requires with payments (CityMaterial), as submitted with one payment."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField(_("material"), max_length=100)
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class CityMaterial(models.Model):
+    """A material a city requires besides the standard ones, per purpose (payment here; redemption reuses it).
+    Each city's unit keeps its own list."""
+
+    class Purpose(models.TextChoices):
+        PAYMENT = "payment", _("With a voucher payment")
+        REDEMPTION = "redemption", _("With a redemption application")
+
+    city = models.ForeignKey("accounts.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    name = models.CharField(_("material"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["city", "purpose", "position", "id"]
+        verbose_name = _("material required by a city")
+        verbose_name_plural = _("materials required by cities")
+        constraints = [models.UniqueConstraint(fields=["city", "purpose", "name"], name="one_city_material_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class RefundRequest(models.Model):
+    """R12: the provider asks the enterprise's city unit to return a confirmed payment's vouchers."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the city unit")
+        APPROVED = "approved", _("Approved, vouchers returned")
+        REFUSED = "refused", _("Refused")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refund_requests")
+    amount_fen = models.BigIntegerField(_("amount (fen)"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decision_note = models.TextField(_("reasons for refusal"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("refund request")
+        verbose_name_plural = _("refund requests")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status__in=["requested", "approved"]), name="one_live_refund"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}:{self.status}"

@@ -1,0 +1,105 @@
+"""Reads about orders: who may see which, what the order page shows (the flow step, the next action, who must
+take it and by when), duplicate invoices, and the refund requests a unit decides."""
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from smevoucher.core import access
+from smevoucher.documents.selectors import findings_for
+
+from .models import Order, Payment, RefundRequest
+
+S = Order.Status
+
+
+def _base() -> QuerySet[Order]:
+    return Order.objects.select_related(
+        "enterprise__organisation", "enterprise__city", "provider__organisation", "batch__city", "contract"
+    )
+
+
+def orders_visible_to(user) -> QuerySet[Order]:
+    """An enterprise its own orders, a provider the orders placed with it, a city unit the orders of its city's
+    enterprises (paid with its city's vouchers), the province unit all."""
+    kind = access.organisation_kind(user)
+    if kind == access.ENTERPRISE:
+        return _base().filter(enterprise__organisation_id=user.organisation_id)
+    if kind == access.PROVIDER:
+        return _base().filter(provider__organisation_id=user.organisation_id)
+    if kind == access.CITY_UNIT:
+        return _base().filter(
+            Q(enterprise__city_id=user.organisation.city_id) | Q(batch__city_id=user.organisation.city_id)
+        )
+    if kind == access.PROVINCE_UNIT:
+        return _base()
+    return Order.objects.none()
+
+
+def order_get_for(*, user, order_id) -> Order:
+    return access.require(user, "orders.view_order", orders_visible_to(user).filter(pk=order_id).first())
+
+
+def refunds_visible_to(user) -> QuerySet[RefundRequest]:
+    return RefundRequest.objects.filter(order__in=orders_visible_to(user)).select_related(
+        "order__enterprise", "order__provider__organisation", "requested_by"
+    )
+
+
+def refund_queue_for(user) -> QuerySet[RefundRequest]:
+    """R12: the requests this city unit decides (its city's enterprises), waiting ones first."""
+    if not access.is_city_unit(user):
+        return RefundRequest.objects.none()
+    return (
+        refunds_visible_to(user)
+        .filter(order__enterprise__city_id=user.organisation.city_id)
+        .order_by("-status", "requested_at")
+    )
+
+
+def live_payment(order: Order) -> Payment | None:
+    return order.payments.exclude(status=Payment.Status.REJECTED).select_related("invoice", "transfer_proof").first()
+
+
+def duplicate_invoices(payment: Payment) -> list[Order]:
+    """Other orders whose payment used the same invoice number (R15), for the provider and the unit."""
+    others = Payment.objects.filter(invoice_number=payment.invoice_number).exclude(order_id=payment.order_id)
+    return list(Order.objects.filter(pk__in=others.values("order_id")).order_by("pk"))
+
+
+def payment_findings(payment: Payment) -> list[str]:
+    """The documents service's findings on the payment's files (the same file on another order, …)."""
+    found = []
+    for document in (payment.invoice, payment.transfer_proof, *(m.document for m in payment.materials.all())):
+        found.extend(findings_for(document))
+    return found
+
+
+ENTERPRISE_SIDE, PROVIDER_SIDE, UNIT_SIDE = _("Enterprise"), _("Service provider"), _("City handling unit")
+
+# status → (flow step code, next action, who, deadline attribute of the order or None)
+NEXT = {
+    S.PLACED: ("confirm_order", _("The provider confirms the order"), PROVIDER_SIDE, "contract_due"),
+    S.CONFIRMED: ("upload_contract", _("The enterprise uploads the contract"), ENTERPRISE_SIDE, "contract_due"),
+    S.CONTRACT_RETURNED: (
+        "upload_contract",
+        _("The enterprise uploads a corrected contract"),
+        ENTERPRISE_SIDE,
+        "contract_due",
+    ),
+    S.CONTRACT_UPLOADED: ("confirm_contract", _("The provider checks and confirms the contract"), PROVIDER_SIDE, None),
+    S.CONTRACT_CONFIRMED: ("complete", _("The provider completes the service"), PROVIDER_SIDE, "expires_at"),
+    S.COMPLETED: ("receive", _("The enterprise pays with vouchers"), ENTERPRISE_SIDE, "expires_at"),
+    S.PAYMENT_REJECTED: ("receive", _("The enterprise submits the payment again"), ENTERPRISE_SIDE, "expires_at"),
+    S.PAYMENT_SUBMITTED: ("receive", _("The provider checks the payment and confirms receipt"), PROVIDER_SIDE, None),
+    S.PAYMENT_CONFIRMED: ("redeem", _("The provider applies for redemption"), PROVIDER_SIDE, None),
+}
+
+
+def next_step(order: Order) -> dict:
+    """For the order page: the flow chart's current step, the next action, who must take it and by when."""
+    step, action, who, due = NEXT.get(order.status, ("", None, None, None))
+    if due == "expires_at":
+        due = order.batch.expires_at
+    elif due:
+        due = getattr(order, due)
+    return {"step": step or None, "action": action, "who": who, "due": due}

@@ -1,0 +1,96 @@
+"""R7, the 10 % cap: the vouchers one provider receives from one issuing city in a year may not exceed 10 % of
+that city's total issued for the year (the sum of its batch totals).
+
+The orders app reserves the expected amount when the provider confirms an order and converts it to received
+(for the actual amount, checked again) when the provider confirms the payment. Every change is one conditional
+UPDATE … WHERE reserved + received + x <= cap on the provider's row, so two confirmations at the same moment
+can never together pass the cap; the CheckConstraint `cap_not_passed` is the backstop.
+"""
+
+from django.db import transaction
+from django.db.models import F, Sum
+
+from ..errors import CapExceeded
+from ..models import CAP_BP, Batch, CapUsage
+
+
+def city_total_fen(city_id: int, year: int) -> int:
+    """The city's total issued in the year: every batch that was opened (drafts are not issued)."""
+    batches = Batch.objects.filter(city_id=city_id, year=year).exclude(status=Batch.Status.DRAFT)
+    return batches.aggregate(total=Sum("total_fen"))["total"] or 0
+
+
+def cap_fen(city_id: int, year: int) -> int:
+    """10 % rounded down to the fen."""
+    return city_total_fen(city_id, year) * CAP_BP // 10000
+
+
+def _row(provider_id: int, batch: Batch) -> CapUsage:
+    row, _created = CapUsage.objects.get_or_create(provider_id=provider_id, city_id=batch.city_id, year=batch.year)
+    return row
+
+
+@transaction.atomic
+def cap_reserve(*, provider_id: int, batch: Batch, fen: int) -> CapUsage:
+    """Reserve fen of the provider's cap in the batch's city and year, or raise CapExceeded (nothing changes)."""
+    row = _row(provider_id, batch)
+    cap = cap_fen(batch.city_id, batch.year)
+    done = (
+        CapUsage.objects.filter(pk=row.pk)
+        .filter(**{"reserved_fen__lte": cap - fen - F("received_fen")})
+        .update(reserved_fen=F("reserved_fen") + fen, cap_fen=cap)
+    )
+    if not done:
+        raise CapExceeded()
+    row.refresh_from_db()
+    return row
+
+
+@transaction.atomic
+def cap_receive(*, provider_id: int, batch: Batch, reserved_fen: int, received_fen: int) -> CapUsage:
+    """A payment confirmed: the order's reservation becomes received for the actual amount, checked again."""
+    row = _row(provider_id, batch)
+    cap = cap_fen(batch.city_id, batch.year)
+    done = (
+        CapUsage.objects.filter(pk=row.pk, reserved_fen__gte=reserved_fen)
+        .filter(reserved_fen__lte=cap - received_fen + reserved_fen - F("received_fen"))
+        .update(
+            reserved_fen=F("reserved_fen") - reserved_fen,
+            received_fen=F("received_fen") + received_fen,
+            cap_fen=cap,
+        )
+    )
+    if not done:
+        raise CapExceeded()
+    row.refresh_from_db()
+    return row
+
+
+@transaction.atomic
+def cap_release(*, provider_id: int, batch: Batch, reserved_fen: int = 0, received_fen: int = 0) -> None:
+    """Give back a reservation (order cancelled or reclaimed) or a received amount (refund, R12)."""
+    row = _row(provider_id, batch)
+    CapUsage.objects.filter(pk=row.pk).update(
+        reserved_fen=F("reserved_fen") - reserved_fen, received_fen=F("received_fen") - received_fen
+    )
+
+
+def cap_usage_of(provider_id: int) -> list[dict]:
+    """The live gauge: per issuing city and year, the cap, what is reserved and received, and the share used."""
+    rows = []
+    for row in CapUsage.objects.filter(provider_id=provider_id).select_related("city").order_by("-year", "city_id"):
+        cap = cap_fen(row.city_id, row.year)
+        used = row.reserved_fen + row.received_fen
+        rows.append(
+            {
+                "city": row.city,
+                "year": row.year,
+                "cap_fen": cap,
+                "reserved_fen": row.reserved_fen,
+                "received_fen": row.received_fen,
+                "used_fen": used,
+                "free_fen": max(cap - used, 0),
+                "percent": min(100, used * 100 // cap) if cap else 0,
+            }
+        )
+    return rows
