@@ -119,7 +119,8 @@ def advance(w: World, order: Order, to: str, **payment) -> Order:
     """Take an order along the main path up to `to` through the services."""
     S = Order.Status
     e, p = w.enterprise_user, w.provider_user
-    for step in STEPS[STEPS.index(order.status) + 1 if order.status in STEPS else 0 :]:
+    current = {S.CONTRACT_RETURNED: S.CONFIRMED, S.PAYMENT_REJECTED: S.COMPLETED}.get(order.status, order.status)
+    for step in STEPS[STEPS.index(current) + 1 if current in STEPS else 0 :]:
         if step == S.CONFIRMED:
             services.order_confirm(actor=p, order_id=order.pk)
         elif step == S.CONTRACT_UPLOADED:
