@@ -9,6 +9,7 @@ from smevoucher.directory import api as directory_api
 from smevoucher.documents import api as documents_api
 from smevoucher.enterprises import api as enterprises_api
 from smevoucher.notices import api as notices_api
+from smevoucher.orders import api as orders_api
 from smevoucher.providers import api as providers_api
 from smevoucher.vouchers import api as vouchers_api
 
@@ -93,6 +94,30 @@ api_v1 = [
         catalogue_api.ProductActionView.as_view(action="take_down"),
         name="product-take-down",
     ),
+    path("orders/", orders_api.OrderListView.as_view(), name="orders"),
+    path("orders/<int:pk>/", orders_api.OrderDetailView.as_view(), name="order"),
+    path("orders/<int:pk>/confirm/", orders_api.OrderConfirmView.as_view(), name="order-confirm"),
+    path("orders/<int:pk>/decline/", orders_api.OrderDeclineView.as_view(), name="order-decline"),
+    path("orders/<int:pk>/cancel/", orders_api.OrderCancelView.as_view(), name="order-cancel"),
+    path("orders/<int:pk>/contract/", orders_api.OrderContractView.as_view(), name="order-contract"),
+    path(
+        "orders/<int:pk>/confirm-contract/",
+        orders_api.OrderConfirmContractView.as_view(),
+        name="order-confirm-contract",
+    ),
+    path(
+        "orders/<int:pk>/return-contract/", orders_api.OrderReturnContractView.as_view(), name="order-return-contract"
+    ),
+    path("orders/<int:pk>/complete/", orders_api.OrderCompleteView.as_view(), name="order-complete"),
+    path("orders/<int:pk>/payment/", orders_api.OrderPaymentView.as_view(), name="order-payment"),
+    path(
+        "orders/<int:pk>/confirm-payment/", orders_api.OrderConfirmPaymentView.as_view(), name="order-confirm-payment"
+    ),
+    path("orders/<int:pk>/reject-payment/", orders_api.OrderRejectPaymentView.as_view(), name="order-reject-payment"),
+    path("orders/<int:pk>/refund-request/", orders_api.OrderRefundRequestView.as_view(), name="order-refund-request"),
+    path("refund-requests/", orders_api.RefundRequestListView.as_view(), name="refund-requests"),
+    path("refund-requests/<int:pk>/approve/", orders_api.RefundApproveView.as_view(), name="refund-request-approve"),
+    path("refund-requests/<int:pk>/refuse/", orders_api.RefundRefuseView.as_view(), name="refund-request-refuse"),
     path("catalogue/", catalogue_api.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/<int:pk>/", catalogue_api.CatalogueDetailView.as_view(), name="catalogue-product"),
 ]

@@ -1,0 +1,289 @@
+"""REST API (DESIGN §8): orders and every transition, refund requests. Thin: the same selectors and services as
+the pages; amounts are integer fen; documents are uploaded first through `documents/` and passed by id."""
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .models import Order, Payment, RefundRequest
+
+
+class OrderPaymentOutput(serializers.ModelSerializer):
+    materials = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "invoice_number",
+            "invoice_date",
+            "invoice_fen",
+            "own_share_fen",
+            "voucher_fen",
+            "invoice",
+            "transfer_proof",
+            "materials",
+            "status",
+            "reject_reason",
+            "submitted_at",
+            "decided_at",
+        ]
+
+    def get_materials(self, payment) -> dict[str, int]:
+        return {m.name: m.document_id for m in payment.materials.all()}
+
+
+class OrderOutput(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.organisation.name")
+    provider_name = serializers.CharField(source="provider.organisation.name")
+    number = serializers.CharField()
+    expires_at = serializers.DateTimeField(source="batch.expires_at")
+    payments = OrderPaymentOutput(many=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "status",
+            "enterprise",
+            "enterprise_name",
+            "provider",
+            "provider_name",
+            "product",
+            "revision",
+            "tier",
+            "product_name",
+            "tier_name",
+            "price_fen",
+            "batch",
+            "expected_voucher_fen",
+            "voucher_fen",
+            "contract_due",
+            "expires_at",
+            "contract",
+            "contract_return_reason",
+            "decline_reason",
+            "completed_on",
+            "placed_at",
+            "confirmed_at",
+            "contract_uploaded_at",
+            "contract_confirmed_at",
+            "payment_confirmed_at",
+            "payments",
+        ]
+
+
+class OrderPlaceInput(serializers.Serializer):
+    revision = serializers.IntegerField()
+    tier = serializers.IntegerField()
+    batch = serializers.IntegerField()
+    expected_voucher_fen = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OrderReasonInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+
+
+class OrderContractInput(serializers.Serializer):
+    document = serializers.IntegerField()
+
+
+class OrderCompleteInput(serializers.Serializer):
+    completed_on = serializers.DateField()
+
+
+class OrderPaymentInput(serializers.Serializer):
+    invoice_number = serializers.CharField(max_length=40)
+    invoice_date = serializers.DateField()
+    invoice_fen = serializers.IntegerField()
+    own_share_fen = serializers.IntegerField()
+    voucher_fen = serializers.IntegerField()
+    invoice = serializers.IntegerField()
+    transfer_proof = serializers.IntegerField()
+    materials = serializers.DictField(child=serializers.IntegerField(), required=False, default=dict)
+
+
+class RefundRequestOutput(serializers.ModelSerializer):
+    class Meta:
+        model = RefundRequest
+        fields = ["id", "order", "amount_fen", "reason", "status", "decision_note", "requested_at", "decided_at"]
+
+
+def _order(request, pk):
+    return Response(OrderOutput(selectors.order_get_for(user=request.user, order_id=pk)).data)
+
+
+def _valid(serializer_class, request) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+class OrderListView(GenericAPIView):
+    serializer_class = OrderOutput
+
+    def get_queryset(self):
+        return selectors.orders_visible_to(self.request.user).prefetch_related("payments__materials")
+
+    @extend_schema(responses=OrderOutput(many=True))
+    def get(self, request):
+        """The orders the user may see (its own; a unit: its city's)."""
+        if not request.user.has_perm("orders.list_orders"):
+            raise PermissionDenied
+        page = self.paginate_queryset(self.get_queryset().filter(**self._filters(request)))
+        return self.get_paginated_response(OrderOutput(page, many=True).data)
+
+    @staticmethod
+    def _filters(request) -> dict:
+        value = request.query_params.get("status")
+        return {"status": value} if value in Order.Status.values else {}
+
+    @extend_schema(request=OrderPlaceInput, responses={201: OrderOutput})
+    def post(self, request):
+        """An enterprise orders a published revision's tier, earmarking the expected voucher amount."""
+        data = _valid(OrderPlaceInput, request)
+        order = services.order_place(
+            actor=request.user,
+            revision_id=data["revision"],
+            tier_id=data["tier"],
+            batch_id=data["batch"],
+            expected_voucher_fen=data["expected_voucher_fen"],
+            note=data["note"],
+        )
+        return Response(OrderOutput(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailView(APIView):
+    @extend_schema(responses=OrderOutput)
+    def get(self, request, pk: int):
+        return _order(request, pk)
+
+
+class OrderConfirmView(APIView):
+    @extend_schema(request=None, responses=OrderOutput)
+    def post(self, request, pk: int):
+        """The provider confirms the order (R7 cap reserved)."""
+        services.order_confirm(actor=request.user, order_id=pk)
+        return _order(request, pk)
+
+
+class OrderDeclineView(APIView):
+    @extend_schema(request=OrderReasonInput, responses=OrderOutput)
+    def post(self, request, pk: int):
+        services.order_decline(actor=request.user, order_id=pk, reason=_valid(OrderReasonInput, request)["reason"])
+        return _order(request, pk)
+
+
+class OrderCancelView(APIView):
+    @extend_schema(request=None, responses=OrderOutput)
+    def post(self, request, pk: int):
+        services.order_cancel(actor=request.user, order_id=pk)
+        return _order(request, pk)
+
+
+class OrderContractView(APIView):
+    @extend_schema(request=OrderContractInput, responses=OrderOutput)
+    def post(self, request, pk: int):
+        """The enterprise submits the contract (a document of kind `contract`) before the R9 deadline."""
+        data = _valid(OrderContractInput, request)
+        services.contract_upload(actor=request.user, order_id=pk, document_id=data["document"])
+        return _order(request, pk)
+
+
+class OrderConfirmContractView(APIView):
+    @extend_schema(request=None, responses=OrderOutput)
+    def post(self, request, pk: int):
+        services.contract_confirm(actor=request.user, order_id=pk)
+        return _order(request, pk)
+
+
+class OrderReturnContractView(APIView):
+    @extend_schema(request=OrderReasonInput, responses=OrderOutput)
+    def post(self, request, pk: int):
+        services.contract_return(actor=request.user, order_id=pk, reason=_valid(OrderReasonInput, request)["reason"])
+        return _order(request, pk)
+
+
+class OrderCompleteView(APIView):
+    @extend_schema(request=OrderCompleteInput, responses=OrderOutput)
+    def post(self, request, pk: int):
+        data = _valid(OrderCompleteInput, request)
+        services.order_complete(actor=request.user, order_id=pk, completed_on=data["completed_on"])
+        return _order(request, pk)
+
+
+class OrderPaymentView(APIView):
+    @extend_schema(request=OrderPaymentInput, responses=OrderOutput)
+    def post(self, request, pk: int):
+        """The enterprise pays with vouchers (R11); documents by id (kinds invoice, transfer_proof, city_extra)."""
+        data = _valid(OrderPaymentInput, request)
+        services.payment_submit(
+            actor=request.user,
+            order_id=pk,
+            invoice_number=data["invoice_number"],
+            invoice_date=data["invoice_date"],
+            invoice_fen=data["invoice_fen"],
+            own_share_fen=data["own_share_fen"],
+            voucher_fen=data["voucher_fen"],
+            invoice_id=data["invoice"],
+            transfer_proof_id=data["transfer_proof"],
+            materials=data["materials"],
+        )
+        return _order(request, pk)
+
+
+class OrderConfirmPaymentView(APIView):
+    @extend_schema(request=None, responses=OrderOutput)
+    def post(self, request, pk: int):
+        services.payment_confirm(actor=request.user, order_id=pk)
+        return _order(request, pk)
+
+
+class OrderRejectPaymentView(APIView):
+    @extend_schema(request=OrderReasonInput, responses=OrderOutput)
+    def post(self, request, pk: int):
+        services.payment_reject(actor=request.user, order_id=pk, reason=_valid(OrderReasonInput, request)["reason"])
+        return _order(request, pk)
+
+
+class OrderRefundRequestView(APIView):
+    @extend_schema(request=OrderReasonInput, responses={201: RefundRequestOutput})
+    def post(self, request, pk: int):
+        """The provider asks the enterprise's city unit to refund a confirmed payment (R12)."""
+        refund = services.refund_request(
+            actor=request.user, order_id=pk, reason=_valid(OrderReasonInput, request)["reason"]
+        )
+        return Response(RefundRequestOutput(refund).data, status=status.HTTP_201_CREATED)
+
+
+class RefundRequestListView(GenericAPIView):
+    serializer_class = RefundRequestOutput
+
+    def get_queryset(self):
+        return selectors.refunds_visible_to(self.request.user)
+
+    @extend_schema(responses=RefundRequestOutput(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(RefundRequestOutput(page, many=True).data)
+
+
+class RefundApproveView(APIView):
+    @extend_schema(request=None, responses=RefundRequestOutput)
+    def post(self, request, pk: int):
+        return Response(RefundRequestOutput(services.refund_approve(actor=request.user, refund_id=pk)).data)
+
+
+class RefundRefuseView(APIView):
+    @extend_schema(request=OrderReasonInput, responses=RefundRequestOutput)
+    def post(self, request, pk: int):
+        reason = _valid(OrderReasonInput, request)["reason"]
+        return Response(
+            RefundRequestOutput(services.refund_refuse(actor=request.user, refund_id=pk, reason=reason)).data
+        )
