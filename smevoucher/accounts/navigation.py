@@ -18,10 +18,12 @@ BY_KIND = {
         (_("Materials"), "documents:list"),
         (_("Voucher batches"), "vouchers:batch_list"),
         (_("My vouchers"), "vouchers:wallet"),
+        (_("My orders"), "orders:list"),
     ],
     access.PROVIDER: [
         (_("My provider profile"), "providers:home"),
         (_("My service products"), "catalogue:my_products"),
+        (_("Orders received"), "orders:list"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
@@ -33,6 +35,9 @@ BY_KIND = {
         (_("Publish notices"), "notices:manage"),
         (_("Voucher batches"), "vouchers:batch_list"),
         (_("Annual quota"), "vouchers:quota"),
+        (_("Orders"), "orders:list"),
+        (_("Refund requests"), "orders:refund_list"),
+        (_("Required materials"), "orders:city_materials"),
     ],
     access.PROVINCE_UNIT: [
         (_("Enterprises"), "enterprises:unit_list"),
@@ -42,5 +47,6 @@ BY_KIND = {
         (_("Directory"), "directory:list"),
         (_("Publish notices"), "notices:manage"),
         (_("Voucher batches"), "vouchers:batch_list"),
+        (_("Orders"), "orders:list"),
     ],
 }

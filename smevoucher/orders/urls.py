@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/<int:revision_id>/", views.order_place, name="place"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/<str:action>/", views.order_action, name="action"),
+    path("cap/", views.cap_gauge, name="cap_gauge"),
     path("refunds/", views.refund_list, name="refund_list"),
     path("refunds/<int:pk>/<str:decision>/", views.refund_decide, name="refund_decide"),
     path("city-materials/", views.city_materials, name="city_materials"),
