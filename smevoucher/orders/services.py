@@ -430,13 +430,12 @@ def payment_submit(
     batch's coverage limit on the invoice. Recorded as submitted for R10 (no expiry reclaim while checked)."""
     order = _lock(actor, order_id, ENTERPRISE)
     number = (invoice_number or "").strip().upper()
+    # a repeated submission (a double click, even one that uploaded the files again) finds the same figures
     data = {
         "invoice_number": number,
         "invoice_fen": invoice_fen,
         "own_share_fen": own_share_fen,
         "voucher_fen": voucher_fen,
-        "invoice_id": invoice_id,
-        "transfer_proof_id": transfer_proof_id,
     }
     live = order.payments.filter(status=Payment.Status.SUBMITTED).first()
     if order.status == S.PAYMENT_SUBMITTED and live and _same_payment(live, data):
