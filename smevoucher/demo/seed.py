@@ -25,6 +25,7 @@ from smevoucher.vouchers import services as voucher_services
 from smevoucher.vouchers.models import Batch
 
 from . import data
+from .orders import seed_orders
 from .products import seed_products
 
 
@@ -195,6 +196,7 @@ def seed() -> list[tuple[str, str, str]]:
             notice_publish(actor=publishers[publisher], category=category, title=title, body=body, pinned=pinned)
     _voucher_batches(reviewers["440100"])
     logins.append(("enterprise", data.ENTERPRISES[1][0], "approved, Guangzhou, holds vouchers of an allocated batch"))
+    logins += seed_orders()
 
     admin = _user(data.ADMIN["username"], None, email=data.ADMIN["email"], is_staff=True, is_superuser=True)
     logins.append(("site administrator", admin.username, f"TOTP key {_totp(admin)}"))

@@ -12,7 +12,7 @@ def test_demo_has_an_allocated_and_an_open_batch_and_seeding_twice_changes_nothi
     seed()
     seed()
     assert sorted(Batch.objects.values_list("status", flat=True)) == ["allocated", "open"]
-    assert LedgerTransaction.objects.count() == 1
+    assert LedgerTransaction.objects.filter(kind="allocation").count() == 1
     priority = Enterprise.objects.get(organisation__users__username="ent_gz1")
     [wallet] = [w for w in selectors.wallets_of(priority) if w.batch.status == "allocated"]
     assert (wallet.state, wallet.usable_fen) == ("usable", 500_000)
