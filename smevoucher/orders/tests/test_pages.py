@@ -115,3 +115,21 @@ def test_city_materials_page(w):
     u.post("/orders/city-materials/", {"payment": "服务验收单\n企业满意度评价表", "redemption": ""})
     assert services.required_materials(w.enterprise.city_id) == ["服务验收单", "企业满意度评价表"]
     assert client(w.enterprise_user).get("/orders/city-materials/").status_code == 403
+
+
+def test_the_same_invoice_number_is_shown_to_the_provider_and_the_unit_not_the_enterprise(w):
+    first = factories.advance(w, factories.place(w), S.PAYMENT_SUBMITTED, invoice_number="DUP1")
+    second = factories.advance(w, factories.place(w), S.PAYMENT_SUBMITTED, invoice_number="DUP1")
+    for user in (w.provider_user, w.unit):
+        html = client(user).get(f"/orders/{second.pk}/").content.decode()
+        assert 'data-testid="duplicates"' in html and first.number in html
+    assert 'data-testid="duplicates"' not in client(w.enterprise_user).get(f"/orders/{second.pk}/").content.decode()
+
+
+def test_the_provider_home_loads_the_cap_gauge(w):
+    services.order_confirm(actor=w.provider_user, order_id=factories.place(w, expected_fen=1_500_00).pk)
+    p = client(w.provider_user)
+    assert "orders/cap/" in p.get("/providers/mine/").content.decode()
+    gauge = p.get("/orders/cap/").content.decode()
+    assert "¥1,500.00" in gauge and "¥10,000.00" in gauge
+    assert client(w.enterprise_user).get("/orders/cap/").status_code == 404

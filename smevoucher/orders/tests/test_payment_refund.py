@@ -259,3 +259,11 @@ def test_refund_impossible_after_expiry(w):
         with pytest.raises((VouchersExpired, DeadlinePassed)):
             services.refund_approve(actor=w.unit, refund_id=refund.pk)
     assert RefundRequest.objects.get(pk=refund.pk).status == RefundRequest.Status.REQUESTED
+
+
+def test_refund_at_the_last_second_of_validity(w):
+    order = paid(w)
+    with time_machine.travel(w.batch.expires_at, tick=False):
+        refund = services.refund_request(actor=w.provider_user, order_id=order.pk, reason="x")
+        services.refund_approve(actor=w.unit, refund_id=refund.pk)
+    assert Order.objects.get(pk=order.pk).status == S.REFUNDED
