@@ -319,6 +319,8 @@ def _apply(revision: ProductRevision, cleaned: dict, *, actor, provider, stored)
     if revision.pricing == ProductRevision.Pricing.SINGLE and "price_fen" in cleaned:
         price = cleaned["price_fen"]
         tiers = [{"name": "", "description": "", "price_fen": price}] if price else []
+    elif revision.pricing == ProductRevision.Pricing.SINGLE and "pricing" in changed:
+        tiers = []  # switched to one price without giving it: the old tiers do not become that price
     elif revision.pricing == ProductRevision.Pricing.TIERS and "tiers" in cleaned:
         tiers = cleaned["tiers"]
     if tiers is not None:
@@ -640,7 +642,7 @@ def missing_items(revision: ProductRevision) -> list[str]:
         for tier in tiers:
             if not tier.name or not tier.description:
                 problems.append(_("Tier %(n)s: give its name and say what this price buys.") % {"n": tier.position})
-    elif not tiers:
+    elif len(tiers) != 1:
         problems.append(_("Enter the price in yuan."))
 
     if bool(revision.guidance_title) != bool(revision.guidance_number):

@@ -242,11 +242,18 @@ def material_set(request, pk: int, position: int | None = None):
         else:
             messages.success(request, _("The set of historical materials is saved."))
             return redirect("catalogue:mine", pk=pk)
-    present = {e.item: e.document for e in existing.evidence.all()} if existing else {}
+    if existing is not None:
+        current = {"contract": existing.contract, "invoice": existing.invoice}
+        current.update({f"evidence_{e.item}": e.document for e in existing.evidence.select_related("document")})
+        for name, document in current.items():
+            if name in form.fields:
+                form.fields[name].help_text = _("Now: %(file)s. Choose files only to replace it.") % {
+                    "file": document.filename
+                }
     return render(
         request,
         "catalogue/material_set.html",
-        {"form": form, "product": product, "revision": revision, "existing": existing, "present": present},
+        {"form": form, "product": product, "revision": revision, "existing": existing},
     )
 
 

@@ -379,3 +379,22 @@ def test_products_of_providers_past_their_voucher_date_leave_the_catalogue():
     assert not catalogue_for(None).filter(pk=product.pk).exists()
     with pytest.raises(NotOrderable):
         orderable_revision(product.published_revision_id)
+
+
+def test_switching_to_one_price_without_a_price_leaves_no_old_tier_as_the_price():
+    product = draft_product()
+    user = provider_user_of(product.provider)
+    services.product_update(actor=user, product_id=product.pk, pricing="single")
+    revision = product.revisions.get()
+    assert revision.tiers.count() == 0
+    assert any("price in yuan" in p for p in submit_refusals(product))
+
+
+def test_api_list_shows_a_summary_of_each_visible_product():
+    from rest_framework.test import APIClient
+
+    product = published_product()
+    rest = APIClient()
+    rest.force_authenticate(provider_user_of(product.provider))
+    rows = rest.get("/api/v1/products/").json()["results"]
+    assert [(r["id"], r["status"], r["working_state"]) for r in rows] == [(product.pk, "published", None)]
