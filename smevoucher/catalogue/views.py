@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
@@ -58,6 +58,7 @@ def _scope(provider) -> dict:
 # --- the public catalogue ----------------------------------------------------------------------------------------
 
 
+@require_GET
 def catalogue(request):
     """Published products; an enterprise sees only what may serve its city (R2)."""
     form = CatalogueFilterForm(request.GET or None)
@@ -81,6 +82,7 @@ def catalogue(request):
     return render(request, "catalogue/catalogue.html", {"form": form, "page": page, "enterprise_city_id": city_id})
 
 
+@require_GET
 def product_page(request, pk: int):
     product = selectors.catalogue_product_get(user=request.user, product_id=pk)
     context = _revision_context(product.published_revision)
