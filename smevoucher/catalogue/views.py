@@ -52,7 +52,10 @@ def _revision_context(revision: ProductRevision | None, *, with_findings: bool =
 
 
 def _scope(provider) -> dict:
-    return {"scope_cities": None if serves_every_city(provider) else service_cities(provider)}
+    return {
+        "scope_cities": None if serves_every_city(provider) else service_cities(provider),
+        "category_requirements": req.by_category(),
+    }
 
 
 # --- the public catalogue ----------------------------------------------------------------------------------------
