@@ -4,11 +4,12 @@ Amounts are integer fen; materials are uploaded through documents/ first and ref
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
+from smevoucher.core.api import HasPerm
 from smevoucher.enterprises.models import Industry, Size
 
 from . import selectors, services
@@ -195,6 +196,11 @@ class ProductInput(serializers.Serializer):
 
 class ProductListView(GenericAPIView):
     serializer_class = ProductSummaryOutput
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsAuthenticated(), HasPerm.of("catalogue.add_product")()]
+        return super().get_permissions()
 
     @extend_schema(responses=ProductSummaryOutput(many=True))
     def get(self, request):
