@@ -10,12 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
+from smevoucher.core.forms import add_domain_errors
 from smevoucher.documents.selectors import findings_for
 from smevoucher.providers.selectors import provider_of, serves_every_city, service_cities
 
 from . import requirements as req
 from . import selectors, services
-from .forms import CatalogueFilterForm, MaterialSetForm, ProductForm, ReasonForm, add_domain_errors
+from .forms import CatalogueFilterForm, MaterialSetForm, ProductForm, ReasonForm
 from .models import Product, ProductRevision
 
 

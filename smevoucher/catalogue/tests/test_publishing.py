@@ -156,7 +156,9 @@ def test_guidance_price_needs_title_and_number_together():
 
 
 def test_yuan_text_becomes_exact_fen():
-    from smevoucher.catalogue.forms import yuan_to_fen
+    from smevoucher.core.forms import YuanField
+
+    yuan_to_fen = YuanField().clean
 
     assert yuan_to_fen("1,234.56") == 123456
     assert yuan_to_fen("¥0.1") == 10
