@@ -12,6 +12,17 @@ PUBLIC = [
     (_("Service catalogue"), "catalogue:catalogue"),
 ]
 
+# What both kinds of handling unit see; the province's remit is every city, a city unit's its own.
+UNIT_PAGES = [
+    (_("Enterprises"), "enterprises:unit_list"),
+    (_("Provider registrations"), "providers:unit_list"),
+    (_("Change requests"), "providers:change_request_list"),
+    (_("Product review"), "catalogue:review_queue"),
+    (_("Directory"), "directory:list"),
+    (_("Publish notices"), "notices:manage"),
+    (_("Voucher batches"), "vouchers:batch_list"),
+]
+
 BY_KIND = {
     access.ENTERPRISE: [
         (_("My enterprise"), "enterprises:home"),
@@ -24,23 +35,6 @@ BY_KIND = {
         (_("My service products"), "catalogue:my_products"),
         (_("Materials"), "documents:list"),
     ],
-    access.CITY_UNIT: [
-        (_("Enterprises"), "enterprises:unit_list"),
-        (_("Provider registrations"), "providers:unit_list"),
-        (_("Change requests"), "providers:change_request_list"),
-        (_("Product review"), "catalogue:review_queue"),
-        (_("Directory"), "directory:list"),
-        (_("Publish notices"), "notices:manage"),
-        (_("Voucher batches"), "vouchers:batch_list"),
-        (_("Annual quota"), "vouchers:quota"),
-    ],
-    access.PROVINCE_UNIT: [
-        (_("Enterprises"), "enterprises:unit_list"),
-        (_("Provider registrations"), "providers:unit_list"),
-        (_("Change requests"), "providers:change_request_list"),
-        (_("Product review"), "catalogue:review_queue"),
-        (_("Directory"), "directory:list"),
-        (_("Publish notices"), "notices:manage"),
-        (_("Voucher batches"), "vouchers:batch_list"),
-    ],
+    access.CITY_UNIT: [*UNIT_PAGES, (_("Annual quota"), "vouchers:quota")],
+    access.PROVINCE_UNIT: UNIT_PAGES,
 }
