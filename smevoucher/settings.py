@@ -242,6 +242,10 @@ SPECTACULAR_SETTINGS = {
         "LedgerTransactionKindEnum": "smevoucher.vouchers.models.LedgerTransaction.Kind",
         "NoticeCategoryEnum": "smevoucher.notices.models.Notice.Category",
         "ProductCategoryEnum": "smevoucher.catalogue.models.Category",
+        "ProductStatusEnum": "smevoucher.catalogue.models.Product.Status",
+        "EnterpriseStatusEnum": "smevoucher.enterprises.models.Enterprise.Status",
+        "ProviderStatusEnum": "smevoucher.providers.models.Provider.Status",
+        "ChangeRequestStatusEnum": "smevoucher.providers.models.ChangeRequest.Status",
     },
 }
 

@@ -12,6 +12,18 @@ PUBLIC = [
     (_("Service catalogue"), "catalogue:catalogue"),
 ]
 
+# What both kinds of handling unit see; the province's remit is every city, a city unit's its own.
+UNIT_PAGES = [
+    (_("Enterprises"), "enterprises:unit_list"),
+    (_("Provider registrations"), "providers:unit_list"),
+    (_("Change requests"), "providers:change_request_list"),
+    (_("Product review"), "catalogue:review_queue"),
+    (_("Directory"), "directory:list"),
+    (_("Publish notices"), "notices:manage"),
+    (_("Voucher batches"), "vouchers:batch_list"),
+    (_("Orders"), "orders:list"),
+]
+
 BY_KIND = {
     access.ENTERPRISE: [
         (_("My enterprise"), "enterprises:home"),
@@ -27,26 +39,10 @@ BY_KIND = {
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
-        (_("Enterprises"), "enterprises:unit_list"),
-        (_("Provider registrations"), "providers:unit_list"),
-        (_("Change requests"), "providers:change_request_list"),
-        (_("Product review"), "catalogue:review_queue"),
-        (_("Directory"), "directory:list"),
-        (_("Publish notices"), "notices:manage"),
-        (_("Voucher batches"), "vouchers:batch_list"),
+        *UNIT_PAGES,
         (_("Annual quota"), "vouchers:quota"),
-        (_("Orders"), "orders:list"),
         (_("Refund requests"), "orders:refund_list"),
         (_("Required materials"), "orders:city_materials"),
     ],
-    access.PROVINCE_UNIT: [
-        (_("Enterprises"), "enterprises:unit_list"),
-        (_("Provider registrations"), "providers:unit_list"),
-        (_("Change requests"), "providers:change_request_list"),
-        (_("Product review"), "catalogue:review_queue"),
-        (_("Directory"), "directory:list"),
-        (_("Publish notices"), "notices:manage"),
-        (_("Voucher batches"), "vouchers:batch_list"),
-        (_("Orders"), "orders:list"),
-    ],
+    access.PROVINCE_UNIT: UNIT_PAGES,
 }

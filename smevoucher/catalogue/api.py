@@ -4,11 +4,12 @@ Amounts are integer fen; materials are uploaded through documents/ first and ref
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
+from smevoucher.core.api import HasPerm
 from smevoucher.enterprises.models import Industry, Size
 
 from . import selectors, services
@@ -120,6 +121,24 @@ class ProductOutput(serializers.ModelSerializer):
         return services.missing_items(revision) if revision and revision.editable else []
 
 
+class ProductSummaryOutput(serializers.ModelSerializer):
+    provider = ProviderSummary()
+    name = serializers.SerializerMethodField()
+    working_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = ["id", "provider", "name", "status", "published_revision", "working_state"]
+
+    def get_name(self, product) -> str:
+        revision = product.published_revision or selectors.latest_of(product)
+        return revision.name if revision else ""
+
+    def get_working_state(self, product) -> str | None:
+        revision = selectors.working_of(product)
+        return revision.state if revision else None
+
+
 class CatalogueOutput(serializers.ModelSerializer):
     provider = ProviderSummary()
     revision = PublicRevisionOutput(source="published_revision")
@@ -176,9 +195,14 @@ class ProductInput(serializers.Serializer):
 
 
 class ProductListView(GenericAPIView):
-    serializer_class = ProductOutput
+    serializer_class = ProductSummaryOutput
 
-    @extend_schema(responses=ProductOutput(many=True))
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsAuthenticated(), HasPerm.of("catalogue.add_product")()]
+        return super().get_permissions()
+
+    @extend_schema(responses=ProductSummaryOutput(many=True))
     def get(self, request):
         """Products the caller may see: its own (provider), or those in the unit's remit (R4)."""
         products = selectors.products_visible_to(request.user)
@@ -186,8 +210,8 @@ class ProductListView(GenericAPIView):
             products = products.filter(status=request.query_params["status"])
         if request.query_params.get("in_review"):
             products = selectors.review_queue_for(request.user)
-        page = self.paginate_queryset(products.order_by("pk"))
-        return self.get_paginated_response(ProductOutput(page, many=True).data)
+        page = self.paginate_queryset(selectors.with_revisions(products.order_by("pk")))
+        return self.get_paginated_response(ProductSummaryOutput(page, many=True).data)
 
     @extend_schema(request=ProductInput, responses={201: ProductOutput})
     def post(self, request):

@@ -1,9 +1,8 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.models import City
-from smevoucher.core.errors import DomainError
+from smevoucher.core.forms import YuanField
 from smevoucher.documents.forms import MaterialField
 from smevoucher.enterprises.models import Industry, Size
 
@@ -11,45 +10,6 @@ from . import requirements as req
 from .models import Category, ProductRevision
 
 MATERIAL_HELP = _("PDF, JPG or PNG, at most 5 MB in all; several pages are merged in the order shown.")
-
-
-def yuan_to_fen(value: str) -> int:
-    """Yuan as typed ("1,234.56", "¥800") → integer fen, exactly (no floats, CONVENTIONS §4)."""
-    text = (value or "").strip()
-    for mark in (",", "，", "¥", "￥", " ", "元"):
-        text = text.replace(mark, "")
-    whole, dot, cents = text.partition(".")
-    if not whole.isdigit() or (dot and (not cents.isdigit() or len(cents) > 2)) or len(whole) > 12:
-        raise ValidationError(_("Enter an amount in yuan with at most two decimals, e.g. 3000 or 3000.50."))
-    return int(whole) * 100 + int((cents + "00")[:2])
-
-
-def fen_to_text(fen) -> str:
-    if fen is None or fen == "":
-        return ""
-    return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}"
-
-
-class YuanField(forms.Field):
-    """Yuan entered as text → integer fen."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def prepare_value(self, value):
-        return fen_to_text(value) if isinstance(value, int) else value
-
-    def to_python(self, value):
-        value = str(value or "").strip()
-        return None if not value else yuan_to_fen(value[:30])
-
-
-def add_domain_errors(form, exc: DomainError) -> None:
-    """Show a service's refusal on the form: field messages beside their fields, the rest on top."""
-    for field, problems in exc.fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not exc.fields:
-        form.add_error(None, str(exc.message))
 
 
 def _checkboxes():

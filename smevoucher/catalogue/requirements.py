@@ -68,3 +68,22 @@ def evidence_for(category: str) -> list[tuple[str, str]]:
 
 def sets_required(is_range: bool) -> tuple[int, int]:
     return SETS_FOR_RANGE if is_range else (MIN_SETS_SINGLE, MAX_SETS)
+
+
+def by_category() -> list[dict]:
+    """For the editor: what each category needs (shown for the category chosen)."""
+    from .models import Category
+
+    rows = []
+    for value, label in Category.choices:
+        required, qualification = qualification_for(value)
+        rows.append(
+            {
+                "value": value,
+                "label": label,
+                "qualification_required": required,
+                "qualification": qualification,
+                "evidence": [item_label for _item, item_label in evidence_for(value)],
+            }
+        )
+    return rows

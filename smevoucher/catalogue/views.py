@@ -6,16 +6,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
+from smevoucher.core.forms import add_domain_errors
 from smevoucher.documents.selectors import findings_for
 from smevoucher.providers.selectors import provider_of, serves_every_city, service_cities
 
 from . import requirements as req
 from . import selectors, services
-from .forms import CatalogueFilterForm, MaterialSetForm, ProductForm, ReasonForm, add_domain_errors
+from .forms import CatalogueFilterForm, MaterialSetForm, ProductForm, ReasonForm
 from .models import Product, ProductRevision
 
 
@@ -52,12 +53,16 @@ def _revision_context(revision: ProductRevision | None, *, with_findings: bool =
 
 
 def _scope(provider) -> dict:
-    return {"scope_cities": None if serves_every_city(provider) else service_cities(provider)}
+    return {
+        "scope_cities": None if serves_every_city(provider) else service_cities(provider),
+        "category_requirements": req.by_category(),
+    }
 
 
 # --- the public catalogue ----------------------------------------------------------------------------------------
 
 
+@require_GET
 def catalogue(request):
     """Published products; an enterprise sees only what may serve its city (R2)."""
     form = CatalogueFilterForm(request.GET or None)
@@ -81,6 +86,7 @@ def catalogue(request):
     return render(request, "catalogue/catalogue.html", {"form": form, "page": page, "enterprise_city_id": city_id})
 
 
+@require_GET
 def product_page(request, pk: int):
     product = selectors.catalogue_product_get(user=request.user, product_id=pk)
     context = _revision_context(product.published_revision)
@@ -242,11 +248,18 @@ def material_set(request, pk: int, position: int | None = None):
         else:
             messages.success(request, _("The set of historical materials is saved."))
             return redirect("catalogue:mine", pk=pk)
-    present = {e.item: e.document for e in existing.evidence.all()} if existing else {}
+    if existing is not None:
+        current = {"contract": existing.contract, "invoice": existing.invoice}
+        current.update({f"evidence_{e.item}": e.document for e in existing.evidence.select_related("document")})
+        for name, document in current.items():
+            if name in form.fields:
+                form.fields[name].help_text = _("Now: %(file)s. Choose files only to replace it.") % {
+                    "file": document.filename
+                }
     return render(
         request,
         "catalogue/material_set.html",
-        {"form": form, "product": product, "revision": revision, "existing": existing, "present": present},
+        {"form": form, "product": product, "revision": revision, "existing": existing},
     )
 
 

@@ -79,6 +79,24 @@ def capital_amount(fen: int) -> str:
     return text
 
 
+def parse_hundredths(text: str) -> int:
+    """ "1,234.56" → 123456: a decimal with at most two places as an integer of hundredths, exactly (no floats).
+    Yuan become fen, percentages become basis points. ValueError for anything else."""
+    text = (text or "").strip()
+    for mark in (",", "，", "¥", "￥", "元", "%", " "):
+        text = text.replace(mark, "")
+    whole, dot, cents = text.partition(".")
+    if not whole.isdigit() or len(whole) > 13 or (dot and (not cents.isdigit() or len(cents) > 2)):
+        raise ValueError(f"not an amount with at most two decimals: {text!r}")
+    return int(whole) * 100 + int((cents + "00")[:2])
+
+
+def hundredths_text(value: int) -> str:
+    """123450 → "1234.5"-style plain text for form fields: "1234.50"; whole numbers without decimals."""
+    whole, cents = divmod(_as_fen(value), 100)
+    return f"{whole}" if cents == 0 else f"{whole}.{cents:02d}"
+
+
 def _as_fen(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("money is integer fen")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smevoucher.accounts.forms import PasswordPairMixin
 from smevoucher.accounts.models import City
 from smevoucher.core.uscc import validate_uscc
 from smevoucher.documents.forms import MaterialField
@@ -8,7 +9,7 @@ from smevoucher.documents.forms import MaterialField
 from .models import Industry, PriorityTag, Size
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(PasswordPairMixin, forms.Form):
     name = forms.CharField(
         label=_("Enterprise name"), max_length=200, help_text=_("The full name exactly as on the business licence.")
     )
@@ -50,16 +51,8 @@ class SignUpForm(forms.Form):
             (_("Business licence"), [self["licence"]]),
         ]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", _("The two passwords differ."))
-        return data
-
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["password"] = data.pop("password1")
-        data.pop("password2")
+        data = self.password_arguments(dict(self.cleaned_data))
         data["licence_files"] = data.pop("licence")
         return data
 

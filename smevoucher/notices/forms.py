@@ -2,16 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.models import City, Organisation
+from smevoucher.core.forms import LocalDateTimeInput
 from smevoucher.documents.forms import MaterialField
 
 from .models import EmailPreference, Notice
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class NoticeForm(forms.Form):

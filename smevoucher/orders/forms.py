@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.documents.forms import MaterialField
-from smevoucher.vouchers.forms import YuanField
+from smevoucher.core.forms import YuanField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

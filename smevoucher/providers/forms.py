@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smevoucher.accounts.forms import PasswordPairMixin
 from smevoucher.accounts.models import City
 from smevoucher.core.uscc import validate_uscc
 from smevoucher.documents.forms import MaterialField
@@ -45,7 +46,7 @@ class ProfileFields(forms.Form):
                 self.add_error(target if target in self.fields else None, message)
 
 
-class RegistrationForm(ProfileFields):
+class RegistrationForm(PasswordPairMixin, ProfileFields):
     name = forms.CharField(label=_("Full name of the organisation"), max_length=200, widget=forms.HiddenInput)
     city = forms.ModelChoiceField(
         label=_("City of registration"),
@@ -89,16 +90,8 @@ class RegistrationForm(ProfileFields):
         ]
         return [(legend, [self[n] for n in fields if n in self.fields]) for legend, fields in names]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", _("The two passwords differ."))
-        return data
-
     def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["password"] = data.pop("password1")
-        data.pop("password2")
+        data = self.password_arguments(dict(self.cleaned_data))
         data["licence_files"] = data.pop("licence")
         data["commitment_files"] = data.pop("commitment_letter")
         data.setdefault("city", None)

@@ -1,61 +1,8 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.core import clock
-
-
-def yuan_to_fen(value: str) -> int:
-    """Yuan text ("1,234.56") → integer fen at the edge; no floats (CONVENTIONS §4)."""
-    text = (value or "").strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
-    if len(text) > 16:  # ¥10,000,000,000,000.00 is far beyond any batch
-        raise ValidationError(_("The amount is too large."))
-    whole, _dot, cents = text.partition(".")
-    if not whole.isdigit() or (cents and (not cents.isdigit() or len(cents) > 2)):
-        raise ValidationError(_("Enter an amount in yuan, with at most two decimals, e.g. 5000 or 5000.50."))
-    return int(whole) * 100 + int((cents + "00")[:2])
-
-
-class YuanField(forms.Field):
-    """Yuan as typed (at most two decimals) → integer fen."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return f"{value // 100}.{value % 100:02d}"
-        return value
-
-    def to_python(self, value):
-        value = str(value or "").strip()
-        return None if not value else yuan_to_fen(value)
-
-
-class PercentField(forms.Field):
-    """A percentage with up to two decimals → basis points."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return f"{value // 100}" if value % 100 == 0 else f"{value // 100}.{value % 100:02d}"
-        return value
-
-    def to_python(self, value):
-        value = str(value or "").strip()
-        if not value:
-            return None
-        try:
-            return yuan_to_fen(value.rstrip("%").strip())
-        except ValidationError as exc:
-            raise ValidationError(_("Enter a percentage, e.g. 50.")) from exc
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+from smevoucher.core.forms import LocalDateTimeInput, PercentField, YuanField
 
 
 class DateInput(forms.DateInput):

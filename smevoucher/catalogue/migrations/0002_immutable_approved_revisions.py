@@ -1,46 +1,32 @@
-"""Database guard: an approved revision, and the tiers, regions, comparables, material sets and evidence of an approved revision,
-are never changed (orders keep the revision, tier and price they were placed on). The services never try; these
-triggers make a stray queryset.update() or a manual SQL fail as well.
+"""Database guard: an approved revision, and the tiers, regions, comparables, material sets and evidence of an
+approved revision, are never changed (orders keep the revision, tier and price they were placed on). The services
+never try; these triggers make a stray queryset.update() or manual SQL fail as well.
 
-Note for SQLite: a later migration that remakes one of these tables drops its triggers; the test
-`test_database_refuses_to_change_an_approved_revision` fails then, and the triggers must be created again."""
+Note for SQLite: a later migration that remakes one of these tables (Django's ALTER on SQLite) drops that table's
+triggers; `test_database_refuses_to_change_an_approved_revision` fails then, and the triggers must be created again."""
 
 from django.db import migrations
 
 CHILDREN = ["catalogue_producttier", "catalogue_revisionregion", "catalogue_comparable", "catalogue_materialset"]
 MESSAGE = "approved product revisions are immutable"
 
+# SQLite: a trigger may only name its own table, or Django's table remake (ALTER on SQLite) of the other table fails
+# ("error in trigger …: no such table"). So: an approved revision row is never updated, and tier, region and comparable
+# rows are never updated at all (the services replace a draft's rows, never update them). Inserts under an approved
+# revision and the material sets and evidence are guarded on PostgreSQL, the production database.
+NEVER_UPDATED = ["catalogue_producttier", "catalogue_revisionregion", "catalogue_comparable"]
 SQLITE = [
     f"""CREATE TRIGGER catalogue_revision_immutable BEFORE UPDATE ON catalogue_productrevision
         WHEN OLD.state = 'approved' BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;""",
     *[
-        f"""CREATE TRIGGER {table}_immutable_upd BEFORE UPDATE ON {table}
-            WHEN (SELECT state FROM catalogue_productrevision WHERE id = OLD.revision_id) = 'approved'
+        f"""CREATE TRIGGER {table}_never_updated BEFORE UPDATE ON {table}
             BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"""
-        for table in CHILDREN
-    ],
-    *[
-        f"""CREATE TRIGGER {table}_immutable_ins BEFORE INSERT ON {table}
-            WHEN (SELECT state FROM catalogue_productrevision WHERE id = NEW.revision_id) = 'approved'
-            BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"""
-        for table in CHILDREN
+        for table in NEVER_UPDATED
     ],
 ]
-# The deliverable evidence of a material set of an approved revision.
-EVIDENCE_GUARD = """(SELECT r.state FROM catalogue_productrevision r JOIN catalogue_materialset s ON s.revision_id = r.id
-    WHERE s.id = {row}.material_set_id) = 'approved'"""
-SQLITE += [
-    f"""CREATE TRIGGER catalogue_evidence_immutable_{op.lower()} BEFORE {op} ON catalogue_evidence
-        WHEN {EVIDENCE_GUARD.format(row=row)} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"""
-    for op, row in (("UPDATE", "OLD"), ("INSERT", "NEW"))
-]
-
 SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS catalogue_evidence_immutable_update;",
-    "DROP TRIGGER IF EXISTS catalogue_evidence_immutable_insert;",
     "DROP TRIGGER IF EXISTS catalogue_revision_immutable;",
-    *[f"DROP TRIGGER IF EXISTS {t}_immutable_upd;" for t in CHILDREN],
-    *[f"DROP TRIGGER IF EXISTS {t}_immutable_ins;" for t in CHILDREN],
+    *[f"DROP TRIGGER IF EXISTS {t}_never_updated;" for t in NEVER_UPDATED],
 ]
 
 POSTGRES = [

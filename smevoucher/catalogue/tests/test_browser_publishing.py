@@ -44,6 +44,7 @@ def test_range_priced_training_product_from_draft_to_catalogue(live_server, page
     page.get_by_role("link", name="发布新产品").click()
     page.get_by_label("产品名称").fill("中小企业数字化转型实务培训")
     page.get_by_label("服务类别").select_option("training")
+    expect(page.get_by_test_id("category-requirements")).to_contain_text("签到表")  # what this category needs
     page.get_by_label("服务周期").fill("培训后5个工作日内提交总结")
     page.get_by_label("广州市").check()
     page.locator("input[name=target_sizes][value=small]").check()

@@ -152,6 +152,14 @@ def test_permission_matrix(client, matrix, who, mine, review, api, decides):
     )
 
 
+@pytest.mark.parametrize("who", ["enterprise", "gz_unit", "province"])
+def test_only_providers_create_products_through_the_api(matrix, who):
+    rest = APIClient()
+    rest.force_authenticate(matrix["users"][who])
+    response = rest.post("/api/v1/products/", {"name": "x"}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+
+
 def test_anonymous_visitors_are_refused_outside_the_catalogue(client, matrix):
     product = matrix["product"]
     for path in ["/products/", "/products/new/", f"/products/{product.pk}/", "/products/review/"]:

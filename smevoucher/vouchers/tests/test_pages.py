@@ -7,10 +7,12 @@ import time_machine
 
 from smevoucher.accounts.factories import city_unit_user, login_verified
 from smevoucher.core import clock
+from smevoucher.core.forms import YuanField
 from smevoucher.enterprises.factories import enterprise_user
 from smevoucher.vouchers.factories import approved_enterprise, batch_terms, claim, open_batch
-from smevoucher.vouchers.forms import yuan_to_fen
 from smevoucher.vouchers.models import Batch, Claim, QuotaSetting
+
+yuan_to_fen = YuanField().clean
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,26 @@
+"""Provider services: registration (R1, R3), review (R4) and change requests (R4)."""
+
+from .change_requests import change_request_apply, change_request_refuse, change_request_submit
+from .registration import (
+    CHECKLIST,
+    CHECKLIST_KEYS,
+    PROFILE_FIELDS,
+    commitment_date_errors,
+    provider_register,
+    provider_submit,
+)
+from .review import provider_approve, provider_return
+
+__all__ = [
+    "CHECKLIST",
+    "CHECKLIST_KEYS",
+    "PROFILE_FIELDS",
+    "change_request_apply",
+    "change_request_refuse",
+    "change_request_submit",
+    "commitment_date_errors",
+    "provider_approve",
+    "provider_register",
+    "provider_return",
+    "provider_submit",
+]
