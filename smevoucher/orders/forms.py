@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smevoucher.documents.forms import MaterialField
 from smevoucher.core.forms import YuanField
+from smevoucher.documents.forms import MaterialField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
