@@ -108,6 +108,11 @@ def _not_expired(order: Order) -> None:
         raise VouchersExpired()
 
 
+def _may_receive(order: Order) -> None:
+    if not may_receive_vouchers(order.provider):
+        raise Conflict(_("Your organisation may not receive vouchers now."), code="provider_not_eligible")
+
+
 def _release_cap(order: Order) -> None:
     if order.reserved_fen:
         vouchers.cap_release(
@@ -199,8 +204,7 @@ def order_confirm(*, actor, order_id: int) -> Order:
     _require(order, S.CONFIRMED)
     if clock.now() > order.contract_due:
         raise ContractDeadlinePassed()
-    if not may_receive_vouchers(order.provider):
-        raise Conflict(_("Your organisation may not receive vouchers now."), code="provider_not_eligible")
+    _may_receive(order)
     vouchers.cap_reserve(provider_id=order.provider.organisation_id, batch=order.batch, fen=order.expected_voucher_fen)
     order.reserved_fen = order.expected_voucher_fen
     order.confirmed_at = clock.now()
@@ -530,6 +534,7 @@ def payment_confirm(*, actor, order_id: int) -> Order:
     if order.status == S.PAYMENT_CONFIRMED:
         return order
     _require(order, S.PAYMENT_CONFIRMED)
+    _may_receive(order)  # R1: its directory entry must still allow receiving vouchers
     payment = order.payments.select_for_update().get(status=Payment.Status.SUBMITTED)
     vouchers.cap_receive(
         provider_id=order.provider.organisation_id,

@@ -267,3 +267,18 @@ def test_refund_at_the_last_second_of_validity(w):
         refund = services.refund_request(actor=w.provider_user, order_id=order.pk, reason="x")
         services.refund_approve(actor=w.unit, refund_id=refund.pk)
     assert Order.objects.get(pk=order.pk).status == S.REFUNDED
+
+
+def test_a_provider_whose_directory_entry_ended_cannot_confirm_or_receive(w):
+    placed = factories.place(w)
+    order = completed(w)
+    services.payment_submit(actor=w.enterprise_user, order_id=order.pk, **factories.payment_data(w, order))
+    entry = w.provider.entry
+    entry.valid_until = entry.valid_until.replace(year=2000)
+    entry.save(update_fields=["valid_until"])  # R1: set up as the directory's keeper would
+    for call in (services.order_confirm, services.payment_confirm):
+        target = placed if call is services.order_confirm else order
+        with pytest.raises(DomainError) as exc:
+            call(actor=w.provider_user, order_id=target.pk)
+        assert exc.value.code == "provider_not_eligible"
+    assert Order.objects.get(pk=order.pk).status == S.PAYMENT_SUBMITTED
