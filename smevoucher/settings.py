@@ -208,6 +208,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "voucher-reclaim-sweep": {"task": "smevoucher.vouchers.tasks.reclaim_sweep", "schedule": 600.0},
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},
     "order-deadline-sweep": {"task": "smevoucher.orders.tasks.order_deadline_sweep", "schedule": 600.0},
+    "order-reminders": {"task": "smevoucher.orders.tasks.send_order_reminders", "schedule": 3600.0},
 }
 # R14: remind enterprises this many days before each voucher deadline.
 VOUCHER_REMINDER_DAYS = [int(d) for d in env_list("VOUCHER_REMINDER_DAYS", "7,1")]

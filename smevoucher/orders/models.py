@@ -242,3 +242,17 @@ class RefundRequest(models.Model):
 
     def __str__(self):
         return f"{self.order_id}:{self.status}"
+
+
+class OrderReminder(models.Model):
+    """R14: a contract-deadline reminder that was sent for an order, so the job never sends it twice."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order", "days_before"], name="one_order_reminder_each")]
+
+    def __str__(self):
+        return f"{self.order_id} -{self.days_before}"

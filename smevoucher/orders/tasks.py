@@ -7,3 +7,11 @@ from . import services
 def order_deadline_sweep() -> int:
     """R9/R10 for orders (listed in settings.CELERY_BEAT_SCHEDULE); safe to run twice."""
     return services.order_deadline_sweep()
+
+
+@shared_task
+def send_order_reminders() -> int:
+    """R14: contract-deadline reminders (listed in settings.CELERY_BEAT_SCHEDULE); safe to run twice."""
+    from .reminders import order_send_reminders
+
+    return order_send_reminders()

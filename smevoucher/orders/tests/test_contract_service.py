@@ -151,3 +151,22 @@ def test_order_complete_refused_after_expiry(w):
     with time_machine.travel(w.batch.expires_at + timedelta(seconds=1), tick=False):
         with pytest.raises(VouchersExpired):
             services.order_complete(actor=w.provider_user, order_id=order.pk, completed_on=w.batch.service_start)
+
+
+def test_contract_reminders_7_and_1_days_before_once_each(w):
+    from smevoucher.orders.reminders import order_send_reminders
+
+    order = confirmed(w)
+    factories.advance(w, confirmed(w), S.CONTRACT_UPLOADED)  # has its contract: no reminder
+    due = order.contract_due
+    with time_machine.travel(due - timedelta(days=8), tick=False):
+        assert order_send_reminders() == 0
+    with time_machine.travel(due - timedelta(days=7), tick=False):
+        assert order_send_reminders() == 1
+        assert order_send_reminders() == 0
+    with time_machine.travel(due - timedelta(hours=20), tick=False):
+        call_command("send_order_reminders", verbosity=0)
+        assert order_send_reminders() == 0
+    reminders = Notification.objects.filter(event="order.reminder_contract")
+    assert reminders.filter(user=w.enterprise_user).count() == 2
+    assert reminders.filter(user=w.provider_user).count() == 2
