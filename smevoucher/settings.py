@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "smevoucher.notices",
     "smevoucher.vouchers",
     "smevoucher.orders",
+    "smevoucher.redemption",
     "smevoucher.demo",
     "django.contrib.admin",
     "django.contrib.auth",

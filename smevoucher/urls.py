@@ -133,6 +133,7 @@ urlpatterns = [
     path("vouchers/", include("smevoucher.vouchers.urls")),
     path("", include("smevoucher.catalogue.urls")),
     path("orders/", include("smevoucher.orders.urls")),
+    path("redemption/", include("smevoucher.redemption.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,0 +1,15 @@
+"""The refusals of the redemption rules (R13), each with a stable code."""
+
+from django.utils.translation import gettext_lazy as _
+
+from smevoucher.core.errors import Conflict
+
+
+class NotAllowedNow(Conflict):
+    code = "redemption_state"
+    default_message = _("This redemption application is not at a step where this can be done.")
+
+
+class PaymentTaken(Conflict):
+    code = "payment_in_live_application"
+    default_message = _("A payment is already in another live redemption application.")
