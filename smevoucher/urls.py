@@ -11,6 +11,7 @@ from smevoucher.enterprises import api as enterprises_api
 from smevoucher.notices import api as notices_api
 from smevoucher.orders import api as orders_api
 from smevoucher.providers import api as providers_api
+from smevoucher.redemption import api as redemption_api
 from smevoucher.vouchers import api as vouchers_api
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
@@ -118,6 +119,31 @@ api_v1 = [
     path("refund-requests/", orders_api.RefundRequestListView.as_view(), name="refund-requests"),
     path("refund-requests/<int:pk>/approve/", orders_api.RefundApproveView.as_view(), name="refund-request-approve"),
     path("refund-requests/<int:pk>/refuse/", orders_api.RefundRefuseView.as_view(), name="refund-request-refuse"),
+    path("redemptions/", redemption_api.RedemptionListView.as_view(), name="redemptions"),
+    path("redemptions/<int:pk>/", redemption_api.RedemptionDetailView.as_view(), name="redemption"),
+    path("redemptions/<int:pk>/lines/", redemption_api.RedemptionLinesView.as_view(), name="redemption-lines"),
+    path(
+        "redemptions/<int:pk>/materials/", redemption_api.RedemptionMaterialsView.as_view(), name="redemption-materials"
+    ),
+    path("redemptions/<int:pk>/submit/", redemption_api.RedemptionSubmitView.as_view(), name="redemption-submit"),
+    path("redemptions/<int:pk>/approve/", redemption_api.RedemptionApproveView.as_view(), name="redemption-approve"),
+    path("redemptions/<int:pk>/reject/", redemption_api.RedemptionRejectView.as_view(), name="redemption-reject"),
+    path("redemptions/<int:pk>/payout/", redemption_api.RedemptionPayoutView.as_view(), name="redemption-payout"),
+    path(
+        "redemptions/<int:pk>/forms/application.pdf",
+        redemption_api.RedemptionFormView.as_view(name="application.pdf"),
+        name="redemption-form-application-pdf",
+    ),
+    path(
+        "redemptions/<int:pk>/forms/summary.xlsx",
+        redemption_api.RedemptionFormView.as_view(name="summary.xlsx"),
+        name="redemption-form-summary-xlsx",
+    ),
+    path(
+        "redemptions/<int:pk>/forms/summary.pdf",
+        redemption_api.RedemptionFormView.as_view(name="summary.pdf"),
+        name="redemption-form-summary-pdf",
+    ),
     path("catalogue/", catalogue_api.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/<int:pk>/", catalogue_api.CatalogueDetailView.as_view(), name="catalogue-product"),
 ]

@@ -36,6 +36,7 @@ BY_KIND = {
         (_("My provider profile"), "providers:home"),
         (_("My service products"), "catalogue:my_products"),
         (_("Orders received"), "orders:list"),
+        (_("Redemption"), "redemption:list"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
@@ -43,6 +44,7 @@ BY_KIND = {
         (_("Annual quota"), "vouchers:quota"),
         (_("Refund requests"), "orders:refund_list"),
         (_("Required materials"), "orders:city_materials"),
+        (_("Redemption review"), "redemption:list"),
     ],
     access.PROVINCE_UNIT: UNIT_PAGES,
 }

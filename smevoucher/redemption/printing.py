@@ -4,13 +4,14 @@ numbers, the generation time and the verification code a unit can look up.
 
 Rows come from one function (`summary_rows`); the renderers only lay them out. Forms are generated on request;
 a very large application could move this into a task that stores the file through `documents` (not needed at
-the sizes seen so far: a few hundred lines render in well under a second per page)."""
+the sizes seen so far: a few hundred lines render in well under a second per page).
+
+The forms are official Chinese documents with fixed wording, so their labels are Chinese text, not msgids."""
 
 import io
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from smevoucher.core import clock
 from smevoucher.core.money import capital_amount, format_yuan
@@ -99,26 +100,26 @@ def summary_xlsx(application: Application) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(
         [
-            _("Service provider"),
+            "服务机构",
             data["provider"].organisation.name,
-            _("Issuing city"),
+            "发券城市",
             application.city.name,
-            _("Application number"),
+            "申请编号",
             application.number,
         ]
     )
     headers = [
-        _("No."),
-        _("Enterprise"),
-        _("Unified social credit code"),
-        _("Service product"),
-        _("Contract (order) number"),
-        _("Invoice number"),
-        _("Invoice date"),
-        _("Invoice amount (yuan)"),
-        _("Own share (yuan)"),
-        _("Voucher amount (yuan)"),
-        _("Vouchers received on"),
+        "序号",
+        "服务企业",
+        "统一社会信用代码",
+        "服务产品",
+        "合同（订单）编号",
+        "发票号码",
+        "开票日期",
+        "发票金额（元）",
+        "自付金额（元）",
+        "服务券金额（元）",
+        "收券日期",
     ]
     sheet.append(headers)
     first = sheet.max_row + 1
@@ -142,7 +143,7 @@ def summary_xlsx(application: Application) -> bytes:
     # Totals are summed in integer fen, not by the spreadsheet, so they match the forms to the fen.
     sheet.append(
         [
-            _("Total"),
+            "合计",
             "",
             "",
             "",
@@ -157,9 +158,9 @@ def summary_xlsx(application: Application) -> bytes:
     for row in sheet.iter_rows(min_row=first, max_row=total_row, min_col=8, max_col=10):
         for cell in row:
             cell.number_format = "#,##0.00"
-    sheet.append([_("Total voucher amount in capitals"), data["total_capital"]])
-    sheet.append([_("Generated at"), data["generated_at"], _("Verification code"), data["code"]])
-    sheet.append([_("Seal of the provider"), "", _("Legal representative (signature)"), ""])
+    sheet.append(["服务券金额合计（大写）", data["total_capital"]])
+    sheet.append(["生成时间", data["generated_at"], "校验码", data["code"]])
+    sheet.append(["服务机构（盖章）", "", "法定代表人（签字）", ""])
     for column, width in zip("ABCDEFGHIJK", (6, 28, 22, 24, 14, 14, 12, 14, 14, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
     for cell in sheet[3]:

@@ -4,7 +4,7 @@ and overall, and what the review screen shows about each payment's materials."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Case, Exists, OuterRef, QuerySet, Sum, Value, When
 
 from smevoucher.core import access
 from smevoucher.orders.models import CityMaterial, Order, Payment
@@ -126,4 +126,5 @@ def review_queue_for(user) -> QuerySet[Application]:
     """The city unit's applications, waiting ones first."""
     if not access.is_city_unit(user):
         return Application.objects.none()
-    return applications_visible_to(user).order_by("-status", "submitted_at")
+    waiting = Case(When(status=Application.Status.SUBMITTED, then=Value(0)), default=Value(1))
+    return applications_visible_to(user).order_by(waiting, "-submitted_at")

@@ -171,7 +171,6 @@ def application_attach(
     documents first). Contracts, invoices and transfer proofs come from the payments (R13)."""
     application = _lock(actor, application_id, APPLICANT)
     _editable(application)
-    unit = _unit(application)
     changed = {}
     for field, document_id, kind in (
         ("application_scan", application_form_id, Kind.APPLICATION_FORM),
