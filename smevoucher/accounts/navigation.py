@@ -36,7 +36,7 @@ BY_KIND = {
         (_("My provider profile"), "providers:home"),
         (_("My service products"), "catalogue:my_products"),
         (_("Orders received"), "orders:list"),
-        (_("Redemption"), "redemption:list"),
+        (_("Redemption applications"), "redemption:list"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [

@@ -113,7 +113,9 @@ def test_the_api_runs_the_whole_flow(w, payments, as_user):
         "application_form": factories.scan(p, "application_form", "a").pk,
         "summary_table": factories.scan(p, "summary_table", "b").pk,
     }
-    assert provider.post(f"/api/v1/redemptions/{pk}/materials/", body, content_type="application/json").status_code == 200
+    assert (
+        provider.post(f"/api/v1/redemptions/{pk}/materials/", body, content_type="application/json").status_code == 200
+    )
     assert provider.post(f"/api/v1/redemptions/{pk}/submit/").json()["status"] == "submitted"
     assert provider.post(f"/api/v1/redemptions/{pk}/approve/").status_code == 403
     unit = as_user(w.unit)
