@@ -27,6 +27,7 @@ from smevoucher.vouchers.models import Batch
 from . import data
 from .orders import seed_orders
 from .products import seed_products
+from .redemption import seed_redemption
 
 
 def _user(username: str, organisation: Organisation | None, *, role=User.Role.ADMIN, email="", **extra) -> User:
@@ -197,6 +198,7 @@ def seed() -> list[tuple[str, str, str]]:
     _voucher_batches(reviewers["440100"])
     logins.append(("enterprise", data.ENTERPRISES[1][0], "approved, Guangzhou, holds vouchers of an allocated batch"))
     logins += seed_orders()
+    logins += seed_redemption()
 
     admin = _user(data.ADMIN["username"], None, email=data.ADMIN["email"], is_staff=True, is_superuser=True)
     logins.append(("site administrator", admin.username, f"TOTP key {_totp(admin)}"))

@@ -1,0 +1,16 @@
+import pytest
+
+from smevoucher.demo.seed import seed
+from smevoucher.redemption.models import Application
+from smevoucher.vouchers.selectors import ledger_problems
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_one_submitted_application_and_seeding_twice_changes_nothing():
+    seed()
+    seed()
+    application = Application.objects.get()
+    assert application.status == "submitted" and application.total_fen == 250_00
+    assert application.application_scan_id and application.summary_scan_id
+    assert ledger_problems() == []
