@@ -13,3 +13,8 @@ class NotAllowedNow(Conflict):
 class PaymentTaken(Conflict):
     code = "payment_in_live_application"
     default_message = _("A payment is already in another live redemption application.")
+
+
+class PaymentRefunded(Conflict):
+    code = "payment_refunded"
+    default_message = _("A payment in this application was refunded; it cannot be redeemed.")

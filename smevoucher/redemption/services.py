@@ -23,11 +23,12 @@ from smevoucher.documents.models import Document, Kind
 from smevoucher.documents.services import document_share, document_use
 from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish, notify_organisation
+from smevoucher.orders.models import Order
 from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import services as vouchers
 
 from . import selectors
-from .errors import NotAllowedNow, PaymentTaken
+from .errors import NotAllowedNow, PaymentRefunded, PaymentTaken
 from .models import Application, Line, Material
 
 S = Application.Status
@@ -115,6 +116,14 @@ def _add_lines(application: Application, payment_ids) -> list[int]:
             raise PaymentTaken() from exc
         added.append(pk)
     return added
+
+
+def _still_redeemable(application: Application) -> None:
+    """R12/R13: a payment refunded after it was bundled cannot be redeemed; the provider removes it (or the unit
+    rejects the application)."""
+    gone = application.lines.exclude(order__status=Order.Status.PAYMENT_CONFIRMED)
+    if gone.exists():
+        raise PaymentRefunded()
 
 
 def _document(actor, document_id, kind: str, field: str) -> Document:
@@ -216,6 +225,7 @@ def application_submit(*, actor, application_id: int) -> Application:
         errors["materials"] = [_("Upload the materials the city requires: %s") % "、".join(missing)]
     if errors:
         raise ValidationFailed(fields=errors)
+    _still_redeemable(application)
     if application.status == S.REJECTED:
         try:
             with transaction.atomic():
@@ -264,6 +274,7 @@ def application_approve(*, actor, application_id: int) -> Application:
     if application.status in (S.APPROVED, S.PAID_OUT):
         return application
     _require(application, S.APPROVED)
+    _still_redeemable(application)
     by_batch = defaultdict(int)
     for line in application.lines.select_related("order"):
         by_batch[line.order.batch_id] += line.voucher_fen

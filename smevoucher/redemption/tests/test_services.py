@@ -157,3 +157,19 @@ def test_results_are_published_as_a_list_and_the_provider_is_notified(w, payment
     assert w.provider.organisation.name in notice.body and "¥2,500.00" in notice.body
     assert services.results_publish(actor=w.unit) is None
     assert Notification.objects.filter(user=w.provider_user, event="redemption.result_published").exists()
+
+
+def test_a_payment_refunded_after_bundling_blocks_approval(w, payments):
+    from smevoucher.orders import services as order_services
+    from smevoucher.redemption.errors import PaymentRefunded
+
+    application = factories.submitted(w, payments)
+    refund = order_services.refund_request(actor=w.provider_user, order_id=payments[0].order_id, reason="企业取消")
+    order_services.refund_approve(actor=w.unit, refund_id=refund.pk)
+    with pytest.raises(PaymentRefunded):
+        services.application_approve(actor=w.unit, application_id=application.pk)
+    services.application_reject(actor=w.unit, application_id=application.pk, reason="含已退回的支付")
+    services.application_remove_payment(actor=w.provider_user, application_id=application.pk, payment_id=payments[0].pk)
+    services.application_submit(actor=w.provider_user, application_id=application.pk)
+    services.application_approve(actor=w.unit, application_id=application.pk)
+    assert ledger_problems() == []
