@@ -140,3 +140,31 @@ def test_anonymous_users_are_refused(w, payments, client):
     application = factories.submitted(w, payments)
     assert client.get(reverse("redemption:detail", args=[application.pk])).status_code == 302
     assert client.get(f"/api/v1/redemptions/{application.pk}/").status_code in (401, 403)
+
+
+def test_the_unit_reads_the_scans_and_each_payments_materials(w, payments, as_user):
+    application = factories.submitted(w, payments)
+    client = as_user(w.unit)
+    documents = [application.application_scan_id, application.summary_scan_id]
+    documents += [p.invoice_id for p in payments] + [p.transfer_proof_id for p in payments]
+    for document_id in documents:
+        assert client.get(reverse("documents:download", args=[document_id])).status_code == 200
+    assert (
+        as_user(city_unit_user("440300"))
+        .get(reverse("documents:download", args=[application.application_scan_id]))
+        .status_code
+        == 404
+    )
+
+
+def test_the_review_screen_flags_a_reused_invoice_number(w, payments, as_user):
+    from smevoucher.orders import factories as orders
+    from smevoucher.orders.models import Order
+
+    third = orders.advance(
+        w, orders.place(w), Order.Status.PAYMENT_CONFIRMED, invoice_number=payments[0].invoice_number
+    )
+    application = factories.submitted(w, [*payments, third.payments.get()])
+    page = as_user(w.unit).get(reverse("redemption:detail", args=[application.pk])).content.decode()
+    assert page.count('data-testid="duplicate-invoice"') == 2
+    assert "同一发票号码也用于订单" in page
