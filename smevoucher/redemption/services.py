@@ -15,7 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smevoucher.accounts.models import Organisation
+from smevoucher.accounts.models import City, Organisation
 from smevoucher.core import access, audit, clock
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.money import format_yuan
@@ -142,6 +142,8 @@ def application_create(*, actor, city_id: int, payment_ids=()) -> Application:
     provider = provider_of(actor)
     if provider is None:
         raise Http404
+    if not City.objects.filter(pk=city_id).exists():
+        raise ValidationFailed(fields={"city": [_("Choose an issuing city with confirmed payments.")]})
     application = Application.objects.create(
         provider=provider, city_id=city_id, created_by=actor, created_at=clock.now()
     )

@@ -173,3 +173,8 @@ def test_a_payment_refunded_after_bundling_blocks_approval(w, payments):
     services.application_submit(actor=w.provider_user, application_id=application.pk)
     services.application_approve(actor=w.unit, application_id=application.pk)
     assert ledger_problems() == []
+
+
+def test_an_unknown_city_is_refused(w, payments):
+    with pytest.raises(ValidationFailed):
+        services.application_create(actor=w.provider_user, city_id=999_999)
