@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from smevoucher.core.admin import ReadOnlyAdmin
+
 from .models import Product, ProductRevision
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Products change only through the services (audited); the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Product)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from smevoucher.core.admin import ReadOnlyAdmin
+
 from .models import Application, Line, Material
 
 
@@ -20,19 +22,10 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     """Applications change only through their services (audited); the admin shows them."""
 
     list_display = ["id", "provider", "city", "status", "total_fen", "submitted_at", "decided_at", "paid_on"]
     list_filter = ["status", "city"]
     search_fields = ["provider__organisation__name", "verification_code", "payout_reference"]
     inlines = [LineInline, MaterialInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from smevoucher.core.admin import ReadOnlyAdmin
+
 from .models import Batch, Claim, LedgerAccount, LedgerTransaction, QuotaSetting
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Changed only through the services (every change audited and, for money, in the ledger)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Batch)
