@@ -597,6 +597,20 @@ def payment_reject(*, actor, order_id: int, reason: str) -> Payment:
 
 
 @transaction.atomic
+def _not_in_redemption(order: Order) -> None:
+    """R12/R13: vouchers bundled in a live redemption application cannot be refunded until the application lets
+    them go (the provider removes the payment from its draft, or the unit rejects the application). Asked through
+    the relation the redemption app declares, so orders does not import redemption."""
+    if Payment.objects.filter(order=order, redemption_lines__live=True).exists():
+        raise NotAllowedNow(
+            _(
+                "The vouchers of this order are in a redemption application. Remove the payment from the "
+                "application (or wait until the city unit rejects it) before asking for a refund."
+            ),
+            code="in_redemption",
+        )
+
+
 def refund_request(*, actor, order_id: int, reason: str) -> RefundRequest:
     """The provider asks the enterprise's city unit to return a confirmed payment; impossible after expiry."""
     order = _lock(actor, order_id, PROVIDER)
@@ -606,6 +620,7 @@ def refund_request(*, actor, order_id: int, reason: str) -> RefundRequest:
     reason = _reason(reason)
     _require(order, S.REFUNDED)
     _not_expired(order)
+    _not_in_redemption(order)
     refund = RefundRequest.objects.create(
         order=order, amount_fen=order.voucher_fen, reason=reason, requested_by=actor, requested_at=clock.now()
     )
@@ -660,6 +675,7 @@ def refund_approve(*, actor, refund_id: int) -> RefundRequest:
         raise NotAllowedNow(_("This request has already been decided."))
     _require(order, S.REFUNDED)
     _not_expired(order)
+    _not_in_redemption(order)
     vouchers.cap_release(provider_id=order.provider.organisation_id, batch=order.batch, received_fen=refund.amount_fen)
     vouchers.provider_refund(
         actor=actor,

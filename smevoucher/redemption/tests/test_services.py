@@ -159,16 +159,20 @@ def test_results_are_published_as_a_list_and_the_provider_is_notified(w, payment
     assert Notification.objects.filter(user=w.provider_user, event="redemption.result_published").exists()
 
 
-def test_a_payment_refunded_after_bundling_blocks_approval(w, payments):
+def test_a_bundled_payment_is_refunded_only_after_the_application_lets_it_go(w, payments):
     from smevoucher.orders import services as order_services
+    from smevoucher.orders.errors import NotAllowedNow
     from smevoucher.redemption.errors import PaymentRefunded
 
     application = factories.submitted(w, payments)
+    with pytest.raises(NotAllowedNow) as error:
+        order_services.refund_request(actor=w.provider_user, order_id=payments[0].order_id, reason="企业取消")
+    assert error.value.code == "in_redemption"
+    services.application_reject(actor=w.unit, application_id=application.pk, reason="企业要求退回一笔支付")
     refund = order_services.refund_request(actor=w.provider_user, order_id=payments[0].order_id, reason="企业取消")
     order_services.refund_approve(actor=w.unit, refund_id=refund.pk)
-    with pytest.raises(PaymentRefunded):
-        services.application_approve(actor=w.unit, application_id=application.pk)
-    services.application_reject(actor=w.unit, application_id=application.pk, reason="含已退回的支付")
+    with pytest.raises(PaymentRefunded):  # the refunded payment cannot come back with the resubmission
+        services.application_submit(actor=w.provider_user, application_id=application.pk)
     services.application_remove_payment(actor=w.provider_user, application_id=application.pk, payment_id=payments[0].pk)
     services.application_submit(actor=w.provider_user, application_id=application.pk)
     services.application_approve(actor=w.unit, application_id=application.pk)
