@@ -596,7 +596,6 @@ def payment_reject(*, actor, order_id: int, reason: str) -> Payment:
 # --- refund (R12) ----------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _not_in_redemption(order: Order) -> None:
     """R12/R13: vouchers bundled in a live redemption application cannot be refunded until the application lets
     them go (the provider removes the payment from its draft, or the unit rejects the application). Asked through
@@ -611,6 +610,7 @@ def _not_in_redemption(order: Order) -> None:
         )
 
 
+@transaction.atomic
 def refund_request(*, actor, order_id: int, reason: str) -> RefundRequest:
     """The provider asks the enterprise's city unit to return a confirmed payment; impossible after expiry."""
     order = _lock(actor, order_id, PROVIDER)
