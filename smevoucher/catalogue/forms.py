@@ -12,6 +12,26 @@ from .models import Category, ProductRevision
 MATERIAL_HELP = _("PDF, JPG or PNG, at most 5 MB in all; several pages are merged in the order shown.")
 
 
+# The revision's plain content fields, edited as they are (tiers, comparables and regions have their own rows).
+CONTENT_FIELDS = [
+    "name",
+    "category",
+    "target_sizes",
+    "target_industries",
+    "overview",
+    "process",
+    "duration",
+    "deliverables",
+    "acceptance_criteria",
+    "pricing",
+    "guidance_title",
+    "guidance_number",
+    "basis_cost",
+    "basis_profit",
+    "basis_tax",
+]
+
+
 def _checkboxes():
     return forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
@@ -100,26 +120,7 @@ class ProductForm(forms.Form):
 
     @staticmethod
     def initial_from(revision: ProductRevision) -> dict:
-        data = {
-            field: getattr(revision, field)
-            for field in [
-                "name",
-                "category",
-                "target_sizes",
-                "target_industries",
-                "overview",
-                "process",
-                "duration",
-                "deliverables",
-                "acceptance_criteria",
-                "pricing",
-                "guidance_title",
-                "guidance_number",
-                "basis_cost",
-                "basis_profit",
-                "basis_tax",
-            ]
-        }
+        data = {field: getattr(revision, field) for field in CONTENT_FIELDS}
         data["regions"] = list(revision.region_rows.values_list("city_id", flat=True))
         tiers = list(revision.tiers.all())
         if revision.pricing == ProductRevision.Pricing.SINGLE and tiers:
@@ -150,26 +151,7 @@ class ProductForm(forms.Form):
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        content = {
-            key: data[key]
-            for key in [
-                "name",
-                "category",
-                "target_sizes",
-                "target_industries",
-                "overview",
-                "process",
-                "duration",
-                "deliverables",
-                "acceptance_criteria",
-                "pricing",
-                "guidance_title",
-                "guidance_number",
-                "basis_cost",
-                "basis_profit",
-                "basis_tax",
-            ]
-        }
+        content = {key: data[key] for key in CONTENT_FIELDS}
         content["regions"] = list(data["regions"])
         if data["pricing"] == ProductRevision.Pricing.SINGLE:
             content["price_fen"] = data["price"]

@@ -3,7 +3,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are written once and never changed or deleted through the ORM (audit log, ledger)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError(f"{self._meta.verbose_name} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError(f"{self._meta.verbose_name} is append-only")
+
+
+class AuditEvent(AppendOnly):
     """One recorded action (R16). Append-only and hash-chained once sealed (see core.audit)."""
 
     at = models.DateTimeField(_("time"))
@@ -36,14 +51,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("audit events are append-only")
 
 
 class AuditChainHead(models.Model):

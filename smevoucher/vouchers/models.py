@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.core import clock
+from smevoucher.core.models import AppendOnly
 
 DEFAULT_ANNUAL_QUOTA_FEN = 2_000_000  # ¥20,000 (R6)
 DEFAULT_COVERAGE_LIMIT_BP = 5000  # 50 % of the invoice (R11)
@@ -222,7 +223,7 @@ class LedgerAccount(models.Model):
         return f"{self.batch_id}:{self.kind}:{self.enterprise_id or self.provider_id or self.order_id or ''}"
 
 
-class LedgerTransaction(models.Model):
+class LedgerTransaction(AppendOnly):
     """One balanced movement: its entries sum to zero. Append-only."""
 
     class Kind(models.TextChoices):
@@ -256,16 +257,8 @@ class LedgerTransaction(models.Model):
     def __str__(self):
         return f"{self.pk} {self.kind}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("the ledger is append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("the ledger is append-only")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
     amount_fen = models.BigIntegerField(_("amount (fen)"))
@@ -278,14 +271,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.account} {self.amount_fen:+d}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("the ledger is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("the ledger is append-only")
 
 
 class ReminderSent(models.Model):
