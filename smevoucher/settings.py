@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "smevoucher.vouchers",
     "smevoucher.orders",
     "smevoucher.redemption",
+    "smevoucher.reporting",
     "smevoucher.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -158,6 +158,7 @@ urlpatterns = [
     path("providers/", include("smevoucher.providers.urls")),
     path("vouchers/", include("smevoucher.vouchers.urls")),
     path("", include("smevoucher.catalogue.urls")),
+    path("", include("smevoucher.reporting.urls")),
     path("orders/", include("smevoucher.orders.urls")),
     path("redemption/", include("smevoucher.redemption.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
