@@ -16,6 +16,7 @@ from django.utils import timezone
 from smevoucher.core import clock
 from smevoucher.core.money import capital_amount, format_yuan
 from smevoucher.core.pdf import render_pdf
+from smevoucher.core.spreadsheets import xlsx_row
 
 from . import selectors
 from .models import Application
@@ -99,14 +100,17 @@ def summary_xlsx(application: Application) -> bytes:
     sheet.append([SUMMARY_TITLE])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(
-        [
-            "服务机构",
-            data["provider"].organisation.name,
-            "发券城市",
-            application.city.name,
-            "申请编号",
-            application.number,
-        ]
+        xlsx_row(
+            sheet,
+            [
+                "服务机构",
+                data["provider"].organisation.name,
+                "发券城市",
+                application.city.name,
+                "申请编号",
+                application.number,
+            ],
+        )
     )
     headers = [
         "序号",
@@ -125,19 +129,22 @@ def summary_xlsx(application: Application) -> bytes:
     first = sheet.max_row + 1
     for r in data["rows"]:
         sheet.append(
-            [
-                r.index,
-                r.enterprise,
-                r.uscc,
-                r.product,
-                r.contract,
-                r.invoice_number,
-                r.invoice_date,
-                r.invoice_fen / 100,
-                r.own_share_fen / 100,
-                r.voucher_fen / 100,
-                r.payment_date,
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    r.index,
+                    r.enterprise,
+                    r.uscc,
+                    r.product,
+                    r.contract,
+                    r.invoice_number,
+                    r.invoice_date,
+                    r.invoice_fen / 100,
+                    r.own_share_fen / 100,
+                    r.voucher_fen / 100,
+                    r.payment_date,
+                ],
+            )
         )
     total_row = sheet.max_row + 1
     # Totals are summed in integer fen, not by the spreadsheet, so they match the forms to the fen.

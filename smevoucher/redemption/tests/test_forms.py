@@ -53,3 +53,13 @@ def test_the_summary_xlsx_opens_and_its_sums_match(w, payments):
     assert round(sum(r[9] for r in lines) * 100) == round(total[9] * 100) == 2_500_00
     assert round(sum(r[7] for r in lines) * 100) == round(total[7] * 100) == sum(p.invoice_fen for p in payments)
     assert any(r[1] == capital_amount(2_500_00) for r in rows)
+
+
+def test_the_summary_xlsx_keeps_an_invoice_number_that_looks_like_a_formula_as_text(w, payments):
+    """An invoice number typed as =HYPERLINK(...) must not become a live formula in the summary sheet."""
+    trap = '=HYPERLINK("http://evil.example","发票")'
+    type(payments[0]).objects.filter(pk=payments[0].pk).update(invoice_number=trap)
+    application = factories.draft(w, payments)
+    sheet = load_workbook(io.BytesIO(printing.summary_xlsx(application))).active
+    cells = [row[5] for row in sheet.iter_rows() if row[5].value == trap]
+    assert len(cells) == 1 and cells[0].data_type == "s"
