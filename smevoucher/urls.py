@@ -12,6 +12,8 @@ from smevoucher.notices import api as notices_api
 from smevoucher.orders import api as orders_api
 from smevoucher.providers import api as providers_api
 from smevoucher.redemption import api as redemption_api
+from smevoucher.reporting import api_audit as reporting_audit_api
+from smevoucher.reporting import api_exports as reporting_exports_api
 from smevoucher.vouchers import api as vouchers_api
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
@@ -144,6 +146,10 @@ api_v1 = [
         redemption_api.RedemptionFormView.as_view(name="summary.pdf"),
         name="redemption-form-summary-pdf",
     ),
+    path("audit/", reporting_audit_api.AuditListView.as_view(), name="audit"),
+    path("exports/", reporting_exports_api.ExportListView.as_view(), name="exports"),
+    path("exports/<int:pk>/", reporting_exports_api.ExportDetailView.as_view(), name="export"),
+    path("exports/<int:pk>/download/", reporting_exports_api.ExportDownloadView.as_view(), name="export-download"),
     path("catalogue/", catalogue_api.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/<int:pk>/", catalogue_api.CatalogueDetailView.as_view(), name="catalogue-product"),
 ]

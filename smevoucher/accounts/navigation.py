@@ -22,6 +22,8 @@ UNIT_PAGES = [
     (_("Publish notices"), "notices:manage"),
     (_("Voucher batches"), "vouchers:batch_list"),
     (_("Orders"), "orders:list"),
+    (_("Exports"), "reporting:exports"),
+    (_("Audit trail"), "reporting:audit"),
 ]
 
 BY_KIND = {

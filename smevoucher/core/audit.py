@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from . import request_context
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditCheck, AuditEvent
 
 GENESIS = "0" * 64
 
@@ -126,6 +126,19 @@ def verify_chain() -> list[str]:
     if head and head.last_hash != previous:
         problems.append("the newest events are missing (chain head does not match the last event)")
     return problems
+
+
+def verify_and_record(*, source: str) -> AuditCheck:
+    """Verify the chain and keep the outcome (at most the first 100 problems), for the audit trail page."""
+    problems = verify_chain()
+    return AuditCheck.objects.create(
+        checked_at=timezone.now(),
+        intact=not problems,
+        events=AuditEvent.objects.count(),
+        problem_count=len(problems),
+        problems=problems[:100],
+        source=source,
+    )
 
 
 def history_for(obj):

@@ -45,7 +45,7 @@ class AuditEvent(AppendOnly):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at"])]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
@@ -61,3 +61,23 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return self.last_hash
+
+
+class AuditCheck(models.Model):
+    """The outcome of one verification of the chain (the `verify_audit` command and the periodic job), so the
+    audit trail page can say when the log was last found intact."""
+
+    checked_at = models.DateTimeField(_("checked"))
+    intact = models.BooleanField(_("intact"))
+    events = models.BigIntegerField(_("events checked"))
+    problem_count = models.BigIntegerField(_("problems found"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)  # the first 100 of them
+    source = models.CharField(_("run by"), max_length=20)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("audit chain check")
+        verbose_name_plural = _("audit chain checks")
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.intact else 'broken'}"

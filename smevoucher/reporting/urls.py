@@ -1,6 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_audit, views_exports
 
 app_name = "reporting"
 
 # Mounted at the site root: its pages live under /reports/ (and the provider's /orders/receipts/).
-urlpatterns = []
+urlpatterns = [
+    path("reports/exports/", views_exports.export_list, name="exports"),
+    path("reports/exports/audit/", views_exports.export_audit, name="export_audit"),
+    path("reports/exports/<int:pk>/progress/", views_exports.export_progress, name="export_progress"),
+    path("reports/exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
+    path("reports/audit/", views_audit.audit_search, name="audit"),
+    path("reports/audit/history/<str:object_type>/<str:object_id>/", views_audit.history, name="history"),
+]

@@ -148,7 +148,14 @@ def change_request_apply(*, actor, request_id: int, reply: str = "") -> ChangeRe
     change.decided_by, change.decided_at = actor, clock.now()
     change.save(update_fields=["status", "reply", "decided_by", "decided_at"])
     new = {field: getattr(change, f"new_{field}") for field in change.old_values}
-    audit.record(actor, "provider.change_applied", provider, before=change.old_values, after=new, reason=change.reply)
+    audit.record(
+        actor,
+        "provider.change_applied",
+        provider,
+        before=change.old_values,
+        after={"request": change.pk, **new},
+        reason=change.reply,
+    )
     notify(
         [user, *organisation.users.exclude(pk=user.pk)],
         event="provider.change_applied",

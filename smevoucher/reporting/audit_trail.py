@@ -1,0 +1,325 @@
+"""The audit trail (R16, R17): readable labels for the audit log's action codes, who may see which events, the
+unit-level search and an object's history.
+
+Visibility follows the objects: whoever may see an object (through its own app's selector) may see its history;
+a unit's search covers the events of every object it may see plus its own staff's actions (the province unit:
+everything). Events on objects without a selector here (users, materials, notices, the directory) are the
+province's and the acting unit's only.
+
+Lists page by keyset (`before` = the last id shown), newest first, never counting the whole log.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from smevoucher.accounts.models import User
+from smevoucher.catalogue.selectors import products_visible_to
+from smevoucher.core import access
+from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.models import AuditCheck, AuditEvent
+from smevoucher.enterprises.selectors import enterprises_visible_to
+from smevoucher.orders.selectors import orders_visible_to, refunds_visible_to
+from smevoucher.providers.selectors import change_requests_visible_to, providers_visible_to
+from smevoucher.redemption.selectors import applications_visible_to
+from smevoucher.vouchers.models import Claim, LedgerAccount
+from smevoucher.vouchers.selectors import batches_visible_to
+
+
+def _action(text):
+    return pgettext_lazy("audit action", text)
+
+
+# Every action code the services record, in one place; an unknown code reads as itself.
+ACTION_LABELS = {
+    "accounts.otp_enrolled": _action("Two-step log-in set up"),
+    "accounts.otp_verified": _action("Two-step log-in code confirmed"),
+    "unit.contacts_updated": _action("Unit contacts updated"),
+    "enterprise.signed_up": _action("Enterprise signed up"),
+    "enterprise.resubmitted": _action("Enterprise submitted again"),
+    "enterprise.approved": _action("Enterprise approved"),
+    "enterprise.returned": _action("Enterprise returned for correction"),
+    "enterprise.priority_tags_set": _action("Priority tags set"),
+    "directory.entry_created": _action("Directory entry added"),
+    "directory.entry_updated": _action("Directory entry changed"),
+    "directory.entry_activated": _action("Directory entry made valid again"),
+    "directory.entry_deactivated": _action("Directory entry made invalid"),
+    "directory.import_uploaded": _action("Directory sheet uploaded"),
+    "directory.imported": _action("Directory sheet imported"),
+    "document.uploaded": _action("Material uploaded"),
+    "provider.registered": _action("Provider registered"),
+    "provider.resubmitted": _action("Provider submitted again"),
+    "provider.approved": _action("Provider approved"),
+    "provider.returned": _action("Provider returned for correction"),
+    "provider.change_requested": _action("Change of details requested"),
+    "provider.change_applied": _action("Change of details applied"),
+    "provider.change_refused": _action("Change of details refused"),
+    "product.created": _action("Product created"),
+    "product.draft_saved": _action("Product draft saved"),
+    "product.revision_started": _action("New product version started"),
+    "product.changes_discarded": _action("Product changes discarded"),
+    "product.material_set_added": _action("Service record added"),
+    "product.material_set_changed": _action("Service record changed"),
+    "product.material_set_removed": _action("Service record removed"),
+    "product.submitted": _action("Product submitted for review"),
+    "product.approved": _action("Product approved"),
+    "product.returned": _action("Product returned for correction"),
+    "product.taken_down": _action("Product taken down"),
+    "quota.set": _action("Annual quota set"),
+    "batch.created": _action("Batch created"),
+    "batch.updated": _action("Batch changed"),
+    "batch.opened": _action("Batch opened for claims"),
+    "batch.allocated": _action("Batch allocated"),
+    "batch.closed": _action("Batch closed"),
+    "claim.submitted": _action("Claim submitted"),
+    "claim.allocated": _action("Claim allocated"),
+    "claim.backfilled": _action("Claim given returned vouchers"),
+    "voucher.earmarked": _action("Vouchers earmarked for an order"),
+    "voucher.released": _action("Vouchers released back to the wallet"),
+    "voucher.payment_submitted": _action("Vouchers submitted as payment"),
+    "voucher.payment_rejected": _action("Voucher payment sent back"),
+    "voucher.paid": _action("Vouchers paid to the provider"),
+    "voucher.refunded": _action("Vouchers returned to the enterprise"),
+    "voucher.redeemed": _action("Vouchers redeemed"),
+    "voucher.reclaimed_r8": _action("Vouchers reclaimed: not used in an order in time"),
+    "voucher.reclaimed_r9": _action("Vouchers reclaimed: no contract in time"),
+    "voucher.reclaimed_r10": _action("Vouchers reclaimed: expired"),
+    "order.placed": _action("Order placed"),
+    "order.confirmed": _action("Order confirmed"),
+    "order.declined": _action("Order declined"),
+    "order.cancelled": _action("Order cancelled"),
+    "order.contract_uploaded": _action("Contract uploaded"),
+    "order.contract_returned": _action("Contract returned"),
+    "order.contract_confirmed": _action("Contract confirmed"),
+    "order.completed": _action("Service completed"),
+    "order.payment_submitted": _action("Payment submitted"),
+    "order.payment_rejected": _action("Payment rejected"),
+    "order.payment_confirmed": _action("Receipt of the vouchers confirmed"),
+    "order.refund_requested": _action("Refund requested"),
+    "order.refund_refused": _action("Refund refused"),
+    "order.refunded": _action("Payment refunded"),
+    "order.reclaimed_r8": _action("Order cancelled: vouchers not used in time"),
+    "order.reclaimed_r9": _action("Order cancelled: no contract in time"),
+    "order.reclaimed_r10": _action("Order cancelled: vouchers expired"),
+    "orders.city_materials_set": _action("Required materials set"),
+    "redemption.created": _action("Redemption application created"),
+    "redemption.payments_added": _action("Payments added to the application"),
+    "redemption.payment_removed": _action("Payment removed from the application"),
+    "redemption.materials_attached": _action("Application materials attached"),
+    "redemption.submitted": _action("Redemption application submitted"),
+    "redemption.approved": _action("Redemption application approved"),
+    "redemption.rejected": _action("Redemption application rejected"),
+    "redemption.paid_out": _action("Redemption paid out"),
+    "redemption.results_published": _action("Redemption results published"),
+    "notice.published": _action("Notice published"),
+    "notice.updated": _action("Notice changed"),
+    "notice.withdrawn": _action("Notice withdrawn"),
+    "notice.attachment_added": _action("Attachment added to a notice"),
+}
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, code))
+
+
+def _object(text):
+    return pgettext_lazy("audit object", text)
+
+
+def _claims_visible_to(user) -> QuerySet[Claim]:
+    claims = Claim.objects.filter(batch__in=batches_visible_to(user))
+    if access.is_enterprise_user(user):
+        return claims.filter(enterprise__organisation_id=user.organisation_id)
+    return claims if access.is_unit_staff(user) else claims.none()
+
+
+def _accounts_visible_to(user) -> QuerySet[LedgerAccount]:
+    if not access.is_unit_staff(user):
+        return LedgerAccount.objects.none()
+    return LedgerAccount.objects.filter(batch__in=batches_visible_to(user))
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    label: object
+    visible_to: object  # user -> queryset of the objects this user may see (the owning app's selector)
+
+
+# The object types whose visibility an app's selector decides.
+OBJECT_TYPES = {
+    "orders.order": ObjectType(_object("Order"), orders_visible_to),
+    "orders.refundrequest": ObjectType(_object("Refund request"), refunds_visible_to),
+    "catalogue.product": ObjectType(_object("Service product"), products_visible_to),
+    "providers.provider": ObjectType(_object("Service provider"), providers_visible_to),
+    "providers.changerequest": ObjectType(_object("Change request"), change_requests_visible_to),
+    "enterprises.enterprise": ObjectType(_object("Enterprise"), enterprises_visible_to),
+    "vouchers.batch": ObjectType(_object("Voucher batch"), batches_visible_to),
+    "vouchers.claim": ObjectType(_object("Claim"), _claims_visible_to),
+    "vouchers.ledgeraccount": ObjectType(_object("Voucher account"), _accounts_visible_to),
+    "redemption.application": ObjectType(_object("Redemption application"), applications_visible_to),
+}
+# Other types seen in the log, for their labels only (province and acting unit).
+OTHER_TYPE_LABELS = {
+    "accounts.user": _object("User"),
+    "accounts.organisation": _object("Organisation"),
+    "documents.document": _object("Material"),
+    "notices.notice": _object("Notice"),
+    "directory.entry": _object("Directory entry"),
+    "directory.import": _object("Directory import"),
+    "vouchers.quotasetting": _object("Annual quota"),
+}
+
+
+def object_type_label(code: str) -> str:
+    found = OBJECT_TYPES.get(code)
+    return str(found.label if found else OTHER_TYPE_LABELS.get(code, code))
+
+
+def object_type_choices() -> list[tuple[str, str]]:
+    return [(code, str(t.label)) for code, t in OBJECT_TYPES.items()] + [
+        (code, str(label)) for code, label in OTHER_TYPE_LABELS.items()
+    ]
+
+
+def _ids_of(queryset: QuerySet) -> QuerySet:
+    """The primary keys as text, for a subquery against the log's `object_id` column."""
+    return queryset.order_by().annotate(_text_pk=Cast("pk", output_field=CharField())).values("_text_pk")
+
+
+def _base() -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.select_related("actor__organisation").order_by("-id")
+
+
+def events_visible_to(user) -> QuerySet[AuditEvent]:
+    """The unit's audit search: the province everything; a city unit its own staff's actions and the events of
+    every object its selectors let it see. Others: nothing here (they see single objects' histories)."""
+    if access.is_province_unit(user):
+        return _base()
+    if not access.is_city_unit(user):
+        return AuditEvent.objects.none()
+    scope = Q(actor__organisation_id=user.organisation_id)
+    for code, kind in OBJECT_TYPES.items():
+        scope |= Q(object_type=code, object_id__in=_ids_of(kind.visible_to(user)))
+    return _base().filter(scope)
+
+
+def history_of(*, user, object_type: str, object_id) -> QuerySet[AuditEvent]:
+    """The history of one object for whoever may see it (404 otherwise, as for the object itself). An order's
+    history includes its refund requests; a change request's, the events the provider recorded about it."""
+    object_id = str(object_id)
+    if not object_id.isdigit() or len(object_id) > 18:
+        raise Http404
+    kind = OBJECT_TYPES.get(object_type)
+    if kind is None:
+        if not access.is_province_unit(user):
+            raise Http404
+        return _base().filter(object_type=object_type, object_id=object_id)
+    found = kind.visible_to(user).filter(pk=int(object_id)).first()
+    if found is None:
+        raise Http404
+    scope = Q(object_type=object_type, object_id=object_id)
+    if object_type == "orders.order":
+        scope |= Q(object_type="orders.refundrequest", object_id__in=_ids_of(found.refund_requests.all()))
+    elif object_type == "providers.changerequest":
+        scope = Q(object_type="providers.provider", object_id=str(found.provider_id), after__request=found.pk)
+    return _base().filter(scope)
+
+
+@dataclass
+class Search:
+    object_type: str = ""
+    object_id: str = ""
+    actor: str = ""
+    action: str = ""
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive: the start of the day after the chosen one
+
+    def as_filters(self) -> dict:
+        """The same search as plain values (stored with an export job)."""
+        values = {"object_type": self.object_type, "object_id": self.object_id, "actor": self.actor}
+        values["action"] = self.action
+        if self.since:
+            values["since"] = timezone.localtime(self.since).date().isoformat()
+        if self.until:
+            values["until"] = (timezone.localtime(self.until).date() - timedelta(days=1)).isoformat()
+        return {key: value for key, value in values.items() if value}
+
+
+def _day(value: str, field: str):
+    try:
+        return datetime.fromisoformat(value).date() if value else None
+    except ValueError:
+        raise ValidationFailed(fields={field: [pgettext_lazy("audit search", "Enter a date as YYYY-MM-DD.")]}) from None
+
+
+def parse_search(params) -> Search:
+    """The search from query parameters; a malformed value is a 400 with the field named."""
+    get = lambda key: (params.get(key) or "").strip()  # noqa: E731
+    search = Search(object_type=get("object_type"), object_id=get("object_id"), actor=get("actor"))
+    search.action = get("action")
+    if search.object_id and (not search.object_id.isdigit() or len(search.object_id) > 18):
+        raise ValidationFailed(fields={"object_id": [pgettext_lazy("audit search", "Enter the object's number.")]})
+    for name in ("object_type", "actor", "action"):
+        if len(getattr(search, name)) > 150 or "\x00" in getattr(search, name):
+            raise ValidationFailed(fields={name: [pgettext_lazy("audit search", "This value is not valid.")]})
+    since, until = _day(get("since"), "since"), _day(get("until"), "until")
+    if since and until and until < since:
+        raise ValidationFailed(fields={"until": [pgettext_lazy("audit search", "The end is before the start.")]})
+    if since:
+        search.since = timezone.make_aware(datetime.combine(since, time.min))
+    if until:
+        search.until = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
+    return search
+
+
+def search_events(user, search: Search) -> QuerySet[AuditEvent]:
+    return filter_events(events_visible_to(user), search)
+
+
+def filter_events(events: QuerySet[AuditEvent], search: Search) -> QuerySet[AuditEvent]:
+    if search.object_type:
+        events = events.filter(object_type=search.object_type)
+    if search.object_id:
+        events = events.filter(object_id=search.object_id)
+    if search.actor:
+        events = events.filter(actor_id__in=User.objects.filter(username=search.actor).values("pk"))
+    if search.action.endswith("."):
+        events = events.filter(action__startswith=search.action)
+    elif search.action:
+        events = events.filter(action=search.action)
+    if search.since:
+        events = events.filter(at__gte=search.since)
+    if search.until:
+        events = events.filter(at__lt=search.until)
+    return events
+
+
+def page_of(events: QuerySet[AuditEvent], *, before=None, size: int = 50) -> tuple[list[AuditEvent], int | None]:
+    """One page, newest first, and the id to continue from (None on the last page). No count of the log."""
+    if before not in (None, ""):
+        before = str(before)
+        if not before.isdigit() or len(before) > 18:
+            raise ValidationFailed(fields={"before": [pgettext_lazy("audit search", "This value is not valid.")]})
+        events = events.filter(id__lt=int(before))
+    rows = list(events[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].pk if more else None)
+
+
+def last_check() -> AuditCheck | None:
+    return AuditCheck.objects.first()
+
+
+def actor_name(event: AuditEvent) -> str:
+    return event.actor_label or str(pgettext_lazy("audit actor", "System"))
+
+
+def organisation_name(event: AuditEvent) -> str:
+    organisation = getattr(event.actor, "organisation", None) if event.actor_id else None
+    return organisation.name if organisation is not None else ""

@@ -1,0 +1,548 @@
+"""Exports (R17): what each kind holds (row selectors built on the owning app's `*_visible_to` selector, so an
+export is scoped exactly like the list), and the renderers that write XLSX or CSV.
+
+Memory stays flat however many rows: rows are streamed from the database in chunks (`values_list(...)
+.iterator(chunk_size=...)`), the XLSX is written by openpyxl's write-only workbook and the CSV line by line,
+both into a temporary file that is then handed to the storage in chunks. Every row goes through
+`core.spreadsheets`, so text that looks like a formula stays text.
+"""
+
+import csv
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from openpyxl import Workbook
+
+from smevoucher.catalogue.models import Category, Product, ProductRevision
+from smevoucher.catalogue.selectors import products_visible_to
+from smevoucher.core import access
+from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.spreadsheets import csv_row, xlsx_row
+from smevoucher.directory.models import Level
+from smevoucher.enterprises.models import Enterprise, Industry, Size
+from smevoucher.enterprises.selectors import enterprises_visible_to
+from smevoucher.orders.models import Order, Payment, RefundRequest
+from smevoucher.orders.selectors import orders_visible_to, refunds_visible_to
+from smevoucher.providers.models import Provider
+from smevoucher.providers.selectors import providers_visible_to
+from smevoucher.redemption.models import Application
+from smevoucher.redemption.selectors import applications_visible_to
+from smevoucher.vouchers.models import Claim, LedgerEntry, LedgerTransaction
+from smevoucher.vouchers.selectors import batches_visible_to, ledger_transactions_visible_to
+
+from . import audit_trail
+
+CHUNK = 2000  # rows fetched from the database at a time
+
+
+def _yuan(fen):
+    return None if fen is None else Decimal(fen) / 100
+
+
+def _local(value):
+    """Spreadsheets have no time zones: local (Asia/Shanghai) wall time, without the zone."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    return value
+
+
+def _choices(choices) -> Callable:
+    labels = dict(choices)
+    return lambda value: str(labels.get(value, value)) if value not in (None, "") else ""
+
+
+def _yes_no(value):
+    return str(_("Yes")) if value else str(_("No"))
+
+
+@dataclass(frozen=True)
+class Column:
+    header: object
+    path: str  # a `values_list` path from the kind's queryset
+    convert: Callable | None = None
+
+
+def _text(value):
+    return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: object
+    rows: Callable  # user -> QuerySet already scoped to what the user may see
+    columns: list[Column]
+    date_field: str  # the since/until filter applies to this field
+    status_field: str = ""
+    status_choices: list = field(default_factory=list)
+    batch_field: str = ""
+    city_field: str = ""
+    order_by: tuple = ("-pk",)
+    # For rows that need a second read (many-to-many), per chunk: (chunk of row tuples) -> same rows, extended.
+    decorate: Callable | None = None
+    extra_headers: list = field(default_factory=list)
+
+
+def _claims(user) -> QuerySet[Claim]:
+    if not access.is_unit_staff(user):
+        return Claim.objects.none()
+    return Claim.objects.filter(batch__in=batches_visible_to(user))
+
+
+def _allocations(user) -> QuerySet[LedgerEntry]:
+    """Each voucher allocation into an enterprise's wallet, first allocation and backfills (递补) alike."""
+    kinds = [LedgerTransaction.Kind.ALLOCATION, LedgerTransaction.Kind.BACKFILL]
+    transactions = ledger_transactions_visible_to(user).filter(kind__in=kinds)
+    return LedgerEntry.objects.filter(transaction__in=transactions.values("pk"), account__kind="wallet")
+
+
+def _payments(user) -> QuerySet[Payment]:
+    return Payment.objects.filter(order__in=orders_visible_to(user).values("pk"))
+
+
+def _products(user) -> QuerySet[Product]:
+    latest = ProductRevision.objects.filter(product=OuterRef("pk")).order_by("-number")
+    return products_visible_to(user).annotate(
+        shown_name=Coalesce("published_revision__name", Subquery(latest.values("name")[:1])),
+        shown_category=Coalesce("published_revision__category", Subquery(latest.values("category")[:1])),
+        shown_min=Coalesce("published_revision__price_min_fen", Subquery(latest.values("price_min_fen")[:1])),
+        shown_max=Coalesce("published_revision__price_max_fen", Subquery(latest.values("price_max_fen")[:1])),
+    )
+
+
+def _enterprise_tags(rows: list[tuple]) -> list[tuple]:
+    """Append each enterprise's priority tags (one query per chunk; the id is the row's first value)."""
+    through = Enterprise.priority_tags.through
+    tags: dict[int, list[str]] = {}
+    for enterprise_id, name in (
+        through.objects.filter(enterprise_id__in=[row[0] for row in rows])
+        .order_by("prioritytag__name")
+        .values_list("enterprise_id", "prioritytag__name")
+    ):
+        tags.setdefault(enterprise_id, []).append(name)
+    return [(*row, "、".join(tags.get(row[0], []))) for row in rows]
+
+
+def _order_number(pk):
+    return f"D{pk:08d}" if pk else ""
+
+
+def _application_number(pk):
+    return f"DX{pk:08d}" if pk else ""
+
+
+def _audit(user):
+    return audit_trail.events_visible_to(user)
+
+
+H = pgettext_lazy  # column headers: "export column" context, so they never clash with other apps' words
+
+
+def _h(text):
+    return H("export column", text)
+
+
+ORDER_STATUS = _choices(Order.Status.choices)
+KINDS: dict[str, Kind] = {}
+
+
+def _register(kind: Kind) -> None:
+    KINDS[kind.code] = kind
+
+
+_register(
+    Kind(
+        "claims",
+        _("Claims"),
+        _claims,
+        [
+            Column(_h("Claim no."), "pk"),
+            Column(_h("Batch"), "batch__name"),
+            Column(_h("Issuing city"), "batch__city__name"),
+            Column(_h("Enterprise"), "enterprise__organisation__name"),
+            Column(_h("Credit code"), "enterprise__uscc"),
+            Column(_h("Submitted at"), "submitted_at", _local),
+            Column(_h("Requested (yuan)"), "amount_fen", _yuan),
+            Column(_h("Allocated (yuan)"), "allocated_fen", _yuan),
+            Column(_h("Counted against the quota (yuan)"), "quota_fen", _yuan),
+            Column(_h("Priority enterprise"), "priority", _yes_no),
+            Column(_h("Status"), "status", _choices(Claim.Status.choices)),
+            Column(_h("Order deadline"), "order_deadline", _local),
+        ],
+        date_field="submitted_at",
+        status_field="status",
+        status_choices=Claim.Status.choices,
+        batch_field="batch_id",
+        city_field="batch__city_id",
+    )
+)
+_register(
+    Kind(
+        "allocations",
+        _("Allocations"),
+        _allocations,
+        [
+            Column(_h("Entry no."), "pk"),
+            Column(_h("Allocated at"), "transaction__created_at", _local),
+            Column(_h("Kind"), "transaction__kind", _choices(LedgerTransaction.Kind.choices)),
+            Column(_h("Batch"), "account__batch__name"),
+            Column(_h("Issuing city"), "account__batch__city__name"),
+            Column(_h("Enterprise"), "account__enterprise__organisation__name"),
+            Column(_h("Credit code"), "account__enterprise__uscc"),
+            Column(_h("Amount (yuan)"), "amount_fen", _yuan),
+        ],
+        date_field="transaction__created_at",
+        batch_field="account__batch_id",
+        city_field="account__batch__city_id",
+    )
+)
+_register(
+    Kind(
+        "orders",
+        _("Orders"),
+        orders_visible_to,
+        [
+            Column(_h("Order no."), "pk", _order_number),
+            Column(_h("Placed at"), "placed_at", _local),
+            Column(_h("Enterprise"), "enterprise__organisation__name"),
+            Column(_h("Credit code"), "enterprise__uscc"),
+            Column(_h("Enterprise's city"), "enterprise__city__name"),
+            Column(_h("Service provider"), "provider__organisation__name"),
+            Column(_h("Product"), "product_name"),
+            Column(_h("Tier"), "tier_name"),
+            Column(_h("Price (yuan)"), "price_fen", _yuan),
+            Column(_h("Batch"), "batch__name"),
+            Column(_h("Issuing city"), "batch__city__name"),
+            Column(_h("Expected vouchers (yuan)"), "expected_voucher_fen", _yuan),
+            Column(_h("Vouchers received (yuan)"), "voucher_fen", _yuan),
+            Column(_h("Status"), "status", ORDER_STATUS),
+            Column(_h("Contract due by"), "contract_due", _local),
+            Column(_h("Confirmed at"), "confirmed_at", _local),
+            Column(_h("Vouchers received at"), "payment_confirmed_at", _local),
+        ],
+        date_field="placed_at",
+        status_field="status",
+        status_choices=Order.Status.choices,
+        batch_field="batch_id",
+        city_field="batch__city_id",
+    )
+)
+_register(
+    Kind(
+        "payments",
+        _("Payments"),
+        _payments,
+        [
+            Column(_h("Payment no."), "pk"),
+            Column(_h("Order no."), "order_id", _order_number),
+            Column(_h("Enterprise"), "order__enterprise__organisation__name"),
+            Column(_h("Service provider"), "order__provider__organisation__name"),
+            Column(_h("Invoice number"), "invoice_number"),
+            Column(_h("Invoice date"), "invoice_date"),
+            Column(_h("Invoice amount (yuan)"), "invoice_fen", _yuan),
+            Column(_h("Own share (yuan)"), "own_share_fen", _yuan),
+            Column(_h("Vouchers (yuan)"), "voucher_fen", _yuan),
+            Column(_h("Status"), "status", _choices(Payment.Status.choices)),
+            Column(_h("Submitted at"), "submitted_at", _local),
+            Column(_h("Decided at"), "decided_at", _local),
+            Column(_h("Reasons for rejection"), "reject_reason", _text),
+        ],
+        date_field="submitted_at",
+        status_field="status",
+        status_choices=Payment.Status.choices,
+        batch_field="order__batch_id",
+        city_field="order__batch__city_id",
+    )
+)
+_register(
+    Kind(
+        "refunds",
+        _("Refunds"),
+        refunds_visible_to,
+        [
+            Column(_h("Refund request no."), "pk"),
+            Column(_h("Order no."), "order_id", _order_number),
+            Column(_h("Enterprise"), "order__enterprise__organisation__name"),
+            Column(_h("Service provider"), "order__provider__organisation__name"),
+            Column(_h("Amount (yuan)"), "amount_fen", _yuan),
+            Column(_h("Reason"), "reason", _text),
+            Column(_h("Status"), "status", _choices(RefundRequest.Status.choices)),
+            Column(_h("Requested at"), "requested_at", _local),
+            Column(_h("Decided at"), "decided_at", _local),
+            Column(_h("Reasons for refusal"), "decision_note", _text),
+        ],
+        date_field="requested_at",
+        status_field="status",
+        status_choices=RefundRequest.Status.choices,
+        batch_field="order__batch_id",
+        city_field="order__batch__city_id",
+    )
+)
+_register(
+    Kind(
+        "redemptions",
+        _("Redemptions"),
+        applications_visible_to,
+        [
+            Column(_h("Application no."), "pk", _application_number),
+            Column(_h("Service provider"), "provider__organisation__name"),
+            Column(_h("Issuing city"), "city__name"),
+            Column(_h("Total vouchers (yuan)"), "total_fen", _yuan),
+            Column(_h("Status"), "status", _choices(Application.Status.choices)),
+            Column(_h("Submitted at"), "submitted_at", _local),
+            Column(_h("Decided at"), "decided_at", _local),
+            Column(_h("Reasons for rejection"), "reject_reason", _text),
+            Column(_h("Paid out on"), "paid_on"),
+            Column(_h("Payout reference"), "payout_reference", _text),
+            Column(_h("Verification code"), "verification_code", _text),
+        ],
+        date_field="created_at",
+        status_field="status",
+        status_choices=Application.Status.choices,
+        city_field="city_id",
+    )
+)
+_register(
+    Kind(
+        "providers",
+        _("Service providers"),
+        providers_visible_to,
+        [
+            Column(_h("Provider no."), "pk"),
+            Column(_h("Full name"), "organisation__name"),
+            Column(_h("Credit code"), "uscc"),
+            Column(_h("Level"), "level", _choices(Level.choices)),
+            Column(_h("City"), "city__name"),
+            Column(_h("Status"), "status", _choices(Provider.Status.choices)),
+            Column(_h("Legal representative"), "legal_representative", _text),
+            Column(_h("Contact person"), "contact_name", _text),
+            Column(_h("Contact telephone"), "contact_phone", _text),
+            Column(_h("Contact e-mail"), "contact_email", _text),
+            Column(_h("Submitted at"), "submitted_at", _local),
+            Column(_h("Decided at"), "decided_at", _local),
+        ],
+        date_field="submitted_at",
+        status_field="status",
+        status_choices=Provider.Status.choices,
+        city_field="city_id",
+    )
+)
+_register(
+    Kind(
+        "products",
+        _("Service products"),
+        _products,
+        [
+            Column(_h("Product no."), "pk"),
+            Column(_h("Product"), "shown_name", _text),
+            Column(_h("Category"), "shown_category", _choices(Category.choices)),
+            Column(_h("Service provider"), "provider__organisation__name"),
+            Column(_h("Status"), "status", _choices(Product.Status.choices)),
+            Column(_h("Lowest price (yuan)"), "shown_min", _yuan),
+            Column(_h("Highest price (yuan)"), "shown_max", _yuan),
+            Column(_h("Created at"), "created_at", _local),
+            Column(_h("Taken down at"), "taken_down_at", _local),
+            Column(_h("Reason for taking down"), "take_down_reason", _text),
+        ],
+        date_field="created_at",
+        status_field="status",
+        status_choices=Product.Status.choices,
+        city_field="provider__city_id",
+    )
+)
+_register(
+    Kind(
+        "enterprises",
+        _("Enterprises"),
+        enterprises_visible_to,
+        [
+            Column(_h("Enterprise no."), "pk"),
+            Column(_h("Enterprise"), "organisation__name"),
+            Column(_h("Credit code"), "uscc"),
+            Column(_h("City"), "city__name"),
+            Column(_h("Size"), "size", _choices(Size.choices)),
+            Column(_h("Industry"), "industry", _choices(Industry.choices)),
+            Column(_h("Status"), "status", _choices(Enterprise.Status.choices)),
+            Column(_h("Contact person"), "contact_name", _text),
+            Column(_h("Contact telephone"), "contact_phone", _text),
+            Column(_h("Signed up at"), "created_at", _local),
+        ],
+        date_field="created_at",
+        status_field="status",
+        status_choices=Enterprise.Status.choices,
+        city_field="city_id",
+        decorate=_enterprise_tags,
+        extra_headers=[_h("Priority tags")],
+    )
+)
+_register(
+    Kind(
+        "audit",
+        _("Audit trail"),
+        _audit,
+        [
+            Column(_h("Event no."), "pk"),
+            Column(_h("Time"), "at", _local),
+            Column(_h("User"), "actor_label", _text),
+            Column(_h("Organisation"), "actor__organisation__name", _text),
+            Column(_h("Action"), "action", audit_trail.action_label),
+            Column(_h("Action code"), "action"),
+            Column(_h("Object"), "object_type", audit_trail.object_type_label),
+            Column(_h("Object no."), "object_id", _text),
+            Column(_h("Reason given"), "reason", _text),
+            Column(_h("Address"), "ip_address", _text),
+        ],
+        date_field="at",
+    )
+)
+
+
+def kinds_for(user) -> list[Kind]:
+    """What this user may export: the handling units every kind (each scoped by its selector)."""
+    return list(KINDS.values()) if access.is_unit_staff(user) else []
+
+
+def kind_for(user, code: str) -> Kind:
+    found = next((kind for kind in kinds_for(user) if kind.code == code), None)
+    if found is None:
+        raise ValidationFailed(fields={"kind": [_("Choose what to export.")]})
+    return found
+
+
+def _int(value, name):
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        raise ValidationFailed(fields={name: [_("Enter a whole number.")]}) from None
+    if not 0 < number < 2**62:
+        raise ValidationFailed(fields={name: [_("Enter a whole number.")]})
+    return number
+
+
+def clean_filters(kind: Kind, raw: dict | None) -> dict:
+    """The filters a job keeps, checked now so the job cannot fail on them later (400 with the field named)."""
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise ValidationFailed(fields={"filters": [_("Give the filters as an object.")]})
+    cleaned = {}
+    for name in ("since", "until"):
+        if raw.get(name):
+            try:
+                cleaned[name] = date.fromisoformat(str(raw[name])).isoformat()
+            except ValueError:
+                raise ValidationFailed(fields={name: [_("Enter a date as YYYY-MM-DD.")]}) from None
+    if raw.get("status"):
+        if not kind.status_field or raw["status"] not in dict(kind.status_choices):
+            raise ValidationFailed(fields={"status": [_("Choose a status of this list.")]})
+        cleaned["status"] = raw["status"]
+    for name, allowed in (("batch", kind.batch_field), ("city", kind.city_field)):
+        if raw.get(name) not in (None, ""):
+            if not allowed:
+                raise ValidationFailed(fields={name: [_("This list cannot be filtered this way.")]})
+            cleaned[name] = _int(raw[name], name)
+    if kind.code == "audit":
+        search = audit_trail.parse_search({k: str(v) for k, v in raw.items() if v not in (None, "")})
+        cleaned = {**search.as_filters()}
+    return cleaned
+
+
+def queryset(kind: Kind, user, filters: dict) -> QuerySet:
+    """The kind's rows this user may see, filtered; ordered for a stable file."""
+    if kind.code == "audit":
+        rows = audit_trail.search_events(user, audit_trail.parse_search(filters))
+        return rows.order_by("-pk")
+    rows = kind.rows(user)
+    if filters.get("since"):
+        day = date.fromisoformat(filters["since"])
+        rows = rows.filter(
+            **{f"{kind.date_field}__gte": timezone.make_aware(datetime.combine(day, datetime.min.time()))}
+        )
+    if filters.get("until"):
+        day = date.fromisoformat(filters["until"])
+        end = timezone.make_aware(datetime.combine(day, datetime.max.time()))
+        rows = rows.filter(**{f"{kind.date_field}__lte": end})
+    if filters.get("status"):
+        rows = rows.filter(**{kind.status_field: filters["status"]})
+    if filters.get("batch"):
+        rows = rows.filter(**{kind.batch_field: filters["batch"]})
+    if filters.get("city"):
+        rows = rows.filter(**{kind.city_field: filters["city"]})
+    return rows.order_by(*kind.order_by)
+
+
+def headers(kind: Kind) -> list[str]:
+    return [str(column.header) for column in kind.columns] + [str(h) for h in kind.extra_headers]
+
+
+def rows(kind: Kind, user, filters: dict) -> Iterator[list]:
+    """Every row as cell values, streamed from the database CHUNK rows at a time."""
+    values = queryset(kind, user, filters).values_list(*[column.path for column in kind.columns])
+    converters = [column.convert for column in kind.columns]
+
+    def convert(row):
+        cells = [f(v) if f else v for f, v in zip(converters, row, strict=False)]
+        cells += list(row[len(converters) :])
+        return cells
+
+    if kind.decorate is None:
+        for row in values.iterator(chunk_size=CHUNK):
+            yield convert(row)
+        return
+    chunk = []
+    for row in values.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield from (convert(r) for r in kind.decorate(chunk))
+            chunk = []
+    if chunk:
+        yield from (convert(r) for r in kind.decorate(chunk))
+
+
+def write(kind: Kind, fmt: str, header: list[str], body: Iterator[list], *, on_progress=None):
+    """Write the rows to a temporary file in XLSX or CSV; returns (open binary file at 0, rows written).
+    `on_progress(rows_written)` is called every CHUNK rows."""
+    out = tempfile.TemporaryFile()
+    count = 0
+    if fmt == "csv":
+        import io
+
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(csv_row(header))
+        for row in body:
+            writer.writerow(csv_row(_csv_value(v) for v in row))
+            count += 1
+            if on_progress and count % CHUNK == 0:
+                on_progress(count)
+        text.flush()
+        text.detach()
+    else:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(title=str(kind.label)[:31])
+        sheet.append(xlsx_row(sheet, header))
+        for row in body:
+            sheet.append(xlsx_row(sheet, row))
+            count += 1
+            if on_progress and count % CHUNK == 0:
+                on_progress(count)
+        book.save(out)
+    out.seek(0)
+    return out, count
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value

@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.utils import translation
+
+
+@shared_task(ignore_result=True)
+def run_export(job_id: int, language: str | None = None) -> None:
+    """Write a requested export (in the requester's language) and notify its owner."""
+    from .export_jobs import export_run
+
+    with translation.override(language):
+        export_run(job_id=job_id)
