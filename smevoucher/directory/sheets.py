@@ -11,6 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from smevoucher.accounts.models import City
+from smevoucher.core.spreadsheets import xlsx_row
 
 from .models import Level
 
@@ -44,9 +45,12 @@ def template_bytes() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "名录"
-    sheet.append([header for _key, header in COLUMNS])
+    sheet.append(xlsx_row(sheet, [header for _key, header in COLUMNS]))
     sheet.append(
-        ["广东省某某科技服务中心（示例，导入前请删除）", "省级", "", 2017, "2020-12-31", "粤工信函〔2017〕XX号"]
+        xlsx_row(
+            sheet,
+            ["广东省某某科技服务中心（示例，导入前请删除）", "省级", "", 2017, "2020-12-31", "粤工信函〔2017〕XX号"],
+        )
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -67,7 +71,7 @@ def template_bytes() -> bytes:
         ["", "同一机构同一级别已在名录中的，导入时更新其信息并恢复为有效"],
         ["地市名称", "、".join(City.objects.values_list("name", flat=True))],
     ]:
-        notes.append(line)
+        notes.append(xlsx_row(notes, line))
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 80
     out = io.BytesIO()
