@@ -92,7 +92,7 @@ ACTION_LABELS = {
     "order.contract_returned": pgettext_lazy("audit action", "Contract returned"),
     "order.contract_confirmed": pgettext_lazy("audit action", "Contract confirmed"),
     "order.completed": pgettext_lazy("audit action", "Service completed"),
-    "order.payment_submitted": pgettext_lazy("audit action", "Payment submitted"),
+    "order.payment_submitted": pgettext_lazy("audit action", "Payment materials submitted"),
     "order.payment_rejected": pgettext_lazy("audit action", "Payment rejected"),
     "order.payment_confirmed": pgettext_lazy("audit action", "Receipt of the vouchers confirmed"),
     "order.refund_requested": pgettext_lazy("audit action", "Refund requested"),

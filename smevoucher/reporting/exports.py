@@ -187,7 +187,7 @@ _register(
             Column(pgettext_lazy("export column", "Entry no."), "pk"),
             Column(pgettext_lazy("export column", "Allocated at"), "transaction__created_at", _local),
             Column(
-                pgettext_lazy("export column", "Kind"), "transaction__kind", _choices(LedgerTransaction.Kind.choices)
+                pgettext_lazy("export column", "Allocation kind"), "transaction__kind", _choices(LedgerTransaction.Kind.choices)
             ),
             Column(pgettext_lazy("export column", "Batch"), "account__batch__name"),
             Column(pgettext_lazy("export column", "Issuing city"), "account__batch__city__name"),
@@ -339,7 +339,7 @@ _register(
         [
             Column(pgettext_lazy("export column", "Product no."), "pk"),
             Column(pgettext_lazy("export column", "Product"), "shown_name", _text),
-            Column(pgettext_lazy("export column", "Category"), "shown_category", _choices(Category.choices)),
+            Column(pgettext_lazy("export column", "Service category"), "shown_category", _choices(Category.choices)),
             Column(pgettext_lazy("export column", "Service provider"), "provider__organisation__name"),
             Column(pgettext_lazy("export column", "Status"), "status", _choices(Product.Status.choices)),
             Column(pgettext_lazy("export column", "Lowest price (yuan)"), "shown_min", _yuan),
@@ -364,7 +364,7 @@ _register(
             Column(pgettext_lazy("export column", "Enterprise"), "organisation__name"),
             Column(pgettext_lazy("export column", "Credit code"), "uscc"),
             Column(pgettext_lazy("export column", "City"), "city__name"),
-            Column(pgettext_lazy("export column", "Size"), "size", _choices(Size.choices)),
+            Column(pgettext_lazy("export column", "Enterprise size"), "size", _choices(Size.choices)),
             Column(pgettext_lazy("export column", "Industry"), "industry", _choices(Industry.choices)),
             Column(pgettext_lazy("export column", "Status"), "status", _choices(Enterprise.Status.choices)),
             Column(pgettext_lazy("export column", "Contact person"), "contact_name", _text),
@@ -394,7 +394,7 @@ _register(
             Column(pgettext_lazy("export column", "Object"), "object_type", audit_trail.object_type_label),
             Column(pgettext_lazy("export column", "Object no."), "object_id", _text),
             Column(pgettext_lazy("export column", "Reason given"), "reason", _text),
-            Column(pgettext_lazy("export column", "Address"), "ip_address", _text),
+            Column(pgettext_lazy("export column", "IP address"), "ip_address", _text),
         ],
         date_field="at",
     )

@@ -64,7 +64,7 @@ def test_each_kind_writes_its_columns_and_rows(two):
     assert column(tables["claims"], "已分配（元）") == [20000]
     assert column(tables["allocations"], "金额（元）") == [20000]
     assert sorted(column(tables["payments"], "发票号码")) == ["NO00000001", "NO00000002"]
-    assert column(tables["refunds"], "原因") == ["服务未完成"]
+    assert column(tables["refunds"], "理由") == ["服务未完成"]
     assert column(tables["redemptions"], "兑现申请编号") == [two.application.number]
     assert column(tables["providers"], "机构全称") == []  # a provincial provider is the province's to review (R4)
     assert column(tables["products"], "服务产品") == []
