@@ -187,7 +187,9 @@ _register(
             Column(pgettext_lazy("export column", "Entry no."), "pk"),
             Column(pgettext_lazy("export column", "Allocated at"), "transaction__created_at", _local),
             Column(
-                pgettext_lazy("export column", "Allocation kind"), "transaction__kind", _choices(LedgerTransaction.Kind.choices)
+                pgettext_lazy("export column", "Allocation kind"),
+                "transaction__kind",
+                _choices(LedgerTransaction.Kind.choices),
             ),
             Column(pgettext_lazy("export column", "Batch"), "account__batch__name"),
             Column(pgettext_lazy("export column", "Issuing city"), "account__batch__city__name"),
