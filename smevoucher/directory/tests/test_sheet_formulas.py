@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_formula_like_city_name_in_the_template_stays_text():
-    City.objects.create(code="440000", name='=HYPERLINK("http://x")', name_en="X", slug="x-injected")
+    City.objects.create(code="440000", name='=HYPERLINK("x")', name_en="X", slug="x-injected")
     book = load_workbook(io.BytesIO(template_bytes()))
     notes = book["填写说明"]
     cell = next(row[1] for row in notes.iter_rows() if row[0].value == "地市名称")
