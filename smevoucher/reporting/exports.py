@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -47,18 +49,33 @@ def _yuan(fen):
     return None if fen is None else Decimal(fen) / 100
 
 
+LOCAL = ZoneInfo(settings.TIME_ZONE)
+
+
 def _local(value):
     """Spreadsheets have no time zones: local (Asia/Shanghai) wall time, without the zone."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+        return value.astimezone(LOCAL).replace(tzinfo=None, microsecond=0)
     return value
+
+
+def _label(function: Callable) -> Callable:
+    """Mark a converter from a few codes to their (translated) labels: `rows` remembers each answer per export,
+    so a million rows cost a handful of translations."""
+
+    def label(value):
+        return function(value)
+
+    label.memo = True
+    return label
 
 
 def _choices(choices) -> Callable:
     labels = dict(choices)
-    return lambda value: str(labels.get(value, value)) if value not in (None, "") else ""
+    return _label(lambda value: str(labels.get(value, value)) if value not in (None, "") else "")
 
 
+@_label
 def _yes_no(value):
     return str(_("Yes")) if value else str(_("No"))
 
@@ -391,9 +408,9 @@ _register(
             Column(pgettext_lazy("export column", "Time"), "at", _local),
             Column(pgettext_lazy("export column", "User"), "actor_label", _text),
             Column(pgettext_lazy("export column", "Organisation"), "actor__organisation__name", _text),
-            Column(pgettext_lazy("export column", "Action"), "action", audit_trail.action_label),
+            Column(pgettext_lazy("export column", "Action"), "action", _label(audit_trail.action_label)),
             Column(pgettext_lazy("export column", "Action code"), "action"),
-            Column(pgettext_lazy("export column", "Object"), "object_type", audit_trail.object_type_label),
+            Column(pgettext_lazy("export column", "Object"), "object_type", _label(audit_trail.object_type_label)),
             Column(pgettext_lazy("export column", "Object no."), "object_id", _text),
             Column(pgettext_lazy("export column", "Reason given"), "reason", _text),
             Column(pgettext_lazy("export column", "IP address"), "ip_address", _text),
@@ -480,10 +497,23 @@ def headers(kind: Kind) -> list[str]:
     return [str(column.header) for column in kind.columns] + [str(h) for h in kind.extra_headers]
 
 
+def _remembering(convert: Callable | None) -> Callable | None:
+    if not getattr(convert, "memo", False):
+        return convert
+    known: dict = {}
+
+    def remembered(value):
+        if value not in known:
+            known[value] = convert(value)
+        return known[value]
+
+    return remembered
+
+
 def rows(kind: Kind, user, filters: dict) -> Iterator[list]:
     """Every row as cell values, streamed from the database CHUNK rows at a time."""
     values = queryset(kind, user, filters).values_list(*[column.path for column in kind.columns])
-    converters = [column.convert for column in kind.columns]
+    converters = [_remembering(column.convert) for column in kind.columns]
 
     def convert(row):
         cells = [f(v) if f else v for f, v in zip(converters, row, strict=False)]
