@@ -207,6 +207,7 @@ AUDIT_SEAL_AFTER_COMMIT = env_bool("AUDIT_SEAL_AFTER_COMMIT", not REDIS_URL)
 CELERY_BEAT_SCHEDULE: dict = {
     "seal-audit-log": {"task": "smevoucher.core.tasks.seal_audit_log", "schedule": 10.0},
     "verify-audit-log": {"task": "smevoucher.core.tasks.verify_audit_log", "schedule": 3600.0},
+    "purge-exports": {"task": "smevoucher.reporting.tasks.purge_exports", "schedule": 3600.0},
     "allocate-due-batches": {"task": "smevoucher.vouchers.tasks.allocate_due_batches", "schedule": 60.0},
     "voucher-reclaim-sweep": {"task": "smevoucher.vouchers.tasks.reclaim_sweep", "schedule": 600.0},
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},

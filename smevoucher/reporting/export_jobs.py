@@ -6,6 +6,7 @@ storage API under a random name and is handed out only by `job_get_for` (the own
 
 import logging
 import secrets
+from datetime import timedelta
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -23,6 +24,7 @@ from .models import ExportJob
 
 log = logging.getLogger(__name__)
 MAX_OPEN_JOBS = 5  # a user's exports waiting or running at once
+KEEP_DAYS = 7  # exported files hold personal data: they are deleted this many days after they were written
 
 
 def jobs_of(user):
@@ -102,3 +104,17 @@ def export_run(*, job_id: int) -> ExportJob | None:
 def file_name(job: ExportJob) -> str:
     """The name offered to the browser (the stored name stays random)."""
     return f"{job.kind_label}-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.format}"
+
+
+def exports_purge() -> int:
+    """Delete the files of exports older than KEEP_DAYS (the job stays, marked expired); returns how many."""
+    old = ExportJob.objects.filter(
+        status=ExportJob.Status.DONE, finished_at__lt=timezone.now() - timedelta(days=KEEP_DAYS)
+    )
+    count = 0
+    for job in old.iterator(chunk_size=500):
+        if job.file:
+            default_storage.delete(job.file.name)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED, file="")
+        count += 1
+    return count

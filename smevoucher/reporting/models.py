@@ -14,6 +14,7 @@ class ExportJob(models.Model):
         RUNNING = "running", _("Being written")
         DONE = "done", _("Ready to download")
         FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Deleted after the keeping period")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", "XLSX"

@@ -9,3 +9,11 @@ def run_export(job_id: int, language: str | None = None) -> None:
 
     with translation.override(language):
         export_run(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def purge_exports() -> int:
+    """Delete exported files past their keeping period (periodic)."""
+    from .export_jobs import exports_purge
+
+    return exports_purge()

@@ -126,3 +126,20 @@ def test_the_exports_page_is_for_units_only(client, two):
     assert client.get("/reports/exports/").status_code == 403
     login_verified(client, two.gz.unit)
     assert client.get("/reports/exports/").status_code == 200
+
+
+def test_exported_files_are_deleted_after_the_keeping_period(two, committed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smevoucher.reporting.tasks import purge_exports
+
+    with committed():
+        job_id = api(two.gz.unit).post("/api/v1/exports/", {"kind": "orders"}, format="json").json()["id"]
+    job = ExportJob.objects.get(pk=job_id)
+    assert purge_exports() == 0 and default_storage.exists(job.file.name)
+    ExportJob.objects.filter(pk=job_id).update(finished_at=timezone.now() - timedelta(days=8))
+    assert purge_exports() == 1 and not default_storage.exists(job.file.name)
+    assert ExportJob.objects.get(pk=job_id).status == "expired"
+    assert api(two.gz.unit).get(f"/api/v1/exports/{job_id}/download/").status_code == 404
