@@ -168,3 +168,14 @@ def test_peak_memory_does_not_grow_with_the_rows(db, fmt, monkeypatch):
     assert n_large >= 4 * n_small - 100
     # Four times the rows: the peak stays within a small margin of the smaller export's (a list would be 4×).
     assert large < small * 1.5 + 512 * 1024, (small, large)
+
+
+@pytest.mark.parametrize("code", sorted(exports.KINDS))
+def test_two_city_units_never_share_a_row_and_the_province_sees_both(two, code):
+    gz = {tuple(row) for row in export_table(two.gz.unit, code)[1:]}
+    sz = {tuple(row) for row in export_table(two.sz.unit, code)[1:]}
+    assert not gz & sz
+    if code not in ("providers", "products"):  # a provincial provider and its products are the province's (R4)
+        assert gz
+    if code != "redemptions":  # the province does not review redemption applications (R13: the issuing city does)
+        assert {row[0] for row in gz | sz} <= {row[0] for row in export_table(two.province, code)[1:]}
