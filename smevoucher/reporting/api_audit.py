@@ -18,7 +18,10 @@ PAGE_SIZE = 100
 class AuditEventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
-    actor = serializers.CharField(help_text="The user name at the time, empty for the system.")
+    actor = serializers.CharField(
+        help_text="The user name at the time; empty for the system, and for another organisation's staff unless "
+        "the caller is a handling unit."
+    )
     organisation = serializers.CharField()
     action = serializers.CharField(help_text="The stable action code, e.g. order.confirmed.")
     action_label = serializers.CharField()
@@ -34,11 +37,14 @@ class AuditPageOutput(serializers.Serializer):
     next_before = serializers.IntegerField(allow_null=True, help_text="Pass as `before` for the next page.")
 
 
-def event_data(event) -> dict:
+def event_data(event, viewer) -> dict:
+    actor = event.actor_label
+    if not access.is_unit_staff(viewer) and event.actor_id and event.actor.organisation_id != viewer.organisation_id:
+        actor = ""  # another organisation's staff are named to the units only (as on the history panel)
     return {
         "id": event.pk,
         "at": event.at,
-        "actor": event.actor_label,
+        "actor": actor,
         "organisation": audit_trail.organisation_name(event),
         "action": event.action,
         "action_label": audit_trail.action_label(event.action),
@@ -76,4 +82,4 @@ class AuditListView(APIView):
         else:
             raise PermissionDenied
         page, next_before = audit_trail.page_of(events, before=request.query_params.get("before"), size=PAGE_SIZE)
-        return Response({"results": [event_data(e) for e in page], "next_before": next_before})
+        return Response({"results": [event_data(e, request.user) for e in page], "next_before": next_before})

@@ -17,17 +17,26 @@ from . import audit_trail
 HISTORY_SIZE = 20
 
 
-def _rows(events):
-    return [
-        {
-            "event": event,
-            "label": audit_trail.action_label(event.action),
-            "actor": audit_trail.actor_name(event),
-            "organisation": audit_trail.organisation_name(event),
-            "object": audit_trail.object_type_label(event.object_type),
-        }
-        for event in events
-    ]
+def _rows(events, viewer=None):
+    """The events as the page shows them. Enterprises and providers see another organisation's actions under that
+    organisation's name only, not its staff's user names (units, the auditors, see both)."""
+    private = viewer is not None and not access.is_unit_staff(viewer)
+    rows = []
+    for event in events:
+        organisation = audit_trail.organisation_name(event)
+        actor = audit_trail.actor_name(event)
+        if private and event.actor_id and event.actor.organisation_id != viewer.organisation_id:
+            actor = ""
+        rows.append(
+            {
+                "event": event,
+                "label": audit_trail.action_label(event.action),
+                "actor": actor,
+                "organisation": organisation,
+                "object": audit_trail.object_type_label(event.object_type),
+            }
+        )
+    return rows
 
 
 @login_required
@@ -69,7 +78,7 @@ def history(request, object_type: str, object_id: str):
     except ValidationFailed:
         page, next_before = [], None
     context = {
-        "rows": _rows(page),
+        "rows": _rows(page, request.user),
         "next_before": next_before,
         "object_type": object_type,
         "object_id": object_id,

@@ -99,6 +99,9 @@ def test_others_may_ask_only_for_the_history_of_what_they_see(two):
     params = {"object_type": "orders.order", "object_id": order.pk}
     assert set(ids(two.gz.enterprise_user, **params)) >= order_events(order)
     assert set(ids(two.gz.provider_user, **params)) >= order_events(order)
+    seen_by_enterprise = api(two.gz.enterprise_user).get("/api/v1/audit/", params).json()["results"]
+    confirmed = next(e for e in seen_by_enterprise if e["action"] == "order.confirmed")
+    assert confirmed["actor"] == "" and confirmed["organisation"] == two.gz.provider.name
     assert api(two.sz.enterprise_user).get("/api/v1/audit/", params).status_code == 404
     assert api(two.gz.enterprise_user).get("/api/v1/audit/").status_code == 403
 
@@ -116,6 +119,8 @@ def test_the_history_panel_shows_to_whoever_may_see_the_order_and_404_to_others(
         text = page.content.decode()
         assert 'data-action="order.confirmed"' in text and "订单已确认" in text
         assert two.gz.provider.name in text  # which organisation acted
+        shows_username = user in (two.gz.unit, two.province, two.gz.provider_user)
+        assert (f"{two.gz.provider_user.username}（" in text) == shows_username  # not to the other party
     for user in (two.sz.unit, two.sz.enterprise_user):
         login_verified(client, user)
         assert client.get(history_url("orders.order", order.pk)).status_code == 404
