@@ -8,6 +8,7 @@ both into a temporary file that is then handed to the storage in chunks. Every r
 """
 
 import csv
+import io
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -455,9 +456,9 @@ def clean_filters(kind: Kind, raw: dict | None) -> dict:
             except ValueError:
                 raise ValidationFailed(fields={name: [_("Enter a date as YYYY-MM-DD.")]}) from None
     if raw.get("status"):
-        if not kind.status_field or raw["status"] not in dict(kind.status_choices):
+        if not kind.status_field or str(raw["status"]) not in dict(kind.status_choices):
             raise ValidationFailed(fields={"status": [_("Choose a status of this list.")]})
-        cleaned["status"] = raw["status"]
+        cleaned["status"] = str(raw["status"])
     for name, allowed in (("batch", kind.batch_field), ("city", kind.city_field)):
         if raw.get(name) not in (None, ""):
             if not allowed:
@@ -540,8 +541,6 @@ def write(kind: Kind, fmt: str, header: list[str], body: Iterator[list], *, on_p
     out = tempfile.TemporaryFile()
     count = 0
     if fmt == "csv":
-        import io
-
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow(csv_row(header))
