@@ -179,6 +179,11 @@ def object_type_choices() -> list[tuple[str, str]]:
     ]
 
 
+def _is_number(text: str) -> bool:
+    """An object number as the log stores it: ASCII digits that fit a 64-bit key."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _ids_of(queryset: QuerySet) -> QuerySet:
     """The primary keys as text, for a subquery against the log's `object_id` column."""
     return queryset.order_by().annotate(_text_pk=Cast("pk", output_field=CharField())).values("_text_pk")
@@ -205,7 +210,7 @@ def history_of(*, user, object_type: str, object_id) -> QuerySet[AuditEvent]:
     """The history of one object for whoever may see it (404 otherwise, as for the object itself). An order's
     history includes its refund requests; a change request's, the events the provider recorded about it."""
     object_id = str(object_id)
-    if not object_id.isdigit() or len(object_id) > 18:
+    if not _is_number(object_id) or (object_type not in OBJECT_TYPES and object_type not in OTHER_TYPE_LABELS):
         raise Http404
     kind = OBJECT_TYPES.get(object_type)
     if kind is None:
@@ -255,7 +260,7 @@ def parse_search(params) -> Search:
     get = lambda key: (params.get(key) or "").strip()  # noqa: E731
     search = Search(object_type=get("object_type"), object_id=get("object_id"), actor=get("actor"))
     search.action = get("action")
-    if search.object_id and (not search.object_id.isdigit() or len(search.object_id) > 18):
+    if search.object_id and not _is_number(search.object_id):
         raise ValidationFailed(fields={"object_id": [pgettext_lazy("audit search", "Enter the object's number.")]})
     for name in ("object_type", "actor", "action"):
         if len(getattr(search, name)) > 150 or "\x00" in getattr(search, name):
@@ -296,7 +301,7 @@ def page_of(events: QuerySet[AuditEvent], *, before=None, size: int = 50) -> tup
     """One page, newest first, and the id to continue from (None on the last page). No count of the log."""
     if before not in (None, ""):
         before = str(before)
-        if not before.isdigit() or len(before) > 18:
+        if not _is_number(before):
             raise ValidationFailed(fields={"before": [pgettext_lazy("audit search", "This value is not valid.")]})
         events = events.filter(id__lt=int(before))
     rows = list(events[: size + 1])

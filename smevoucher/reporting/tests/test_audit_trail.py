@@ -214,3 +214,20 @@ def test_the_audit_page_exports_its_search(client, two, django_capture_on_commit
     job = ExportJob.objects.get()
     assert job.kind == "audit" and job.filters == {"object_type": "orders.order", "action": "order.confirmed"}
     assert job.row_count == len(ids(two.gz.unit, object_type="orders.order", action="order.confirmed"))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/audit/history/orders.order%00/1/",
+        "/reports/audit/history/a%00b/1/",
+        "/reports/audit/history/orders.order/%EF%BC%91/",
+        "/reports/audit/?actor=a%00b&since=%00",
+        "/reports/audit/?object_id=%EF%BC%91%EF%BC%92",
+        "/reports/audit/?before=99999999999999999999999",
+    ],
+)
+def test_odd_input_never_answers_500(client, two, url):
+    login_verified(client, two.province)
+    assert client.get(url).status_code in (400, 404)
