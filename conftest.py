@@ -60,6 +60,14 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none (all requests come from 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
