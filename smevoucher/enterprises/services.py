@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core import access, audit
@@ -118,7 +118,7 @@ def enterprise_sign_up(
     return enterprise
 
 
-REPEAT_SIGN_UP_MESSAGE = _lazy(
+REPEAT_SIGN_UP_MESSAGE = gettext_lazy(
     "This unified social credit code cannot be signed up again. If your enterprise already has an account, its "
     "account holder and your city handling unit have been told of this attempt with your contact details: ask "
     "them for access, or contact the city handling unit."
