@@ -60,8 +60,9 @@ def enterprise_sign_up(
     # complete (a prober cannot ask cheaply), and a taken credit code is told to its owner and their unit.
     registered = Enterprise.objects.filter(uscc=uscc).select_related("organisation", "city").first()
     if registered is not None:
-        _tell_owner_of_repeat_sign_up(registered, contact_name=contact_name, contact_phone=contact_phone,
-                                      contact_email=contact_email)
+        _tell_owner_of_repeat_sign_up(
+            registered, contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email
+        )
         raise ValidationFailed(fields={"uscc": [str(REPEAT_SIGN_UP_MESSAGE)]})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed(fields={"username": [_("This user name is taken. Choose another.")]})
@@ -133,10 +134,15 @@ def _tell_owner_of_repeat_sign_up(enterprise: Enterprise, *, contact_name: str, 
         "A sign-up was attempted with the credit code of %(name)s, which already has an account. The applicant "
         "gave these contacts: %(contact)s, %(phone)s, %(email)s. If this was a colleague, the account holder can "
         "share access; otherwise no action is needed."
-    ) % {"name": enterprise.name, "contact": contact_name.strip(), "phone": contact_phone.strip(),
-         "email": contact_email.strip()}
-    notify_organisation(enterprise.organisation, event="enterprise.repeat_sign_up", title=title, body=body,
-                        obj=enterprise)
+    ) % {
+        "name": enterprise.name,
+        "contact": contact_name.strip(),
+        "phone": contact_phone.strip(),
+        "email": contact_email.strip(),
+    }
+    notify_organisation(
+        enterprise.organisation, event="enterprise.repeat_sign_up", title=title, body=body, obj=enterprise
+    )
     unit = Organisation.objects.filter(kind=access.CITY_UNIT, city_id=enterprise.city_id).first()
     if unit is not None:
         notify_organisation(unit, event="enterprise.repeat_sign_up", title=title, body=body, obj=enterprise)
