@@ -72,6 +72,21 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """Every browser test fails when the browser reports a Content-Security-Policy violation."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    reports = []
+    page.on(
+        "console", lambda message: reports.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    yield
+    assert not reports, f"CSP violations: {reports}"
+
+
 @pytest.fixture
 def log_in(live_server):
     """log_in(page, user): log a user in through the login page (and the TOTP step for staff)."""
