@@ -162,3 +162,23 @@ def test_token_page_log_out_everywhere(client):
 def test_token_pages_refuse_anonymous_visitors(client):
     assert client.get(reverse("accounts:tokens")).status_code == 302
     assert APIClient().get("/api/v1/auth/tokens/").status_code in (401, 403)
+
+
+def test_a_wrong_or_revoked_token_is_refused_in_chinese():
+    response = api_with("f" * 64).get("/api/v1/me/")
+    assert response.status_code == 401 and response.json()["message"] == "认证令牌无效。"
+
+
+def test_admin_lists_api_tokens(client):
+    admin_user = UserFactory(is_staff=True, is_superuser=True, organisation=None)
+    token, _secret = token_issue(user=admin_user, client="admin script")
+    login_verified(client, admin_user)
+    assert "admin script" in client.get("/admin/accounts/apitoken/").content.decode()
+    assert client.get("/admin/").status_code == 200
+    assert b"knox" not in client.get("/admin/").content.lower()
+
+
+def test_the_schema_describes_the_token_endpoints(client):
+    schema = client.get("/api/schema/?format=json").json()
+    for path in ["auth/token/", "auth/tokens/", "auth/tokens/{key}/", "auth/logout/", "auth/logout-all/"]:
+        assert f"/api/v1/{path}" in schema["paths"]
