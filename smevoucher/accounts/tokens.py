@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from smevoucher.core import audit
 from smevoucher.core.errors import Conflict
 
-from .models import ApiToken
+from .models import ApiToken, User
 
 DEFAULT_CLIENT = "api"
 
@@ -31,6 +31,7 @@ def active_tokens(user):
 def token_issue(*, user, client: str = "") -> tuple[ApiToken, str]:
     """A new token for one client of the user; the secret is returned once and only its hash is kept."""
     client = " ".join((client or "").split())[:100] or DEFAULT_CLIENT
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one issue at a time per user: the limit holds
     ApiToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
     if active_tokens(user).count() >= settings.API_TOKENS_PER_USER:
         raise Conflict(

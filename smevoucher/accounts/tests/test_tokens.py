@@ -182,3 +182,35 @@ def test_the_schema_describes_the_token_endpoints(client):
     schema = client.get("/api/schema/?format=json").json()
     for path in ["auth/token/", "auth/tokens/", "auth/tokens/{key}/", "auth/logout/", "auth/logout-all/"]:
         assert f"/api/v1/{path}" in schema["paths"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_token_requests_respect_the_per_user_limit(settings):
+    import threading
+
+    from django.db import connection
+
+    from smevoucher.core.errors import Conflict
+
+    settings.API_TOKENS_PER_USER = 3
+    user = UserFactory()
+    outcomes, barrier = [], threading.Barrier(8)
+
+    def worker(n):
+        try:
+            barrier.wait()
+            token_issue(user=user, client=f"c{n}")
+            outcomes.append("issued")
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["issued"] * 3 + ["refused"] * 5
+    assert ApiToken.objects.filter(user=user).count() == 3
