@@ -19,9 +19,10 @@ from .forms import OTPTokenForm
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    """django-axes calls this when a user name is locked after repeated failed log-ins."""
+    """django-axes calls this when a user name, or an address for every name, is locked after failed log-ins."""
     message = _(
-        "Too many failed log-in attempts. This account is locked for a while; try again later or reset your password."
+        "Too many failed log-in attempts for this account or from your network address. Logging in is locked for "
+        "a while; try again later or reset your password."
     )
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "message": message, "fields": {}}, status=403)
