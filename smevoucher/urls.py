@@ -12,6 +12,7 @@ from smevoucher.notices import api as notices_api
 from smevoucher.orders import api as orders_api
 from smevoucher.providers import api as providers_api
 from smevoucher.redemption import api as redemption_api
+from smevoucher.reporting import api as reporting_api
 from smevoucher.vouchers import api as vouchers_api
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
@@ -144,6 +145,10 @@ api_v1 = [
         redemption_api.RedemptionFormView.as_view(name="summary.pdf"),
         name="redemption-form-summary-pdf",
     ),
+    path("reports/summary/", reporting_api.SummaryView.as_view(), name="reports-summary"),
+    path("reports/claims-over-time/", reporting_api.ClaimsOverTimeView.as_view(), name="reports-claims-over-time"),
+    path("reports/providers/", reporting_api.ProvidersView.as_view(), name="reports-providers"),
+    path("reports/refresh/", reporting_api.RefreshView.as_view(), name="reports-refresh"),
     path("catalogue/", catalogue_api.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/<int:pk>/", catalogue_api.CatalogueDetailView.as_view(), name="catalogue-product"),
 ]

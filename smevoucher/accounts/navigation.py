@@ -22,6 +22,7 @@ UNIT_PAGES = [
     (_("Publish notices"), "notices:manage"),
     (_("Voucher batches"), "vouchers:batch_list"),
     (_("Orders"), "orders:list"),
+    (_("Reports"), "reporting:dashboard"),
 ]
 
 BY_KIND = {
@@ -37,6 +38,7 @@ BY_KIND = {
         (_("My service products"), "catalogue:my_products"),
         (_("Orders received"), "orders:list"),
         (_("Redemption applications"), "redemption:list"),
+        (_("Voucher receipts"), "reporting:receipts"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [
