@@ -117,12 +117,13 @@ def test_the_page_query_count_does_not_grow_with_the_orders(client, django_asser
     client.get(url)
     with django_assert_max_num_queries(30) as few:
         client.get(url)
+    baseline = len(few)
     from smevoucher.orders import factories as orders
 
     for _i in range(3):
         orders.advance(flow.world, orders.place(flow.world, expected_fen=100_00), Order.Status.CONFIRMED)
     client.post(reverse("reporting:refresh"))
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(baseline):
         client.get(url)
 
 
