@@ -143,7 +143,7 @@ def test_each_chart_downloads_as_xlsx_with_the_tables_figures(client, flow):
 
 def test_a_formula_like_provider_name_stays_text_in_the_xlsx(client, flow):
     organisation = flow.world.provider.organisation
-    organisation.name = "=HYPERLINK(\"http://x\")"
+    organisation.name = '=HYPERLINK("http://x")'
     organisation.save(update_fields=["name"])
     login_verified(client, city_unit_user())
     response = client.get(reverse("reporting:export", args=["cap_usage"]))
