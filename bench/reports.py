@@ -52,7 +52,14 @@ def main() -> int:
     if fresh:
         subprocess.run(["createdb", "--maintenance-db", f"{PG}/postgres", db], check=True)
     os.environ.update(
-        {"DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "smevoucher.settings"}
+        {
+            "DATABASE_URL": url,
+            "DEBUG": "0",
+            "LOG_LEVEL": "ERROR",
+            "ALLOWED_HOSTS": "testserver",
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "DJANGO_SETTINGS_MODULE": "smevoucher.settings",
+        }
     )
     os.environ.pop("REDIS_URL", None)  # tasks in-process; nothing queued elsewhere
     sys.path.insert(0, str(ROOT))
