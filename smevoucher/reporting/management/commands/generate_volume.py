@@ -94,14 +94,53 @@ class Command(BaseCommand):
         product_rows = self._providers(providers)
         batches = self._batches(city_list, n_ent)
         self.stdout.write(f"set-up through the services: {time.monotonic() - started:.1f} s")
+        t = time.monotonic()
         with transaction.atomic():
+            with connection.cursor() as cursor:
+                # The bulk rows point at ids taken from reserved ranges, so their foreign keys hold by construction;
+                # as pg_restore does, a superuser loads them with the per-row FK triggers off (ten times faster)
+                # and `_orphans` checks every loaded reference afterwards in a few set-based queries.
+                cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                fast = cursor.fetchone()[0]
+                cursor.execute(
+                    "SET LOCAL session_replication_role = replica" if fast else "SET CONSTRAINTS ALL IMMEDIATE"
+                )
             self._bulk(orders, n_ent, city_list, batches, product_rows)
+            if fast:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL session_replication_role = origin")
+                self._orphans()
+            t_commit = time.monotonic()
+        self.stdout.write(f"  commit: {time.monotonic() - t_commit:.1f} s (bulk in all {time.monotonic() - t:.1f} s)")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{orders} orders, {n_ent} enterprises, {len(batches)} batches, {providers} providers "
                 f"in {time.monotonic() - started:.1f} s"
             )
         )
+
+    def _orphans(self) -> None:
+        """Every foreign key the bulk load wrote points at a row (checked once, set-based)."""
+        checks = [
+            (Enterprise, "organisation_id", Organisation),
+            (Claim, "enterprise_id", Enterprise),
+            (Claim, "batch_id", Batch),
+            (Order, "enterprise_id", Enterprise),
+            (Order, "batch_id", Batch),
+            (LedgerAccount, "enterprise_id", Enterprise),
+            (LedgerAccount, "provider_id", Organisation),
+            (LedgerEntry, "account_id", LedgerAccount),
+            (LedgerEntry, "transaction_id", LedgerTransaction),
+        ]
+        with connection.cursor() as cursor:
+            for model, column, target in checks:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {_table(model)} AS r WHERE r.{column} IS NOT NULL AND NOT EXISTS "
+                    f"(SELECT 1 FROM {_table(target)} AS t WHERE t.id = r.{column})"
+                )
+                missing = cursor.fetchone()[0]
+                if missing:
+                    raise CommandError(f"{model._meta.db_table}.{column}: {missing} rows point nowhere")
 
     def _providers(self, count: int) -> list[tuple]:
         """(provider id, organisation id, product id, revision id, tier id, product name, tier name) per provider."""
