@@ -36,6 +36,7 @@ class ProviderFigures(models.Model):
     orders = models.PositiveIntegerField(default=0)
     expected_fen = models.BigIntegerField(default=0)
     actual_fen = models.BigIntegerField(default=0)
+    computed_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["batch", "provider"], name="one_provider_figures_per_batch")]

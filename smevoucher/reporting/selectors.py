@@ -183,6 +183,7 @@ def figures_refresh(*, batch_ids=None) -> int:
             orders=row["n"],
             expected_fen=row["expected"] or 0,
             actual_fen=row["actual"] or 0,
+            computed_at=now,
         )
         for row in provider_rows
     ]
@@ -192,9 +193,17 @@ def figures_refresh(*, batch_ids=None) -> int:
         )
         for pk, b in batches.items()
     ]
+    # Upserts, then the rows this run did not write are dropped: two refreshes at once (the beat job and a
+    # button) both succeed, and the later one's figures stand.
     with transaction.atomic():
-        ProviderFigures.objects.filter(batch_id__in=list(batches)).delete()
-        ProviderFigures.objects.bulk_create(provider_figures, batch_size=1000)
+        ProviderFigures.objects.bulk_create(
+            provider_figures,
+            update_conflicts=True,
+            unique_fields=["batch", "provider"],
+            update_fields=["orders", "expected_fen", "actual_fen", "computed_at"],
+            batch_size=1000,
+        )
+        ProviderFigures.objects.filter(batch_id__in=list(batches), computed_at__lt=now).delete()
         BatchFigures.objects.bulk_create(
             rows,
             update_conflicts=True,
