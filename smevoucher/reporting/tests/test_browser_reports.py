@@ -33,6 +33,11 @@ def test_a_city_unit_sees_the_funnel_the_api_reports(live_server, page, log_in):
         page.get_by_test_id("section-funnel").get_by_role("link", name="下载 XLSX").click()
     assert download.value.suggested_filename.endswith("funnel.xlsx")
 
+    page.set_viewport_size({"width": 390, "height": 800})  # a phone: charts shrink, wide tables scroll inside
+    page.reload()
+    expect(page.locator("#chart-funnel svg")).to_be_visible()
+    assert page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth")
+
 
 def test_the_provider_opens_its_receipts(live_server, page, log_in):
     flow = scheme_flow(expire=False)

@@ -177,3 +177,10 @@ def test_another_providers_orders_are_not_in_my_receipts(client, flow):
     login_verified(client, other.world.provider_user)
     html = client.get(reverse("reporting:receipts")).content.decode()
     assert flow.short_paid.number not in html and other.short_paid.number in html
+
+
+def test_the_dashboard_speaks_english_too(client, flow):
+    login_verified(client, city_unit_user())
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("reporting:dashboard")).content.decode()
+    assert "Batch funnel" in html and "Received by providers" in html
