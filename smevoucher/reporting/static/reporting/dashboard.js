@@ -30,6 +30,7 @@
     var horizontal = spec.type === "hbar";
     var categoryAxis = { type: "category", data: spec.labels, axisLabel: { hideOverlap: true } };
     var valueAxis = { type: "value", axisLabel: axisFormat ? { formatter: axisFormat } : {} };
+    if (!money && !spec.percent) { valueAxis.minInterval = 1; }  // counts: whole numbers on the axis
     if (horizontal) { categoryAxis.inverse = true; }
     return {
       tooltip: { trigger: "axis", valueFormatter: format },
@@ -38,7 +39,7 @@
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
       series: spec.series.map(function (s) {
-        var series = { type: spec.type === "line" ? "line" : "bar", name: s.name, data: s.values };
+        var series = { type: spec.type === "line" ? "line" : "bar", name: s.name, data: s.values, barMaxWidth: 48 };
         if (spec.mark_above) {
           series.markLine = { silent: true, symbol: "none", data: [horizontal ? { xAxis: spec.mark_above } : { yAxis: spec.mark_above }] };
           series.itemStyle = { color: function (p) { return p.value > spec.mark_above ? "#d97706" : "#2563eb"; } };
