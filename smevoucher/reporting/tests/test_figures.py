@@ -155,3 +155,25 @@ def test_the_refresh_covers_every_batch_in_a_fixed_number_of_queries(django_asse
     with django_assert_max_num_queries(20):
         assert selectors.figures_refresh() == 2
     assert BatchFigures.objects.count() == 2
+
+
+def test_deadline_risks_count_what_falls_due_within_7_days():
+    from datetime import timedelta
+
+    from smevoucher.orders.factories import at
+
+    flow = scheme_flow(expire=False)
+    batch = flow.world.batch
+    scope = selectors.scope_for(city_unit_user(), batch_id=batch.pk)
+    held = LedgerAccount.objects.filter(batch=batch, kind__in=["wallet", "escrow"], balance_fen__gt=0)
+    with at(batch.expires_at - timedelta(days=3)):
+        selectors.figures_refresh()
+    risk = selectors.risk(scope)
+    assert risk["expiring"]["fen"] == sum(a.balance_fen for a in held) > 0
+    assert risk["expiring"]["count"] == held.count()
+    with at(flow.in_escrow.contract_due - timedelta(days=3)):
+        selectors.figures_refresh()
+    assert selectors.risk(scope)["contracts_due"] == {"fen": 900_00, "count": 1}
+    with at(flow.in_escrow.contract_due - timedelta(days=8)):
+        selectors.figures_refresh()
+    assert selectors.risk(scope)["contracts_due"] == {"fen": 0, "count": 0}

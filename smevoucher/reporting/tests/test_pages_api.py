@@ -184,3 +184,17 @@ def test_the_dashboard_speaks_english_too(client, flow):
     client.cookies["django_language"] = "en"
     html = client.get(reverse("reporting:dashboard")).content.decode()
     assert "Batch funnel" in html and "Received by providers" in html
+
+
+def test_the_receipts_page_query_count_is_constant(client, flow, django_assert_max_num_queries):
+    from smevoucher.orders import factories as orders
+
+    login_verified(client, flow.world.provider_user)
+    client.get(reverse("reporting:receipts"))
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("reporting:receipts"))
+    baseline = len(few)
+    for _i in range(3):
+        orders.advance(flow.world, orders.place(flow.world, expected_fen=100_00), Order.Status.PAYMENT_CONFIRMED)
+    with django_assert_max_num_queries(baseline):
+        client.get(reverse("reporting:receipts"))
