@@ -14,6 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_city_unit_sees_the_funnel_the_api_reports(live_server, page, log_in):
     flow = scheme_flow()
+    violations = []  # the charts draw under the site's Content-Security-Policy: no inline script or style element
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     log_in(page, flow.world.unit)
     page.get_by_role("link", name="统计报表").click()
     expect(page.get_by_role("heading", name="统计报表")).to_be_visible()
@@ -37,6 +39,7 @@ def test_a_city_unit_sees_the_funnel_the_api_reports(live_server, page, log_in):
     page.reload()
     expect(page.locator("#chart-funnel svg")).to_be_visible()
     assert page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth")
+    assert violations == []
 
 
 def test_the_provider_opens_its_receipts(live_server, page, log_in):
