@@ -14,7 +14,8 @@ taken from reserved ranges so the rows can point at each other, then the sequenc
   account's cached balance set to opening + the sum of its entries, and the providers' cap use (R7) per city.
 
 `verify_ledger` accepts the result. Payments, contracts and documents are not generated (the reports do not read
-them). About a minute per million orders on a laptop-class PostgreSQL.
+them). Measured on a shared 2-core machine: 100,000 orders in about 40 s, 1,000,000 in 3.5 to 4.5 minutes (of which
+about 35 s is the set-up through the services).
 """
 
 import time
