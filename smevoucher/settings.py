@@ -227,6 +227,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},
     "order-deadline-sweep": {"task": "smevoucher.orders.tasks.order_deadline_sweep", "schedule": 600.0},
     "order-reminders": {"task": "smevoucher.orders.tasks.send_order_reminders", "schedule": 3600.0},
+    "reporting-figures-refresh": {"task": "smevoucher.reporting.tasks.refresh_figures", "schedule": 300.0},
 }
 # R14: remind enterprises this many days before each voucher deadline.
 VOUCHER_REMINDER_DAYS = [int(d) for d in env_list("VOUCHER_REMINDER_DAYS", "7,1")]

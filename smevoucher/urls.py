@@ -12,6 +12,7 @@ from smevoucher.notices import api as notices_api
 from smevoucher.orders import api as orders_api
 from smevoucher.providers import api as providers_api
 from smevoucher.redemption import api as redemption_api
+from smevoucher.reporting import api as reporting_api
 from smevoucher.reporting import api_audit as reporting_audit_api
 from smevoucher.reporting import api_exports as reporting_exports_api
 from smevoucher.vouchers import api as vouchers_api
@@ -154,6 +155,10 @@ api_v1 = [
     path("exports/", reporting_exports_api.ExportListView.as_view(), name="exports"),
     path("exports/<int:pk>/", reporting_exports_api.ExportDetailView.as_view(), name="export"),
     path("exports/<int:pk>/download/", reporting_exports_api.ExportDownloadView.as_view(), name="export-download"),
+    path("reports/summary/", reporting_api.SummaryView.as_view(), name="reports-summary"),
+    path("reports/claims-over-time/", reporting_api.ClaimsOverTimeView.as_view(), name="reports-claims-over-time"),
+    path("reports/providers/", reporting_api.ProvidersView.as_view(), name="reports-providers"),
+    path("reports/refresh/", reporting_api.RefreshView.as_view(), name="reports-refresh"),
     path("catalogue/", catalogue_api.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/<int:pk>/", catalogue_api.CatalogueDetailView.as_view(), name="catalogue-product"),
 ]

@@ -24,6 +24,7 @@ UNIT_PAGES = [
     (_("Orders"), "orders:list"),
     (_("Exports"), "reporting:exports"),
     (_("Audit trail"), "reporting:audit"),
+    (_("Reports"), "reporting:dashboard"),
 ]
 
 BY_KIND = {
@@ -39,6 +40,7 @@ BY_KIND = {
         (_("My service products"), "catalogue:my_products"),
         (_("Orders received"), "orders:list"),
         (_("Redemption applications"), "redemption:list"),
+        (_("Voucher receipts"), "reporting:receipts"),
         (_("Materials"), "documents:list"),
     ],
     access.CITY_UNIT: [

@@ -1,6 +1,8 @@
 from celery import shared_task
 from django.utils import translation
 
+from . import selectors
+
 
 @shared_task(ignore_result=True)
 def run_export(job_id: int, language: str | None = None) -> None:
@@ -17,3 +19,9 @@ def purge_exports() -> int:
     from .export_jobs import exports_purge
 
     return exports_purge()
+
+
+@shared_task
+def refresh_figures() -> int:
+    """The beat job (settings.CELERY_BEAT_SCHEDULE): rebuild every issued batch's figures from the ledger."""
+    return selectors.figures_refresh()

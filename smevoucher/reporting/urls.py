@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_audit, views_exports
+from . import views, views_audit, views_exports
 
 app_name = "reporting"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("reports/exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
     path("reports/audit/", views_audit.audit_search, name="audit"),
     path("reports/audit/history/<str:object_type>/<str:object_id>/", views_audit.history, name="history"),
+    path("reports/", views.dashboard_page, name="dashboard"),
+    path("reports/refresh/", views.dashboard_refresh, name="refresh"),
+    path("reports/export/<slug:key>.xlsx", views.dashboard_export, name="export"),
+    path("orders/receipts/", views.receipts_page, name="receipts"),
+    path("orders/receipts.xlsx", views.receipts_export, name="receipts_export"),
 ]

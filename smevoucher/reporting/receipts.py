@@ -1,0 +1,128 @@
+"""The provider's receipts (the manual's (五)2, "compare the actual voucher amount with the expected one"): per paid
+order the expected and actual voucher amounts and their difference, totals per issuing city and batch, XLSX.
+
+Read through the orders app's own scoping (`orders_visible_to`): a provider sees only the orders placed with it.
+A provider's paid orders are bounded by its cap (10 % of each city's total), so the totals are one GROUP BY."""
+
+from decimal import Decimal
+
+from django.db.models import Count, F, QuerySet, Sum
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from smevoucher.core.spreadsheets import xlsx_row
+from smevoucher.orders.models import Order
+from smevoucher.orders.selectors import orders_visible_to
+
+PAID = Order.Status.PAYMENT_CONFIRMED
+
+
+def paid_orders_of(user) -> QuerySet[Order]:
+    if not user.has_perm("reporting.view_receipts"):
+        return Order.objects.none()
+    return (
+        orders_visible_to(user)
+        .filter(status=PAID)
+        .annotate(difference_fen=F("expected_voucher_fen") - F("voucher_fen"))
+        .order_by("-payment_confirmed_at", "-pk")
+    )
+
+
+def _sums(qs) -> QuerySet:
+    return qs.annotate(
+        orders=Count("id"), expected_fen=Sum("expected_voucher_fen"), actual_fen=Sum("voucher_fen")
+    ).annotate(difference_fen=F("expected_fen") - F("actual_fen"))
+
+
+def totals_by_city_and_batch(user) -> list[dict]:
+    qs = paid_orders_of(user).order_by().values("batch__city__name", "batch_id", "batch__name")
+    return list(_sums(qs).order_by("batch__city__name", "batch_id"))
+
+
+def totals_of(user) -> dict:
+    totals = paid_orders_of(user).aggregate(
+        orders=Count("id"), expected_fen=Sum("expected_voucher_fen"), actual_fen=Sum("voucher_fen")
+    )
+    expected, actual = totals["expected_fen"] or 0, totals["actual_fen"] or 0
+    return {
+        "orders": totals["orders"],
+        "expected_fen": expected,
+        "actual_fen": actual,
+        "difference_fen": expected - actual,
+    }
+
+
+def _yuan(fen) -> Decimal:
+    return Decimal(fen or 0) / 100
+
+
+def write_xlsx(user, stream) -> None:
+    """Two sheets: every paid order (streamed, write-only), and the totals per issuing city and batch."""
+    book = Workbook(write_only=True)
+    orders = book.create_sheet(_("Orders"))
+    headers = [
+        _("Order number"),
+        _("Enterprise"),
+        _("Product"),
+        _("Issuing city"),
+        _("Batch"),
+        _("Vouchers received at"),
+        _("Expected voucher amount"),
+        _("Actual voucher amount"),
+        _("Difference"),
+    ]
+    orders.append(xlsx_row(orders, headers))
+    for o in paid_orders_of(user).iterator(chunk_size=2000):
+        received = o.payment_confirmed_at.strftime("%Y-%m-%d %H:%M") if o.payment_confirmed_at else ""
+        orders.append(
+            xlsx_row(
+                orders,
+                [
+                    o.number,
+                    o.enterprise.organisation.name,
+                    o.product_name,
+                    o.batch.city.name,
+                    o.batch.name,
+                    received,
+                    _yuan(o.expected_voucher_fen),
+                    _yuan(o.voucher_fen),
+                    _yuan(o.difference_fen),
+                ],
+            )
+        )
+    sums = book.create_sheet(_("Totals"))
+    sums.append(
+        xlsx_row(
+            sums,
+            [
+                _("Issuing city"),
+                _("Batch"),
+                _("Paid orders"),
+                _("Expected voucher amount"),
+                _("Actual voucher amount"),
+                _("Difference"),
+            ],
+        )
+    )
+    for g in totals_by_city_and_batch(user):
+        sums.append(
+            xlsx_row(
+                sums,
+                [
+                    g["batch__city__name"],
+                    g["batch__name"],
+                    g["orders"],
+                    _yuan(g["expected_fen"]),
+                    _yuan(g["actual_fen"]),
+                    _yuan(g["difference_fen"]),
+                ],
+            )
+        )
+    t = totals_of(user)
+    sums.append(
+        xlsx_row(
+            sums,
+            [_("Total"), "", t["orders"], _yuan(t["expected_fen"]), _yuan(t["actual_fen"]), _yuan(t["difference_fen"])],
+        )
+    )
+    book.save(stream)
