@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smevoucher.core.middleware.LanguageMiddleware",
+    "smevoucher.core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -225,7 +226,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "smevoucher.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": [
+        "smevoucher.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+API_MAX_JSON_DEPTH = 32  # no request of ours nests deeper; a deeper body is refused with a 400
 SPECTACULAR_SETTINGS = {
     "TITLE": "SME Service Voucher Platform API",
     "DESCRIPTION": "中小微企业服务券平台 REST API. Amounts are integer fen.",
@@ -234,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "smevoucher.core.api.document_errors"],
     # One name per shared choice set (enterprise profile and product target groups use the same ones).
     "ENUM_NAME_OVERRIDES": {
         "BatchStatusEnum": "smevoucher.vouchers.models.Batch.Status",

@@ -36,7 +36,7 @@ def _detail(request, document, replace_form=None, status=200):
         {
             "document": document,
             "versions": selectors.versions_of(document),
-            "findings": selectors.findings_for(document),
+            "findings": selectors.findings_for(document, viewer=request.user),
             "replace_form": (replace_form or ReplaceForm()) if can_replace else None,
         },
         status=status,

@@ -1,13 +1,14 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.accounts.serializers import CitySerializer
+from smevoucher.core.api import JSONParser
 
 from . import selectors, services
 from .models import ChangeRequest, Provider
