@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
-from smevoucher.core.api import HasPerm, IntegerField
+from smevoucher.core.api import FenField, HasPerm, IntegerField
 from smevoucher.enterprises.models import Industry, Size
 
 from . import selectors, services
@@ -151,13 +151,13 @@ class CatalogueOutput(serializers.ModelSerializer):
 class TierInput(serializers.Serializer):
     name = serializers.CharField(max_length=100, allow_blank=True, default="")
     description = serializers.CharField(allow_blank=True, default="")
-    price_fen = IntegerField(min_value=1)
+    price_fen = FenField(min_value=1)
 
 
 class ComparableInput(serializers.Serializer):
     competitor = serializers.CharField(max_length=200, allow_blank=True, default="")
     product_name = serializers.CharField(max_length=200, allow_blank=True, default="")
-    price_fen = IntegerField(min_value=0)
+    price_fen = FenField(min_value=0)
     source = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
@@ -173,7 +173,7 @@ class ProductInput(serializers.Serializer):
     deliverables = serializers.CharField(allow_blank=True, required=False)
     acceptance_criteria = serializers.CharField(allow_blank=True, required=False)
     pricing = serializers.ChoiceField(choices=ProductRevision.Pricing.choices, required=False)
-    price_fen = IntegerField(min_value=1, required=False, help_text="One price (pricing=single).")
+    price_fen = FenField(min_value=1, required=False, help_text="One price (pricing=single).")
     tiers = TierInput(many=True, required=False, help_text="Tiers (pricing=tiers): what each price buys.")
     guidance_title = serializers.CharField(allow_blank=True, max_length=200, required=False)
     guidance_number = serializers.CharField(allow_blank=True, max_length=100, required=False)

@@ -1,14 +1,13 @@
-"""API plumbing shared by every app: the error format {"code", "message", "fields"}, the DRF permission class
-that asks the permission layer, the JSON parser and the integer field every serializer uses."""
+"""API plumbing shared by every app: the error format {"code", "message", "fields"} (also in the schema), the DRF
+permission class that asks the permission layer, and the integer fields every serializer uses."""
 
 import re
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, parsers, serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,6 +64,7 @@ class HasPerm(BasePermission):
 
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_FEN = 10**15 - 1  # ¥9,999,999,999,999.99: the largest amount money.parse_hundredths reads
 ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]+(?:\.0*)?\s*")
 
 
@@ -84,29 +84,14 @@ class IntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a nesting limit: a body nested thousands deep is a 400, not a RecursionError."""
+class FenField(IntegerField):
+    """An amount in fen (`*_fen`): ASCII digits, not negative, and at most what a form accepts (13 digits of
+    yuan), so sums of many amounts still fit a 64-bit column."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
-        too_deep = exceptions.ParseError(_("The JSON body is nested too deeply."))
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise too_deep from None
-        if _depth_exceeds(data, settings.API_MAX_JSON_DEPTH):
-            raise too_deep
-        return data
-
-
-def _depth_exceeds(data, limit: int) -> bool:
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            if depth > limit:
-                return True
-            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return False
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_FEN)
+        super().__init__(**kwargs)
 
 
 ERROR_SCHEMA = {

@@ -1,4 +1,7 @@
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from . import flow
 
@@ -9,3 +12,10 @@ def home(request):
 
 def flow_chart(request):
     return render(request, "core/flow.html", {"steps": flow.steps()})
+
+
+def not_found(request, exception=None):
+    """handler404: an unknown API path (e.g. /api/v1/batches/abc/) answers in the API's error format."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": _("Not found."), "fields": {}}, status=404)
+    return defaults.page_not_found(request, exception)

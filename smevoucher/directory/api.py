@@ -13,7 +13,7 @@ from .models import Entry, Level
 
 
 class EntryOutput(serializers.ModelSerializer):
-    city = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Entry

@@ -18,7 +18,7 @@ class UploadInput(serializers.Serializer):
 
 class DocumentOutput(serializers.ModelSerializer):
     findings = serializers.SerializerMethodField()
-    replaces = serializers.PrimaryKeyRelatedField(read_only=True)
+    replaces = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Document

@@ -8,7 +8,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smevoucher.core.api import IntegerField
+from smevoucher.core.api import FenField, IntegerField
 
 from . import selectors, services
 from .models import Order, Payment, RefundRequest
@@ -84,7 +84,7 @@ class OrderPlaceInput(serializers.Serializer):
     revision = IntegerField()
     tier = IntegerField()
     batch = IntegerField()
-    expected_voucher_fen = IntegerField()
+    expected_voucher_fen = FenField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -103,9 +103,9 @@ class OrderCompleteInput(serializers.Serializer):
 class OrderPaymentInput(serializers.Serializer):
     invoice_number = serializers.CharField(max_length=40)
     invoice_date = serializers.DateField()
-    invoice_fen = IntegerField()
-    own_share_fen = IntegerField()
-    voucher_fen = IntegerField()
+    invoice_fen = FenField()
+    own_share_fen = FenField()
+    voucher_fen = FenField()
     invoice = IntegerField()
     transfer_proof = IntegerField()
     materials = serializers.DictField(child=IntegerField(), required=False, default=dict)

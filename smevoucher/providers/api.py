@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.accounts.serializers import CitySerializer
-from smevoucher.core.api import JSONParser
+from smevoucher.core.parsers import JSONParser
 
 from . import selectors, services
 from .models import ChangeRequest, Provider

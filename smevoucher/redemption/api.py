@@ -189,7 +189,12 @@ class RedemptionPayoutView(APIView):
 class RedemptionFormView(APIView):
     name = ""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+        }
+    )
     def get(self, request, pk: int):
-        """The generated form, filled from the application's data."""
+        """The generated form, filled from the application's data (PDF, or XLSX for summary.xlsx)."""
         return form_response(selectors.application_get_for(user=request.user, application_id=pk), self.name)

@@ -2,14 +2,14 @@
 as the pages; amounts are integer fen."""
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.core import access
-from smevoucher.core.api import IntegerField
+from smevoucher.core.api import FenField, IntegerField
 
 from . import selectors, services
 from .models import Batch, Claim, LedgerEntry, LedgerTransaction
@@ -17,7 +17,7 @@ from .models import Batch, Claim, LedgerEntry, LedgerTransaction
 
 class BatchInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    total_fen = IntegerField(min_value=1)
+    total_fen = FenField(min_value=1)
     claim_start = serializers.DateTimeField()
     claim_end = serializers.DateTimeField()
     service_start = serializers.DateField()
@@ -91,7 +91,7 @@ class OwnClaimOutput(ClaimOutput):
 
 
 class ClaimInput(serializers.Serializer):
-    amount_fen = IntegerField(min_value=1)
+    amount_fen = FenField(min_value=1)
 
 
 class BatchListView(GenericAPIView):
@@ -150,7 +150,14 @@ BatchCloseView = _transition_view(services.batch_close, "allocated → closed: n
 class BatchClaimsView(GenericAPIView):
     serializer_class = ClaimOutput
 
-    @extend_schema(responses=UnitClaimOutput(many=True))
+    @extend_schema(
+        responses=PolymorphicProxySerializer(
+            component_name="BatchClaim",
+            serializers=[UnitClaimOutput, OwnClaimOutput],
+            resource_type_field_name=None,
+            many=True,
+        )
+    )
     def get(self, request, pk: int):
         """Units: every claim of the batch in allocation order. Enterprises: their own claim (a list of at most
         one) with its place in the queue and the remaining annual quota."""
