@@ -177,7 +177,17 @@ STORAGES = {
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(5 * 1024 * 1024)))
 DOCUMENTS_MAX_FILES = 30
 DOCUMENTS_MIN_IMAGE_SIDE = 600  # pixels on the shorter side, so a scan or photo is readable
-DOCUMENTS_MAX_IMAGE_PIXELS = 60_000_000  # Pillow's decompression-bomb guard
+# What checking one material may cost (issue 14), read from headers before anything is decoded.
+DOCUMENTS_MAX_IMAGE_PIXELS = 36_000_000  # per image: an A4 page scanned at 600 dpi, a 36-megapixel photo
+DOCUMENTS_MAX_MATERIAL_PIXELS = 100_000_000  # all images of one material together
+DOCUMENTS_MAX_PAGES = 200  # pages of one material
+DOCUMENTS_MAX_PDF_OBJECTS = 20_000  # objects of one PDF, counted in its cross-reference table
+DOCUMENTS_CHECK_SECONDS = 10  # time to check one material
+# Upload volume per organisation and local calendar day; organisations not yet approved get far less.
+DOCUMENTS_DAILY_MATERIALS = int(os.environ.get("DOCUMENTS_DAILY_MATERIALS", "300"))
+DOCUMENTS_DAILY_BYTES = int(os.environ.get("DOCUMENTS_DAILY_BYTES", str(500 * 1024 * 1024)))
+DOCUMENTS_DAILY_MATERIALS_PENDING = int(os.environ.get("DOCUMENTS_DAILY_MATERIALS_PENDING", "10"))
+DOCUMENTS_DAILY_BYTES_PENDING = int(os.environ.get("DOCUMENTS_DAILY_BYTES_PENDING", str(25 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

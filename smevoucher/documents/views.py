@@ -25,6 +25,9 @@ def file_response(document, *, inline: bool = False) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # An uploaded file is untrusted content on our origin: opened inline (previews in a frame or a tab) it runs in
+    # a sandbox, with no scripts, forms, or access to the site's cookies and storage (issue 14).
+    response["Content-Security-Policy"] = "sandbox"
     return response
 
 
