@@ -315,20 +315,27 @@ class ProductActionView(APIView):
         return Response(ProductOutput(selectors.product_get_for(user=request.user, product_id=pk)).data)
 
 
+class CatalogueQuery(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.CharField(required=False, allow_blank=True)
+    city = serializers.CharField(required=False, allow_blank=True, help_text="City code, e.g. 440100.")
+    price_min_fen = FenField(required=False)
+    price_max_fen = FenField(required=False)
+
+
 class CatalogueView(GenericAPIView):
     serializer_class = CatalogueOutput
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=CatalogueOutput(many=True))
+    @extend_schema(parameters=[CatalogueQuery], responses=CatalogueOutput(many=True))
     def get(self, request):
         """Published products; an enterprise gets only those that may serve its city (R2). Filters: q, category,
         city (code), price_min_fen, price_max_fen."""
-        params = request.query_params
+        query = CatalogueQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         city = City.objects.filter(code=params.get("city")).first() if params.get("city") else None
-        bounds = {}
-        for key in ("price_min_fen", "price_max_fen"):
-            if params.get(key, "").isdigit():
-                bounds[key] = int(params[key])
+        bounds = {key: params[key] for key in ("price_min_fen", "price_max_fen") if key in params}
         products = selectors.catalogue_search(
             selectors.catalogue_for(request.user),
             q=params.get("q", ""),

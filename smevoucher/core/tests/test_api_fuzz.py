@@ -68,9 +68,7 @@ def _fuzz(operation, mode, base_url, role_headers, failures):
 def test_no_operation_gives_a_server_error_or_leaves_its_schema(live_server):
     seed()
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
-    role_headers = {
-        name: {"Authorization": f"Token {_token(live_server.url, name)}"} if name else {} for name in ROLES
-    }
+    role_headers = {name: {"Authorization": f"Token {_token(live_server.url, name)}"} if name else {} for name in ROLES}
     failures: dict[str, str] = {}
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 80

@@ -198,3 +198,9 @@ def test_every_integer_the_api_reads_is_bounded_and_ascii_and_every_amount_is_a_
 def test_the_json_parser_counts_depth_without_recursion():
     assert parsers._depth_exceeds(json.loads("[" * 33 + "]" * 33), 32)
     assert not parsers._depth_exceeds({"a": [{"b": 1}]}, 32)
+
+
+@pytest.mark.parametrize("value", ["１２３", str(HUGE), "-5", "abc"])
+def test_catalogue_price_filters_take_only_ascii_amounts(client, value):
+    assert "price_min_fen" in assert_standard_400(client.get("/api/v1/catalogue/", {"price_min_fen": value}))["fields"]
+    assert client.get("/api/v1/catalogue/", {"price_min_fen": "123"}).status_code == 200

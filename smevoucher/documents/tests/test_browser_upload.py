@@ -54,3 +54,21 @@ def test_a_bad_file_is_refused_on_the_page_with_its_name(live_server, page, log_
     )
     page.get_by_role("button", name="上传", exact=True).click()
     expect(page.locator("[data-field=files]")).to_contain_text("“发票.pdf”：PDF 文件已加密或设有密码")
+
+
+def test_a_pdf_with_a_link_and_a_huge_scan_are_refused_with_their_reasons(live_server, page, log_in):
+    """Issue 14: active PDF content and costly images are refused, the reason shown beside the file's name."""
+    log_in(page, UserFactory())
+    page.goto(f"{live_server.url}/documents/upload/")
+    page.get_by_label("材料类型").select_option(label="发票")
+    page.get_by_label("添加文件").set_input_files(
+        [{"name": "带链接.pdf", "mimeType": "application/pdf", "buffer": corpus.uri_link_pdf()}]
+    )
+    page.get_by_role("button", name="上传", exact=True).click()
+    expect(page.locator("[data-field=files]")).to_contain_text("“带链接.pdf”：PDF 文件含有打开网址或其他文件的链接")
+    page.get_by_label("材料类型").select_option(label="发票")
+    page.get_by_label("添加文件").set_input_files(
+        [{"name": "超大扫描.png", "mimeType": "image/png", "buffer": corpus.high_pixel_png(7700)}]
+    )
+    page.get_by_role("button", name="上传", exact=True).click()
+    expect(page.locator("[data-field=files]")).to_contain_text("“超大扫描.png”：图片像素过多（7700×7700")

@@ -182,13 +182,13 @@ def test_a_refused_upload_does_not_count(settings):
     ("make", "words"),
     [
         (corpus.xfa_pdf, "XFA"),
-        (corpus.embedded_file_pdf, "embedded files"),
-        (corpus.file_attachment_annotation_pdf, "embedded files"),
-        (corpus.uri_link_pdf, "links"),
-        (corpus.remote_goto_pdf, "links"),
-        (corpus.submit_form_pdf, "form actions"),
-        (corpus.javascript_pdf, "scripts"),
-        (corpus.launch_pdf, "start programs"),
+        (corpus.embedded_file_pdf, "嵌入文件"),
+        (corpus.file_attachment_annotation_pdf, "嵌入文件"),
+        (corpus.uri_link_pdf, "链接"),
+        (corpus.remote_goto_pdf, "链接"),
+        (corpus.submit_form_pdf, "表单动作"),
+        (corpus.javascript_pdf, "脚本"),
+        (corpus.launch_pdf, "启动程序"),
     ],
 )
 def test_active_pdf_content_is_refused_with_its_reason(make, words):
