@@ -14,7 +14,8 @@ from smevoucher.providers import api as providers_api
 from smevoucher.redemption import api as redemption_api
 from smevoucher.vouchers import api as vouchers_api
 
-handler404 = "smevoucher.core.views.not_found"  # the API's error format under /api/
+handler400 = "smevoucher.core.views.bad_request"  # the API's error format under /api/, a Chinese page elsewhere
+handler404 = "smevoucher.core.views.not_found"
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
 admin.site.__class__ = OTPAdminSite

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from . import flow
+from . import flow, middleware
 
 
 def home(request):
@@ -19,3 +19,11 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "not_found", "message": _("Not found."), "fields": {}}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """handler400 (a request Django itself refuses, e.g. a body over the size limit): the API's error format under
+    /api/, a Chinese page elsewhere."""
+    return middleware.bad_request(
+        request, _("The request could not be understood. Check what you entered and try again.")
+    )

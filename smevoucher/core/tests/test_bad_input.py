@@ -204,3 +204,10 @@ def test_the_json_parser_counts_depth_without_recursion():
 def test_catalogue_price_filters_take_only_ascii_amounts(client, value):
     assert "price_min_fen" in assert_standard_400(client.get("/api/v1/catalogue/", {"price_min_fen": value}))["fields"]
     assert client.get("/api/v1/catalogue/", {"price_min_fen": "123"}).status_code == 200
+
+
+def test_a_body_over_the_size_limit_is_a_400_in_the_api_format(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"username": "x" * 2000, "password": "y"})
+    response = APIClient().post("/api/v1/auth/token/", body, content_type="application/json")
+    assert_standard_400(response)
