@@ -182,7 +182,7 @@ DOCUMENTS_MAX_IMAGE_PIXELS = 36_000_000  # per image: an A4 page scanned at 600 
 DOCUMENTS_MAX_MATERIAL_PIXELS = 100_000_000  # all images of one material together
 DOCUMENTS_MAX_PAGES = 200  # pages of one material
 DOCUMENTS_MAX_PDF_OBJECTS = 20_000  # objects of one PDF, counted in its cross-reference table
-DOCUMENTS_CHECK_SECONDS = 10  # time to check one material
+DOCUMENTS_CHECK_SECONDS = 20  # time to check and merge one material (a loaded server is slower)
 # Upload volume per organisation and local calendar day; organisations not yet approved get far less.
 DOCUMENTS_DAILY_MATERIALS = int(os.environ.get("DOCUMENTS_DAILY_MATERIALS", "300"))
 DOCUMENTS_DAILY_BYTES = int(os.environ.get("DOCUMENTS_DAILY_BYTES", str(500 * 1024 * 1024)))

@@ -30,21 +30,23 @@ def _read(upload) -> tuple[str, bytes]:
     return upload.name, upload.read()
 
 
-def merge(inspected: list[checks.Inspected]) -> tuple[bytes, int]:
+def merge(inspected: list[checks.Inspected], budget: checks.Budget | None = None) -> tuple[bytes, int]:
     """One PDF from the files in the given order: PDFs keep their pages, images become pages. A single
-    PDF is kept byte for byte."""
+    PDF is kept byte for byte. Merging counts against the material's time budget."""
     if len(inspected) == 1 and inspected[0].content_type == checks.PDF:
         return inspected[0].content, inspected[0].pages
+    budget = budget or checks.Budget()
     writer = PdfWriter()
     for item in inspected:
         pdf = item.content if item.content_type == checks.PDF else checks.image_to_pdf(item.content)
         writer.append(PdfReader(io.BytesIO(pdf)))
+        budget.check_time(item.name)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue(), len(writer.pages)
 
 
-def _check_all(files: list[tuple[str, bytes]]) -> list[checks.Inspected]:
+def _check_all(files: list[tuple[str, bytes]], budget: checks.Budget) -> list[checks.Inspected]:
     """Every file checked by content within one budget for the material (issue 14)."""
     if not files:
         raise ValidationFailed(fields={"files": [_("Choose at least one file.")]})
@@ -61,7 +63,6 @@ def _check_all(files: list[tuple[str, bytes]]) -> list[checks.Inspected]:
         raise ValidationFailed(
             fields={"files": [_("The files together are larger than %(limit)s.") % {"limit": filesizeformat(limit)}]}
         )
-    budget = checks.Budget()
     return [checks.inspect(name, content, budget) for name, content in files]
 
 
@@ -124,8 +125,9 @@ def document_upload(*, actor, kind: str, files: list, organisation=None, replace
     received = [_read(upload) for upload in files]
     size = sum(len(content) for _name, content in received)
     _require_daily_volume(organisation, size, spend=False)
-    inspected = _check_all(received)
-    content, pages = merge(inspected)
+    budget = checks.Budget()
+    inspected = _check_all(received, budget)
+    content, pages = merge(inspected, budget)
     if len(content) > settings.DOCUMENTS_MAX_BYTES:
         raise ValidationFailed(
             fields={
