@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -87,6 +88,8 @@ class IntegerField(serializers.IntegerField):
 class FenField(IntegerField):
     """An amount in fen (`*_fen`): ASCII digits, not negative, and at most what a form accepts (13 digits of
     yuan), so sums of many amounts still fit a 64-bit column."""
+
+    default_error_messages = {"max_value": gettext_lazy("The amount is too large.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
