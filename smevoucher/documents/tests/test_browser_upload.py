@@ -72,3 +72,21 @@ def test_a_pdf_with_a_link_and_a_huge_scan_are_refused_with_their_reasons(live_s
     )
     page.get_by_role("button", name="上传", exact=True).click()
     expect(page.locator("[data-field=files]")).to_contain_text("“超大扫描.png”：图片像素过多（7700×7700")
+
+
+def test_a_sandboxed_preview_still_shows_the_pdf_beside_the_review(live_server, page, log_in):
+    """Previews carry `Content-Security-Policy: sandbox` (issue 14); Chromium's viewer still renders them in the
+    review page's frame."""
+    from smevoucher.accounts.factories import city_unit_user
+    from smevoucher.enterprises.factories import sign_up_enterprise
+
+    enterprise = sign_up_enterprise()
+    log_in(page, city_unit_user())
+    with page.expect_response(lambda r: f"/documents/{enterprise.licence_id}/preview/" in r.url) as preview:
+        page.goto(f"{live_server.url}/enterprises/{enterprise.pk}/")
+    assert preview.value.all_headers()["content-security-policy"] == "sandbox"
+    for _attempt in range(40):  # the built-in PDF viewer (an extension frame) loads inside the preview frame
+        if any(frame.url.startswith("chrome-extension://") for frame in page.frames):
+            break
+        page.wait_for_timeout(250)
+    assert any(frame.url.startswith("chrome-extension://") for frame in page.frames), [f.url for f in page.frames]
