@@ -145,11 +145,11 @@ def main() -> int:
 
 # Run in a child process with the bench's DATABASE_URL: N approved enterprises with tokens, three open batches.
 SETUP = r"""
-import json, secrets, sys
+import json, sys
 import django
 django.setup()
 from datetime import timedelta
-from rest_framework.authtoken.models import Token
+from smevoucher.accounts.tokens import token_issue
 from smevoucher.accounts.factories import city, city_unit_user
 from smevoucher.accounts.models import Organisation, User
 from smevoucher.core import clock
@@ -168,7 +168,7 @@ ents = Enterprise.objects.bulk_create(
     for o in orgs
 )
 users = User.objects.bulk_create(User(username=f"bench{o.pk}", organisation=o) for o in orgs)
-tokens = Token.objects.bulk_create(Token(user=u, key=secrets.token_hex(20)) for u in users)
+tokens = [token_issue(user=u, client="claim-rush bench")[1] for u in users]
 unit = city_unit_user("440100")
 start = clock.now() - timedelta(minutes=1)
 def batch(name):
@@ -181,7 +181,7 @@ print(json.dumps({
     "claim": batch("claim"), "bare": batch("bare"), "pgbench": batch("pgbench"), "warm": batch("warm"),
     "warm_bare": batch("warm_bare"),
     "unit_user": unit.pk, "year": start.year,
-    "clients": [{"token": t.key, "enterprise": e.pk, "user": u.pk} for t, e, u in zip(tokens, ents, users)],
+    "clients": [{"token": t, "enterprise": e.pk, "user": u.pk} for t, e, u in zip(tokens, ents, users)],
 }))
 """
 

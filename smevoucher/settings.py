@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,6 +28,11 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev-only-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Behind the TLS proxy: the client address is taken from X-Forwarded-For, counting TRUSTED_PROXY_COUNT
+# proxies from the right, and only when the peer is in TRUSTED_PROXIES (if set). Otherwise REMOTE_ADDR only.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     # Ours first: their translations take precedence over Django's for the same words.
@@ -52,16 +58,18 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files, not a CDN
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smevoucher.core.middleware.LanguageMiddleware",
@@ -69,12 +77,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "smevoucher.core.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "smevoucher.accounts.middleware.TwoFactorRequiredMiddleware",
     "smevoucher.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "smevoucher.urls"
@@ -124,10 +134,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Lock after repeated failed log-ins (per user name and address), released after the cool-off.
+# Lock after repeated failed log-ins (per user name and address, and per address across user names),
+# released after the cool-off. The address is the one core.client_address decides (see BEHIND_TLS_PROXY).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # this order: accounts/lockout.py
+AXES_HANDLER = "smevoucher.accounts.lockout.AddressAwareHandler"
+AXES_CLIENT_IP_CALLABLE = "smevoucher.core.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "smevoucher.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -228,7 +242,7 @@ VOUCHER_REMINDER_DAYS = [int(d) for d in env_list("VOUCHER_REMINDER_DAYS", "7,1"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -270,6 +284,43 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# API tokens (django-rest-knox): one per client, stored hashed, expiring; the header stays "Token <t>".
+# Handling-unit staff and administrators get shorter-lived ones (they also need a TOTP code to get one).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its (replaced) token table anyway, and a table no model knows of that
+# points at users breaks flushing the database; without them only accounts.ApiToken's table exists.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", str(30 * 24))))
+API_TOKEN_TTL_STAFF = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_STAFF_HOURS", "8")))
+API_TOKENS_PER_USER = 10
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Per client address (core.client_address), counted in the default cache: Redis with REDIS_URL.
+RATE_LIMITS = {"signup": "10/h", "login": "30/m", "password_reset": "10/h", "token": "30/m"}
+RATELIMIT_VIEW = "smevoucher.core.ratelimits.rate_limited"
+
+# Content-Security-Policy (django-csp): scripts and style sheets from our own origin only (inline scripts
+# carry the request's nonce); style="" attributes are allowed (style-src-attr), <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 X_FRAME_OPTIONS = "DENY"
@@ -282,7 +333,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-    if env_bool("BEHIND_TLS_PROXY"):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

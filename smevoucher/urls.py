@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from smevoucher.accounts import api as accounts_api
 from smevoucher.catalogue import api as catalogue_api
@@ -32,6 +32,10 @@ api_v1 = [
     path("notifications/<int:pk>/read/", notices_api.NotificationReadView.as_view(), name="notification-read"),
     path("notifications/read-all/", notices_api.NotificationReadAllView.as_view(), name="notifications-read-all"),
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
+    path("auth/tokens/", accounts_api.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/<str:key>/", accounts_api.TokenDetailView.as_view(), name="token-detail"),
+    path("auth/logout/", accounts_api.LogoutView.as_view(), name="logout"),
+    path("auth/logout-all/", accounts_api.LogoutAllView.as_view(), name="logout-all"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("cities/", accounts_api.CityListView.as_view(), name="cities"),
     path("documents/", documents_api.DocumentListView.as_view(), name="documents"),
@@ -168,5 +172,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # Split: the start-up script is served as a file, so the Content-Security-Policy needs no inline script.
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
+        name="api-docs",
+    ),
 ]

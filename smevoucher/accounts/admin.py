@@ -2,7 +2,23 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import City, Organisation, User
+from .models import ApiToken, City, Organisation, User
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators see and revoke (delete) tokens; tokens are issued only through the API."""
+
+    list_display = ["client", "user", "token_key", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "client", "token_key"]
+    fields = readonly_fields = ["client", "user", "token_key", "created", "expiry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(City)

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from smevoucher.core import access
 
@@ -84,6 +85,18 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._password_replaced = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if getattr(self, "_password_replaced", False):
+            # A new password (changed, reset, or set by an administrator) ends every API token of the user;
+            # Django already ends the user's other sessions (their stored hash no longer matches).
+            self._password_replaced = False
+            self.auth_token_set.all().delete()
+
     @property
     def requires_two_factor(self) -> bool:
         """Handling-unit staff and site administrators log in with a TOTP code as well."""
@@ -92,3 +105,19 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token of one client (a script, an integration) of one user: stored hashed by django-rest-knox,
+    expiring (accounts.tokens decides the lifetime), revoked by logging out, by the user on the token page,
+    and all at once when the user's password changes."""
+
+    client = models.CharField(_("client"), max_length=100)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.client} ({self.token_key})"

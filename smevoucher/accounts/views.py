@@ -1,29 +1,35 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from smevoucher.core import access, audit
+from smevoucher.core.ratelimits import limited
 
-from . import otp
+from . import otp, tokens
 from .forms import OTPTokenForm
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    """django-axes calls this when a user name is locked after repeated failed log-ins."""
+    """django-axes calls this when a user name, or an address for every name, is locked after failed log-ins."""
     message = _(
-        "Too many failed log-in attempts. This account is locked for a while; try again later or reset your password."
+        "Too many failed log-in attempts for this account or from your network address. Logging in is locked for "
+        "a while; try again later or reset your password."
     )
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "message": message, "fields": {}}, status=403)
     return render(request, "accounts/locked_out.html", {"message": message}, status=403)
 
 
+@method_decorator(limited("login"), name="post")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -73,11 +79,36 @@ def dashboard(request):
     return render(request, "accounts/dashboard.html")
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset_form.html",
-    email_template_name="accounts/password_reset_email.txt",
-    subject_template_name="accounts/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
+@login_required
+def token_list(request):
+    """The user's active API tokens, each revocable, and "log out everywhere"."""
+    return render(request, "accounts/tokens.html", {"tokens": tokens.active_tokens(request.user)})
+
+
+@login_required
+@require_POST
+def token_revoke(request, key: str):
+    tokens.token_revoke(actor=request.user, token_key=key)
+    messages.success(request, _("The API token has been revoked."))
+    return redirect("accounts:tokens")
+
+
+@login_required
+@require_POST
+def logout_everywhere(request):
+    tokens.tokens_revoke_all(actor=request.user)
+    logout(request)
+    messages.success(request, _("You have been logged out, and every API token of your account has been revoked."))
+    return redirect("accounts:login")
+
+
+password_reset = limited("password_reset")(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset_form.html",
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(

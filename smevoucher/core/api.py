@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .ratelimits import Ratelimited
+from .ratelimits import message as rate_limited_message
 
 
 def error_response(code: str, message, http_status: int, fields: dict | None = None) -> Response:
@@ -31,6 +33,8 @@ def _flatten(detail):
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return error_response(exc.code, exc.message, exc.status, exc.fields)
+    if isinstance(exc, Ratelimited):
+        return error_response("rate_limited", rate_limited_message(), status.HTTP_429_TOO_MANY_REQUESTS)
     if isinstance(exc, Http404 | exceptions.NotFound):
         return error_response("not_found", _("Not found."), status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):

@@ -1,3 +1,4 @@
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 from smevoucher.accounts.models import City
 from smevoucher.accounts.serializers import CitySerializer
 from smevoucher.core.parsers import JSONParser
+from smevoucher.core.ratelimits import limited
 
 from . import selectors, services
 from .models import Enterprise, Industry, Size
@@ -57,6 +59,7 @@ class EnterpriseOutput(serializers.ModelSerializer):
         ]
 
 
+@method_decorator(limited("signup"), name="post")
 class EnterpriseListView(GenericAPIView):
     serializer_class = EnterpriseOutput
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core import access, audit
@@ -44,14 +45,10 @@ def enterprise_sign_up(
         errors["name"] = [_("Enter the enterprise's full registered name.")]
     if not is_valid_uscc(uscc):
         errors["uscc"] = [str(INVALID_MESSAGE)]
-    elif Enterprise.objects.filter(uscc=uscc).exists():
-        errors["uscc"] = [_("An enterprise with this unified social credit code is already registered.")]
     if size not in Size.values:
         errors["size"] = [_("Choose the enterprise size.")]
     if industry not in Industry.values:
         errors["industry"] = [_("Choose the industry.")]
-    if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("This user name is taken. Choose another.")]
     candidate = User(username=username, email=contact_email, first_name=contact_name)
     try:
         password_validation.validate_password(password, candidate)
@@ -59,6 +56,16 @@ def enterprise_sign_up(
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationFailed(fields=errors)
+    # Whether a credit code or a user name is already taken is told only to a sign-up that is otherwise
+    # complete (a prober cannot ask cheaply), and a taken credit code is told to its owner and their unit.
+    registered = Enterprise.objects.filter(uscc=uscc).select_related("organisation", "city").first()
+    if registered is not None:
+        _tell_owner_of_repeat_sign_up(
+            registered, contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email
+        )
+        raise ValidationFailed(fields={"uscc": [str(REPEAT_SIGN_UP_MESSAGE)]})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(fields={"username": [_("This user name is taken. Choose another.")]})
 
     try:
         with transaction.atomic():
@@ -105,11 +112,40 @@ def enterprise_sign_up(
     except IntegrityError as exc:
         # Lost a race with a simultaneous sign-up using the same code or user name.
         if Enterprise.objects.filter(uscc=uscc).exists():
-            fields = {"uscc": [_("An enterprise with this unified social credit code is already registered.")]}
+            fields = {"uscc": [str(REPEAT_SIGN_UP_MESSAGE)]}
         else:
             fields = {"username": [_("This user name is taken. Choose another.")]}
         raise ValidationFailed(fields=fields) from exc
     return enterprise
+
+
+REPEAT_SIGN_UP_MESSAGE = gettext_lazy(
+    "This unified social credit code cannot be signed up again. If your enterprise already has an account, its "
+    "account holder and your city handling unit have been told of this attempt with your contact details: ask "
+    "them for access, or contact the city handling unit."
+)
+
+
+def _tell_owner_of_repeat_sign_up(enterprise: Enterprise, *, contact_name: str, contact_phone: str, contact_email: str):
+    """Someone tried to sign up an already registered credit code: its account holders and its city unit
+    hear of it (with the applicant's contacts, so a colleague can be given access), not the applicant."""
+    title = _("Someone tried to sign up your enterprise again")
+    body = _(
+        "A sign-up was attempted with the credit code of %(name)s, which already has an account. The applicant "
+        "gave these contacts: %(contact)s, %(phone)s, %(email)s. If this was a colleague, the account holder can "
+        "share access; otherwise no action is needed."
+    ) % {
+        "name": enterprise.name,
+        "contact": contact_name.strip(),
+        "phone": contact_phone.strip(),
+        "email": contact_email.strip(),
+    }
+    notify_organisation(
+        enterprise.organisation, event="enterprise.repeat_sign_up", title=title, body=body, obj=enterprise
+    )
+    unit = Organisation.objects.filter(kind=access.CITY_UNIT, city_id=enterprise.city_id).first()
+    if unit is not None:
+        notify_organisation(unit, event="enterprise.repeat_sign_up", title=title, body=body, obj=enterprise)
 
 
 def _upload_licence(actor, enterprise: Enterprise, files: list):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.ratelimits import limited
 from smevoucher.documents.selectors import findings_for
 
 from . import selectors, services
@@ -18,6 +19,7 @@ from .forms import PriorityTagsForm, ResubmitForm, ReturnForm, SignUpForm
 from .models import Enterprise
 
 
+@limited("signup")
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")

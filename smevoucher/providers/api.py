@@ -1,3 +1,4 @@
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 from smevoucher.accounts.models import City
 from smevoucher.accounts.serializers import CitySerializer
 from smevoucher.core.parsers import JSONParser
+from smevoucher.core.ratelimits import limited
 
 from . import selectors, services
 from .models import ChangeRequest, Provider
@@ -88,6 +90,7 @@ def _multipart(request, file_fields):
     return data
 
 
+@method_decorator(limited("signup"), name="post")
 class ProviderListView(GenericAPIView):
     serializer_class = ProviderOutput
     parser_classes = [MultiPartParser, FormParser, JSONParser]

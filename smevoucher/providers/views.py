@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from smevoucher.core import access, clock
 from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
 from smevoucher.core.pdf import render_pdf
+from smevoucher.core.ratelimits import limited
 from smevoucher.directory.models import CITY_LEVELS
 from smevoucher.directory.selectors import eligibility
 
@@ -20,6 +21,7 @@ from .forms import ChangeRequestForm, CorrectionForm, DecisionForm, Registration
 from .models import ChangeRequest, Provider
 
 
+@limited("signup")
 def register(request):
     """Step 2 of a registration: only a name the directory finds eligible gets here (R1)."""
     if request.user.is_authenticated:

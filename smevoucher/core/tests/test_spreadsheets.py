@@ -20,7 +20,7 @@ def test_xlsx_rows_keep_formula_like_text_as_text(write_only):
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as package:
         sheet_xml = next(package.read(n) for n in package.namelist() if n.startswith("xl/worksheets/sheet"))
     assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
-    cells = list(load_workbook(io.BytesIO(out.getvalue())).worksheets[0].iter_rows(values_only=True))[0]
+    cells = next(load_workbook(io.BytesIO(out.getvalue())).worksheets[0].iter_rows(values_only=True))
     assert list(cells) == [*INJECTIONS, 42, "普通文字"]
 
 

@@ -7,7 +7,7 @@ from smevoucher.accounts.factories import PASSWORD, city
 from smevoucher.accounts.models import Organisation, User
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditEvent
-from smevoucher.enterprises.factories import licence_image, make_uscc, sign_up_enterprise
+from smevoucher.enterprises.factories import enterprise_user, licence_image, make_uscc, sign_up_enterprise
 from smevoucher.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_one_account_per_credit_code():
     before = counts()
     with pytest.raises(ValidationFailed) as error:
         sign_up_enterprise(uscc=code.lower())
-    assert "已注册" in str(error.value.fields["uscc"][0])
+    assert "无法再次注册" in str(error.value.fields["uscc"][0])
     assert counts() == before
 
 
@@ -102,3 +102,34 @@ def test_sign_up_api_rejects_weak_password_in_chinese():
     response = APIClient().post("/api/v1/enterprises/", data, format="json")
     assert response.status_code == 400
     assert "密码" in " ".join(response.json()["fields"]["password"])
+
+
+def test_a_taken_code_or_name_is_told_only_to_an_otherwise_complete_sign_up():
+    """Issue 14 (9): a prober cannot learn cheaply (without signing up for real) whether a code or name exists."""
+    existing = sign_up_enterprise(username="taken_name")
+    with pytest.raises(ValidationFailed) as error:
+        sign_up_enterprise(uscc=existing.uscc, username="taken_name", password="123")
+    assert set(error.value.fields) == {"password"}
+    with pytest.raises(ValidationFailed) as error:
+        sign_up_enterprise(username="taken_name", size="huge")
+    assert set(error.value.fields) == {"size"}
+    with pytest.raises(ValidationFailed) as error:
+        sign_up_enterprise(username="TAKEN_NAME")
+    assert set(error.value.fields) == {"username"}  # a real user still learns to choose another name
+
+
+def test_a_repeat_sign_up_tells_the_owner_and_its_city_unit_not_the_applicant():
+    from smevoucher.accounts.factories import city_unit_user
+    from smevoucher.notices.models import Notification
+
+    existing = sign_up_enterprise(city_code="440300")
+    unit = city_unit_user("440300")
+    other_unit = city_unit_user("440100")
+    with pytest.raises(ValidationFailed) as error:
+        sign_up_enterprise(uscc=existing.uscc, contact_name="新同事", contact_email="new@example.test")
+    message = str(error.value.fields["uscc"][0])
+    assert existing.name not in message and "已注册" not in message
+    told = Notification.objects.filter(event="enterprise.repeat_sign_up")
+    assert set(told.values_list("user_id", flat=True)) == {enterprise_user(existing).pk, unit.pk}
+    assert not told.filter(user=other_unit).exists()
+    assert all("新同事" in n.body and "new@example.test" in n.body for n in told)

@@ -200,8 +200,6 @@ def _register(*, name, city, username, password, licence_files, commitment_files
     username = (username or "").strip()
     if not username:
         errors["username"] = [_("Choose a user name.")]
-    elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("This user name is taken. Choose another.")]
     candidate = User(
         username=username, email=values.get("contact_email", ""), first_name=values.get("contact_name", "")
     )
@@ -211,6 +209,9 @@ def _register(*, name, city, username, password, licence_files, commitment_files
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationFailed(fields=errors)
+    # A taken user name is told only to an otherwise complete registration (no cheap user-name oracle).
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(fields={"username": [_("This user name is taken. Choose another.")]})
 
     try:
         with transaction.atomic():
