@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smevoucher.core.middleware.LanguageMiddleware",
+    "smevoucher.core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,7 +191,17 @@ STORAGES = {
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_BYTES", str(5 * 1024 * 1024)))
 DOCUMENTS_MAX_FILES = 30
 DOCUMENTS_MIN_IMAGE_SIDE = 600  # pixels on the shorter side, so a scan or photo is readable
-DOCUMENTS_MAX_IMAGE_PIXELS = 60_000_000  # Pillow's decompression-bomb guard
+# What checking one material may cost (issue 14), read from headers before anything is decoded.
+DOCUMENTS_MAX_IMAGE_PIXELS = 36_000_000  # per image: an A4 page scanned at 600 dpi, a 36-megapixel photo
+DOCUMENTS_MAX_MATERIAL_PIXELS = 100_000_000  # all images of one material together
+DOCUMENTS_MAX_PAGES = 200  # pages of one material
+DOCUMENTS_MAX_PDF_OBJECTS = 20_000  # objects of one PDF, counted in its cross-reference table
+DOCUMENTS_CHECK_SECONDS = 20  # time to check and merge one material (a loaded server is slower)
+# Upload volume per organisation and local calendar day; organisations not yet approved get far less.
+DOCUMENTS_DAILY_MATERIALS = int(os.environ.get("DOCUMENTS_DAILY_MATERIALS", "300"))
+DOCUMENTS_DAILY_BYTES = int(os.environ.get("DOCUMENTS_DAILY_BYTES", str(500 * 1024 * 1024)))
+DOCUMENTS_DAILY_MATERIALS_PENDING = int(os.environ.get("DOCUMENTS_DAILY_MATERIALS_PENDING", "10"))
+DOCUMENTS_DAILY_BYTES_PENDING = int(os.environ.get("DOCUMENTS_DAILY_BYTES_PENDING", str(25 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -242,7 +253,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "smevoucher.core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": [
+        "smevoucher.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+API_MAX_JSON_DEPTH = 32  # no request of ours nests deeper; a deeper body is refused with a 400
 SPECTACULAR_SETTINGS = {
     "TITLE": "SME Service Voucher Platform API",
     "DESCRIPTION": "中小微企业服务券平台 REST API. Amounts are integer fen.",
@@ -251,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "smevoucher.core.api.document_errors"],
     # One name per shared choice set (enterprise profile and product target groups use the same ones).
     "ENUM_NAME_OVERRIDES": {
         "BatchStatusEnum": "smevoucher.vouchers.models.Batch.Status",

@@ -17,6 +17,9 @@ from smevoucher.reporting import api_audit as reporting_audit_api
 from smevoucher.reporting import api_exports as reporting_exports_api
 from smevoucher.vouchers import api as vouchers_api
 
+handler400 = "smevoucher.core.views.bad_request"  # the API's error format under /api/, a Chinese page elsewhere
+handler404 = "smevoucher.core.views.not_found"
+
 # The Django admin is for site administrators, who log in with a TOTP code too.
 admin.site.__class__ = OTPAdminSite
 

@@ -11,7 +11,7 @@ class CitySerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    city = CitySerializer(read_only=True)
+    city = CitySerializer(read_only=True, allow_null=True)  # the province unit has no city
 
     class Meta:
         model = Organisation
@@ -19,7 +19,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    organisation = OrganisationSerializer(read_only=True)
+    organisation = OrganisationSerializer(read_only=True, allow_null=True)  # site administrators have none
 
     class Meta:
         model = User

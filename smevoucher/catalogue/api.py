@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
-from smevoucher.core.api import HasPerm
+from smevoucher.core.api import FenField, HasPerm, IntegerField
 from smevoucher.enterprises.models import Industry, Size
 
 from . import selectors, services
@@ -89,7 +89,7 @@ class RevisionOutput(PublicRevisionOutput):
 
 
 class ProviderSummary(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerField()
     name = serializers.CharField()
     level = serializers.CharField()
     city = serializers.CharField(source="city.code")
@@ -151,13 +151,13 @@ class CatalogueOutput(serializers.ModelSerializer):
 class TierInput(serializers.Serializer):
     name = serializers.CharField(max_length=100, allow_blank=True, default="")
     description = serializers.CharField(allow_blank=True, default="")
-    price_fen = serializers.IntegerField(min_value=1)
+    price_fen = FenField(min_value=1)
 
 
 class ComparableInput(serializers.Serializer):
     competitor = serializers.CharField(max_length=200, allow_blank=True, default="")
     product_name = serializers.CharField(max_length=200, allow_blank=True, default="")
-    price_fen = serializers.IntegerField(min_value=0)
+    price_fen = FenField(min_value=0)
     source = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
@@ -173,7 +173,7 @@ class ProductInput(serializers.Serializer):
     deliverables = serializers.CharField(allow_blank=True, required=False)
     acceptance_criteria = serializers.CharField(allow_blank=True, required=False)
     pricing = serializers.ChoiceField(choices=ProductRevision.Pricing.choices, required=False)
-    price_fen = serializers.IntegerField(min_value=1, required=False, help_text="One price (pricing=single).")
+    price_fen = FenField(min_value=1, required=False, help_text="One price (pricing=single).")
     tiers = TierInput(many=True, required=False, help_text="Tiers (pricing=tiers): what each price buys.")
     guidance_title = serializers.CharField(allow_blank=True, max_length=200, required=False)
     guidance_number = serializers.CharField(allow_blank=True, max_length=100, required=False)
@@ -181,8 +181,8 @@ class ProductInput(serializers.Serializer):
     basis_cost = serializers.CharField(allow_blank=True, required=False)
     basis_profit = serializers.CharField(allow_blank=True, required=False)
     basis_tax = serializers.CharField(allow_blank=True, required=False)
-    qualification = serializers.IntegerField(required=False, help_text="Id of a document of kind qualification.")
-    pricing_document = serializers.IntegerField(required=False, help_text="Id of a document of kind pricing_basis.")
+    qualification = IntegerField(required=False, help_text="Id of a document of kind qualification.")
+    pricing_document = IntegerField(required=False, help_text="Id of a document of kind pricing_basis.")
 
     def content(self) -> dict:
         data = dict(self.validated_data)
@@ -239,10 +239,10 @@ class ProductDetailView(APIView):
 
 class MaterialSetInput(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
-    contract = serializers.IntegerField(required=False, help_text="Id of a document of kind history_contract.")
-    invoice = serializers.IntegerField(required=False, help_text="Id of a document of kind history_invoice.")
+    contract = IntegerField(required=False, help_text="Id of a document of kind history_contract.")
+    invoice = IntegerField(required=False, help_text="Id of a document of kind history_invoice.")
     evidence = serializers.DictField(
-        child=serializers.IntegerField(),
+        child=IntegerField(),
         required=False,
         help_text="Item → id of a document of kind history_deliverable.",
     )
@@ -315,20 +315,27 @@ class ProductActionView(APIView):
         return Response(ProductOutput(selectors.product_get_for(user=request.user, product_id=pk)).data)
 
 
+class CatalogueQuery(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.CharField(required=False, allow_blank=True)
+    city = serializers.CharField(required=False, allow_blank=True, help_text="City code, e.g. 440100.")
+    price_min_fen = FenField(required=False)
+    price_max_fen = FenField(required=False)
+
+
 class CatalogueView(GenericAPIView):
     serializer_class = CatalogueOutput
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=CatalogueOutput(many=True))
+    @extend_schema(parameters=[CatalogueQuery], responses=CatalogueOutput(many=True))
     def get(self, request):
         """Published products; an enterprise gets only those that may serve its city (R2). Filters: q, category,
         city (code), price_min_fen, price_max_fen."""
-        params = request.query_params
+        query = CatalogueQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         city = City.objects.filter(code=params.get("city")).first() if params.get("city") else None
-        bounds = {}
-        for key in ("price_min_fen", "price_max_fen"):
-            if params.get(key, "").isdigit():
-                bounds[key] = int(params[key])
+        bounds = {key: params[key] for key in ("price_min_fen", "price_max_fen") if key in params}
         products = selectors.catalogue_search(
             selectors.catalogue_for(request.user),
             q=params.get("q", ""),

@@ -20,7 +20,8 @@ from .forms import CatalogueFilterForm, MaterialSetForm, ProductForm, ReasonForm
 from .models import Product, ProductRevision
 
 
-def _revision_context(revision: ProductRevision | None, *, with_findings: bool = False) -> dict:
+def _revision_context(revision: ProductRevision | None, *, reviewer=None) -> dict:
+    """The revision's content; with a reviewer, the documents' findings too (they are for reviewers only)."""
     if revision is None:
         return {"revision": None}
     revision = selectors.revision_with_content(revision.pk)
@@ -34,7 +35,7 @@ def _revision_context(revision: ProductRevision | None, *, with_findings: bool =
             {
                 "set": material_set,
                 "documents": [
-                    (label, doc, findings_for(doc) if (with_findings and doc) else []) for label, doc in documents
+                    (label, doc, findings_for(doc, viewer=reviewer) if reviewer else []) for label, doc in documents
                 ],
             }
         )
@@ -43,12 +44,8 @@ def _revision_context(revision: ProductRevision | None, *, with_findings: bool =
         "revision": revision,
         "sets": sets,
         "qualification_label": qualification_label,
-        "qualification_findings": findings_for(revision.qualification)
-        if with_findings and revision.qualification
-        else [],
-        "pricing_findings": findings_for(revision.pricing_document)
-        if with_findings and revision.pricing_document
-        else [],
+        "qualification_findings": findings_for(revision.qualification, viewer=reviewer) if reviewer else [],
+        "pricing_findings": findings_for(revision.pricing_document, viewer=reviewer) if reviewer else [],
     }
 
 
@@ -306,7 +303,7 @@ def review(request, pk: int):
         return redirect("catalogue:mine", pk=pk)
     working = selectors.working_revision(product)
     in_review = working if working and working.state == ProductRevision.State.SUBMITTED else None
-    context = _revision_context(in_review or product.published_revision or working, with_findings=True)
+    context = _revision_context(in_review or product.published_revision or working, reviewer=request.user)
     context.update(
         {
             "product": product,

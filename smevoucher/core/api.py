@@ -1,11 +1,14 @@
-"""API plumbing shared by every app: the error format {"code", "message", "fields"} and the DRF
-permission class that asks the permission layer."""
+"""API plumbing shared by every app: the error format {"code", "message", "fields"} (also in the schema), the DRF
+permission class that asks the permission layer, and the integer fields every serializer uses."""
+
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -63,3 +66,69 @@ class HasPerm(BasePermission):
 
     def has_permission(self, request, view):
         return request.user.has_perm(self.perm)
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_FEN = 10**15 - 1  # ¥9,999,999,999,999.99: the largest amount money.parse_hundredths reads
+ASCII_INTEGER = re.compile(r"\s*[+-]?[0-9]+(?:\.0*)?\s*")
+
+
+class IntegerField(serializers.IntegerField):
+    """Every integer the API reads (amounts in fen, ids, counts): ASCII digits only (Python's int() would also
+    read "１２３" or "1_000") and within a 64-bit column, so an out-of-range number is a 400, not a database
+    error. The bounds appear in the OpenAPI schema. Amounts (`*_fen`) must come through this field."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", INT64_MIN)
+        kwargs.setdefault("max_value", INT64_MAX)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and not ASCII_INTEGER.fullmatch(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FenField(IntegerField):
+    """An amount in fen (`*_fen`): ASCII digits, not negative, and at most what a form accepts (13 digits of
+    yuan), so sums of many amounts still fit a 64-bit column."""
+
+    default_error_messages = {"max_value": gettext_lazy("The amount is too large.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_FEN)
+        super().__init__(**kwargs)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every refusal: a stable code, a message in the user's language, and messages per field.",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": True},
+    },
+    "required": ["code", "message", "fields"],
+}
+ERROR_STATUSES = {
+    "400": "Invalid input (or a rule refused it).",
+    "401": "No or invalid credentials.",
+    "403": "Not allowed for this account.",
+    "404": "Not found, or not yours.",
+    "409": "Not possible in the object's current state.",
+    "429": "Too many requests.",
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation may answer with the error body above, so the schema
+    says so (clients and the schema-conformance test rely on it)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_STATUSES.items():
+                responses.setdefault(code, {"description": description, "content": reference})
+    return result

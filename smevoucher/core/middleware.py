@@ -1,6 +1,12 @@
+import re
+
 from django.conf import settings
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from . import request_context
 from .client_address import client_address
@@ -54,3 +60,47 @@ class NoStoreMiddleware:
         if request.path.startswith("/api/") or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+NUL_IN_JSON = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00")
+
+
+class RefuseNulMiddleware:
+    """No field of ours may hold a NUL character (PostgreSQL text cannot store it, and no form needs it): a request
+    carrying one in its query string, form fields or JSON body is refused with a 400 before any view sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            carries_nul = self._carries_nul(request)
+        except MultiPartParserError:
+            return bad_request(request, _("The uploaded form data could not be read."))
+        if carries_nul:
+            return bad_request(request, _("The request contains a NUL character, which no field accepts."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request) -> bool:
+        if "\x00" in request.path or _has_nul(request.GET):
+            return True
+        if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+            return False
+        content_type = request.content_type or ""
+        if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+            return _has_nul(request.POST) or any("\x00" in (f.name or "") for f in request.FILES.values())
+        if content_type.endswith("json"):
+            return bool(NUL_IN_JSON.search(request.body))
+        return False
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
+def bad_request(request, message, *, fields: dict | None = None, code: str = "bad_request"):
+    """A 400 in the user's language: the API's {"code", "message", "fields"} body, or a page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": str(message), "fields": fields or {}}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

@@ -86,9 +86,14 @@ def parse_hundredths(text: str) -> int:
     for mark in (",", "，", "¥", "￥", "元", "%", " "):
         text = text.replace(mark, "")
     whole, dot, cents = text.partition(".")
-    if not whole.isdigit() or len(whole) > 13 or (dot and (not cents.isdigit() or len(cents) > 2)):
+    if not _ascii_digits(whole) or len(whole) > 13 or (dot and (not _ascii_digits(cents) or len(cents) > 2)):
         raise ValueError(f"not an amount with at most two decimals: {text!r}")
     return int(whole) * 100 + int((cents + "00")[:2])
+
+
+def _ascii_digits(text: str) -> bool:
+    """Only 0-9: str.isdigit() and int() also take "１２３" and other scripts' digits, which no amount may use."""
+    return text.isascii() and text.isdigit()
 
 
 def hundredths_text(value: int) -> str:

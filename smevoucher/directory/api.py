@@ -6,14 +6,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
-from smevoucher.core.api import HasPerm
+from smevoucher.core.api import HasPerm, IntegerField
 
 from . import selectors, services
 from .models import Entry, Level
 
 
 class EntryOutput(serializers.ModelSerializer):
-    city = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Entry
@@ -50,7 +50,7 @@ class EntryInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     level = serializers.ChoiceField(choices=Level.choices)
     city = serializers.SlugRelatedField(slug_field="code", queryset=City.objects.all(), required=False, allow_null=True)
-    recognition_year = serializers.IntegerField()
+    recognition_year = IntegerField()
     valid_until = serializers.DateField()
     source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 

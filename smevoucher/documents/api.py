@@ -18,7 +18,7 @@ class UploadInput(serializers.Serializer):
 
 class DocumentOutput(serializers.ModelSerializer):
     findings = serializers.SerializerMethodField()
-    replaces = serializers.PrimaryKeyRelatedField(read_only=True)
+    replaces = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Document
@@ -37,7 +37,9 @@ class DocumentOutput(serializers.ModelSerializer):
         ]
 
     def get_findings(self, document) -> list[str]:
-        return selectors.findings_for(document)
+        """Reviewers only: empty for the uploader and for organisations the document is shared with."""
+        request = self.context.get("request")
+        return selectors.findings_for(document, viewer=request.user) if request else []
 
 
 class DocumentListView(APIView):
@@ -52,13 +54,14 @@ class DocumentListView(APIView):
         document = services.document_upload(
             actor=request.user, kind=data.validated_data["kind"], files=data.validated_data["files"]
         )
-        return Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+        return Response(DocumentOutput(document, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class DocumentDetailView(APIView):
     @extend_schema(responses=DocumentOutput)
     def get(self, request, pk: int):
-        return Response(DocumentOutput(selectors.document_get_for(user=request.user, document_id=pk)).data)
+        document = selectors.document_get_for(user=request.user, document_id=pk)
+        return Response(DocumentOutput(document, context={"request": request}).data)
 
 
 class DocumentDownloadView(APIView):

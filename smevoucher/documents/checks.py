@@ -2,9 +2,15 @@
 
 Each function takes bytes and either returns what it learned or raises `FileRefused` with a reason in the
 user's language. Nothing here stores anything.
+
+Checking is bounded (issue 14): a `Budget` per material caps the pixels of each image and of the material, the
+pages and objects of a PDF, and the time spent; sizes are read from headers and the cross-reference table before
+anything is decoded, so a small file that claims a huge picture or 95,000 objects costs next to nothing.
 """
 
 import io
+import re
+import time
 import warnings
 from dataclasses import dataclass
 
@@ -14,7 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from smevoucher.core.errors import ValidationFailed
@@ -22,10 +28,30 @@ from smevoucher.core.errors import ValidationFailed
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 ACCEPTED = {PDF, JPEG, PNG}
 
-# Names that make a PDF run code or other programs when opened.
-ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch", "/RichMedia"}
-ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
-MAX_OBJECTS_WALKED = 200_000
+# Active content a material never needs, refused (not stripped: a material is evidence, kept byte for byte and
+# fingerprinted as uploaded; and the user can always print or scan it again without it). Key → reason code.
+ACTIVE_KEYS = {
+    "/JS": "script",
+    "/JavaScript": "script",
+    "/Launch": "launch",
+    "/RichMedia": "media",
+    "/XFA": "xfa",  # XML forms, which carry their own scripts
+    "/EmbeddedFiles": "attachment",
+    "/EmbeddedFile": "attachment",
+}
+ACTIVE_ACTIONS = {
+    "/JavaScript": "script",
+    "/Launch": "launch",
+    "/RichMediaExecute": "media",
+    "/Rendition": "media",
+    "/ImportData": "form",
+    "/SubmitForm": "form",
+    "/URI": "link",
+    "/GoToR": "link",  # open another file
+    "/GoToE": "attachment",  # open an embedded file
+}
+DECLARED_SIZE = re.compile(rb"/Size\s+(\d{1,9})\b")
+ACTIVE_SUBTYPES = {"/FileAttachment": "attachment", "/RichMedia": "media", "/Screen": "media", "/Movie": "media"}
 
 
 class FileRefused(ValidationFailed):
@@ -36,6 +62,45 @@ class FileRefused(ValidationFailed):
     def __init__(self, name: str, reason: str):
         message = _("“%(name)s”: %(reason)s") % {"name": name, "reason": reason}
         super().__init__(message, fields={"files": [message]})
+
+
+class Budget:
+    """What checking one material may cost; `spend_*` raise FileRefused naming the file that went over."""
+
+    def __init__(self):
+        self.pixels = 0
+        self.pages = 0
+        self.started = time.monotonic()
+
+    def spend_pixels(self, name: str, width: int, height: int) -> None:
+        limit = settings.DOCUMENTS_MAX_IMAGE_PIXELS
+        if width * height > limit:
+            raise FileRefused(
+                name,
+                _(
+                    "the image has too many pixels (%(w)s×%(h)s, at most %(mp)s million per image). "
+                    "Scan at 300 dpi or reduce the photo's resolution."
+                )
+                % {"w": width, "h": height, "mp": limit // 1_000_000},
+            )
+        self.pixels += width * height
+        if self.pixels > settings.DOCUMENTS_MAX_MATERIAL_PIXELS:
+            raise FileRefused(
+                name,
+                _("the images of this material have too many pixels together (at most %(mp)s million).")
+                % {"mp": settings.DOCUMENTS_MAX_MATERIAL_PIXELS // 1_000_000},
+            )
+
+    def spend_pages(self, name: str, pages: int) -> None:
+        self.pages += pages
+        if self.pages > settings.DOCUMENTS_MAX_PAGES:
+            raise FileRefused(
+                name, _("the material has too many pages (at most %(n)s).") % {"n": settings.DOCUMENTS_MAX_PAGES}
+            )
+
+    def check_time(self, name: str) -> None:
+        if time.monotonic() - self.started > settings.DOCUMENTS_CHECK_SECONDS:
+            raise FileRefused(name, _("the file takes too long to check. Save or scan it again in a simpler form."))
 
 
 @dataclass
@@ -56,28 +121,37 @@ def sniff(name: str, content: bytes) -> str:
     return mime
 
 
-def inspect(name: str, content: bytes) -> Inspected:
+def inspect(name: str, content: bytes, budget: Budget | None = None) -> Inspected:
+    budget = budget or Budget()
     if not content:
         raise FileRefused(name, _("the file is empty."))
     mime = sniff(name, content)
     if mime == PDF:
-        return Inspected(name, content, mime, inspect_pdf(name, content))
-    inspect_image(name, content)
-    return Inspected(name, content, mime, 1)
+        inspected = Inspected(name, content, mime, inspect_pdf(name, content, budget))
+    else:
+        inspect_image(name, content, budget)
+        budget.spend_pages(name, 1)
+        inspected = Inspected(name, content, mime, 1)
+    budget.check_time(name)
+    return inspected
 
 
-def inspect_image(name: str, content: bytes) -> None:
-    Image.MAX_IMAGE_PIXELS = settings.DOCUMENTS_MAX_IMAGE_PIXELS
+def inspect_image(name: str, content: bytes, budget: Budget | None = None) -> None:
+    budget = budget or Budget()
+    Image.MAX_IMAGE_PIXELS = settings.DOCUMENTS_MAX_IMAGE_PIXELS  # Pillow's own guard stays as a backstop
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(content)) as image:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the budget below says it better
+            with Image.open(io.BytesIO(content)) as image:  # reads the header only
+                width, height = image.size
+                budget.spend_pixels(name, width, height)
                 image.verify()  # structure and checksums, without decoding
             with Image.open(io.BytesIO(content)) as image:
-                width, height = image.size
+                if image.format == "JPEG":
+                    image.draft("RGB", (1024, 1024))  # decode at a reduced scale: all the data, less memory
                 image.load()  # a truncated file fails here
                 colourful = _is_colour(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise FileRefused(name, _("the image is too large to process (too many pixels).")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise FileRefused(name, _("the image is damaged or incomplete.")) from None
@@ -97,28 +171,51 @@ def _is_colour(image: Image.Image) -> bool:
     a white page is enough), ignoring the unstable hue of near-black pixels."""
     if image.mode in {"1", "L", "LA", "I", "I;16", "F"}:
         return False
-    thumb = image.convert("RGB")
-    thumb.thumbnail((256, 256))
-    hsv = thumb.convert("HSV")
+    image.thumbnail((256, 256))  # in place, before any full-size copy is made
+    hsv = image.convert("RGB").convert("HSV")
     saturations, values = hsv.getchannel("S").tobytes(), hsv.getchannel("V").tobytes()
     coloured = sum(1 for saturation, value in zip(saturations, values, strict=True) if saturation > 40 and value > 60)
     return coloured / len(saturations) >= 0.002
 
 
-def inspect_pdf(name: str, content: bytes) -> int:
+def active_content_reasons():
+    return {
+        "script": _("the PDF contains scripts (JavaScript), which are not allowed."),
+        "launch": _("the PDF contains actions that start programs, which are not allowed."),
+        "media": _("the PDF contains embedded media or multimedia actions, which are not allowed."),
+        "xfa": _("the PDF is an XFA form, which can carry scripts. Print it to a plain PDF and upload that."),
+        "attachment": _("the PDF contains embedded files or attachments, which are not allowed."),
+        "form": _("the PDF contains form actions that send or import data, which are not allowed."),
+        "link": _(
+            "the PDF contains links that open web addresses or other files, which are not allowed. "
+            "Print it to a new PDF (or scan it) and upload that."
+        ),
+    }
+
+
+def inspect_pdf(name: str, content: bytes, budget: Budget | None = None) -> int:
+    budget = budget or Budget()
     if b"%%EOF" not in content[-2048:]:
         raise FileRefused(name, _("the PDF is damaged or incomplete."))
+    _require_few_objects(name, max(map(int, DECLARED_SIZE.findall(content[-4096:])), default=0))
     try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
+        reader = PdfReader(io.BytesIO(content), strict=False)  # reads the cross-reference table, no object yet
+        _require_few_objects(name, _declared_objects(reader))
+        _require_few_objects(name, len(reader.xref_objStm) + sum(map(len, reader.xref.values())))
         if reader.is_encrypted:
             raise FileRefused(name, _("the PDF is encrypted or password-protected. Upload it without a password."))
         pages = len(reader.pages)
+        budget.spend_pages(name, pages)
         for page in reader.pages:
             page.get_contents()
-        if _has_active_content(reader):
-            raise FileRefused(name, _("the PDF contains scripts or actions that run programs, which are not allowed."))
+            budget.check_time(name)
+        reason = _active_content(reader, budget, name)
+        if reason:
+            raise FileRefused(name, active_content_reasons()[reason])
     except FileRefused:
         raise
+    except LimitReachedError:
+        raise FileRefused(name, _("the PDF's content expands too much to be checked. Print it to a new PDF.")) from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
         raise FileRefused(name, _("the PDF is damaged or incomplete.")) from None
     if pages == 0:
@@ -126,15 +223,31 @@ def inspect_pdf(name: str, content: bytes) -> int:
     return pages
 
 
-def _has_active_content(reader: PdfReader) -> bool:
-    """Walk every object reachable from the trailer and look for script or launch actions."""
+def _require_few_objects(name: str, objects: int) -> None:
+    """Object counts from the trailer's /Size (read from the raw tail before parsing, then from the parsed trailer)
+    and from the cross-reference table: a PDF with more objects is refused before any of them is read."""
+    if objects > settings.DOCUMENTS_MAX_PDF_OBJECTS:
+        raise FileRefused(
+            name,
+            _("the PDF is too complex to check (%(n)s objects, at most %(max)s). Print it to a new PDF.")
+            % {"n": objects, "max": settings.DOCUMENTS_MAX_PDF_OBJECTS},
+        )
+
+
+def _declared_objects(reader: PdfReader) -> int:
+    size = reader.trailer.get("/Size", 0)
+    return size if isinstance(size, int) else 0
+
+
+def _active_content(reader: PdfReader, budget: Budget, name: str) -> str | None:
+    """Walk every object reachable from the trailer; the reason code of the first active content met."""
     seen: set[tuple[int, int]] = set()
     stack = [reader.trailer]
     walked = 0
     while stack:
         walked += 1
-        if walked > MAX_OBJECTS_WALKED:
-            return True  # refuse what we cannot fully examine
+        if walked % 1000 == 0:
+            budget.check_time(name)
         node = stack.pop()
         if isinstance(node, IndirectObject):
             key = (node.idnum, node.generation)
@@ -145,14 +258,16 @@ def _has_active_content(reader: PdfReader) -> bool:
         if isinstance(node, DictionaryObject):
             for key, value in node.items():
                 if key in ACTIVE_KEYS:
-                    return True
-                if key == "/S" and isinstance(value, NameObject) and value in ACTIVE_ACTIONS:
-                    return True
+                    return ACTIVE_KEYS[key]
+                if key in {"/S", "/Subtype"} and isinstance(value, NameObject):
+                    found = (ACTIVE_ACTIONS if key == "/S" else ACTIVE_SUBTYPES).get(value)
+                    if found:
+                        return found
                 if key != "/Parent":
                     stack.append(value)
         elif isinstance(node, ArrayObject):
             stack.extend(node)
-    return False
+    return None
 
 
 def image_to_pdf(content: bytes) -> bytes:

@@ -129,3 +129,20 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.document_id}~{self.other_document_id}"
+
+
+class UploadDay(models.Model):
+    """What one organisation uploaded on one local calendar day (issue 14): the daily volume limit is checked and
+    counted here in the upload's transaction, by a conditional update, so concurrent uploads cannot pass it
+    together."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    materials = models.PositiveIntegerField(default=0)
+    bytes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "day"], name="one_upload_day_per_organisation")]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.day}"

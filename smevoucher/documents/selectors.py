@@ -29,8 +29,18 @@ def versions_of(document: Document) -> list[Document]:
     return list(reversed(newer)) + chain
 
 
-def findings_for(document: Document) -> list[str]:
-    """Readable lines for review screens: "this invoice file was also used in …"."""
+def may_see_findings(user, document: Document) -> bool:
+    """Findings name other organisations and their objects: only a reviewer whose remit covers the document's
+    owner may read them (issue 14). The uploader, and whoever the document is shared with, learns nothing of
+    them, not even that the file was seen before (that alone would let anyone probe for a file)."""
+    return access.unit_covers_city(user, document.organisation.city_id)
+
+
+def findings_for(document: Document, *, viewer) -> list[str]:
+    """Readable lines for review screens: "this invoice file was also used in …"; empty for everyone but the
+    reviewers."""
+    if document is None or not may_see_findings(viewer, document):
+        return []
     lines = []
     for finding in Finding.objects.filter(document=document).select_related("other_document__organisation"):
         other = finding.other_document

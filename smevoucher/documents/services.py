@@ -9,16 +9,17 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
-from smevoucher.core import access, audit
+from smevoucher.accounts.models import Organisation
+from smevoucher.core import access, audit, clock
 from smevoucher.core.errors import ValidationFailed
 
 from . import checks
-from .models import Document, Finding, Kind, Part, Use
+from .models import Document, Finding, Kind, Part, UploadDay, Use
 
 
 def _read(upload) -> tuple[str, bytes]:
@@ -29,30 +30,32 @@ def _read(upload) -> tuple[str, bytes]:
     return upload.name, upload.read()
 
 
-def merge(inspected: list[checks.Inspected]) -> tuple[bytes, int]:
+def merge(inspected: list[checks.Inspected], budget: checks.Budget | None = None) -> tuple[bytes, int]:
     """One PDF from the files in the given order: PDFs keep their pages, images become pages. A single
-    PDF is kept byte for byte."""
+    PDF is kept byte for byte. Merging counts against the material's time budget."""
     if len(inspected) == 1 and inspected[0].content_type == checks.PDF:
         return inspected[0].content, inspected[0].pages
+    budget = budget or checks.Budget()
     writer = PdfWriter()
     for item in inspected:
         pdf = item.content if item.content_type == checks.PDF else checks.image_to_pdf(item.content)
         writer.append(PdfReader(io.BytesIO(pdf)))
+        budget.check_time(item.name)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue(), len(writer.pages)
 
 
-def _check_all(uploads: list) -> list[checks.Inspected]:
-    if not uploads:
+def _check_all(files: list[tuple[str, bytes]], budget: checks.Budget) -> list[checks.Inspected]:
+    """Every file checked by content within one budget for the material (issue 14)."""
+    if not files:
         raise ValidationFailed(fields={"files": [_("Choose at least one file.")]})
-    if len(uploads) > settings.DOCUMENTS_MAX_FILES:
+    if len(files) > settings.DOCUMENTS_MAX_FILES:
         raise ValidationFailed(
             fields={"files": [_("At most %(n)s files per material.") % {"n": settings.DOCUMENTS_MAX_FILES}]}
         )
     limit = settings.DOCUMENTS_MAX_BYTES
     too_big = _("the material may be at most %(limit)s in total.") % {"limit": filesizeformat(limit)}
-    files = [_read(upload) for upload in uploads]
     for name, content in files:
         if len(content) > limit:
             raise checks.FileRefused(name, too_big)
@@ -60,7 +63,54 @@ def _check_all(uploads: list) -> list[checks.Inspected]:
         raise ValidationFailed(
             fields={"files": [_("The files together are larger than %(limit)s.") % {"limit": filesizeformat(limit)}]}
         )
-    return [checks.inspect(name, content) for name, content in files]
+    return [checks.inspect(name, content, budget) for name, content in files]
+
+
+def _is_approved(organisation: Organisation) -> bool:
+    """Units are; an enterprise or a provider once its unit approved it. Asked through the one-to-one relations by
+    name, so documents imports neither app (DESIGN §6)."""
+    if organisation.is_unit:
+        return True
+    approved = Q(enterprise__status="approved") | Q(provider__status="approved")
+    return Organisation.objects.filter(approved, pk=organisation.pk).exists()
+
+
+def _daily_limits(organisation: Organisation) -> tuple[int, int, bool]:
+    """(materials, bytes, approved) an organisation may upload per local calendar day."""
+    if _is_approved(organisation):
+        return settings.DOCUMENTS_DAILY_MATERIALS, settings.DOCUMENTS_DAILY_BYTES, True
+    return settings.DOCUMENTS_DAILY_MATERIALS_PENDING, settings.DOCUMENTS_DAILY_BYTES_PENDING, False
+
+
+def _over_daily_volume(organisation: Organisation, approved: bool, materials: int, size: int) -> ValidationFailed:
+    message = _("Your organisation has reached today's upload limit (%(n)s materials or %(size)s a day).") % {
+        "n": materials,
+        "size": filesizeformat(size),
+    }
+    if not approved:
+        message += " " + _("The limit is lower until your organisation is approved.")
+    return ValidationFailed(message, code="daily_upload_limit", fields={"files": [message]})
+
+
+def _require_daily_volume(organisation: Organisation, size: int, *, spend: bool) -> None:
+    """Refuse an upload that would pass the organisation's daily volume. With spend, count it, by a conditional
+    update in the caller's transaction: two concurrent uploads wait for each other on the day's row and cannot
+    pass the limit together."""
+    materials, max_bytes, approved = _daily_limits(organisation)
+    today = clock.today()
+    if not spend:  # a cheap look before the files are checked: an organisation over its limit costs no work
+        day = UploadDay.objects.filter(organisation=organisation, day=today).first()
+        if day and (day.materials >= materials or day.bytes + size > max_bytes):
+            raise _over_daily_volume(organisation, approved, materials, max_bytes)
+        if size > max_bytes:
+            raise _over_daily_volume(organisation, approved, materials, max_bytes)
+        return
+    UploadDay.objects.get_or_create(organisation=organisation, day=today)
+    spent = UploadDay.objects.filter(
+        organisation=organisation, day=today, materials__lt=materials, bytes__lte=max_bytes - size
+    ).update(materials=F("materials") + 1, bytes=F("bytes") + size)
+    if not spent:
+        raise _over_daily_volume(organisation, approved, materials, max_bytes)
 
 
 @transaction.atomic
@@ -72,8 +122,12 @@ def document_upload(*, actor, kind: str, files: list, organisation=None, replace
         raise ValidationFailed(fields={"files": [_("You can upload materials only for your own organisation.")]})
     if kind not in Kind.values:
         raise ValidationFailed(fields={"kind": [_("Choose the kind of material.")]})
-    inspected = _check_all(list(files))
-    content, pages = merge(inspected)
+    received = [_read(upload) for upload in files]
+    size = sum(len(content) for _name, content in received)
+    _require_daily_volume(organisation, size, spend=False)
+    budget = checks.Budget()
+    inspected = _check_all(received, budget)
+    content, pages = merge(inspected, budget)
     if len(content) > settings.DOCUMENTS_MAX_BYTES:
         raise ValidationFailed(
             fields={
@@ -83,6 +137,7 @@ def document_upload(*, actor, kind: str, files: list, organisation=None, replace
                 ]
             }
         )
+    _require_daily_volume(organisation, size, spend=True)
     digest = hashlib.sha256(content).hexdigest()
     display_name = inspected[0].name.rsplit(".", 1)[0][:180] + ".pdf"
     path = default_storage.save(f"materials/{organisation.pk}/{uuid.uuid4().hex}.pdf", ContentFile(content))

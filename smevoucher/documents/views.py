@@ -25,6 +25,9 @@ def file_response(document, *, inline: bool = False) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # An uploaded file is untrusted content on our origin: opened inline (previews in a frame or a tab) it runs in
+    # a sandbox, with no scripts, forms, or access to the site's cookies and storage (issue 14).
+    response["Content-Security-Policy"] = "sandbox"
     return response
 
 
@@ -36,7 +39,7 @@ def _detail(request, document, replace_form=None, status=200):
         {
             "document": document,
             "versions": selectors.versions_of(document),
-            "findings": selectors.findings_for(document),
+            "findings": selectors.findings_for(document, viewer=request.user),
             "replace_form": (replace_form or ReplaceForm()) if can_replace else None,
         },
         status=status,

@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.accounts.serializers import CitySerializer
+from smevoucher.core.parsers import JSONParser
 from smevoucher.core.ratelimits import limited
 
 from . import selectors, services

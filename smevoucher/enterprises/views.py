@@ -73,7 +73,7 @@ def detail(request, pk: int):
         "can_review": request.user.has_perm("enterprises.review_enterprise", enterprise),
     }
     if enterprise.licence_id:
-        context["licence_findings"] = findings_for(enterprise.licence)
+        context["licence_findings"] = findings_for(enterprise.licence, viewer=request.user)
     if context["can_review"]:
         context["return_form"] = ReturnForm()
         context["tags_form"] = PriorityTagsForm(initial={"tags": list(enterprise.priority_tags.all())})

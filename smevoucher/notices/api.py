@@ -16,7 +16,7 @@ from .models import Notice, Notification
 
 
 class NoticeOutput(serializers.ModelSerializer):
-    city = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     publisher = serializers.CharField(source="publisher.name")
     attachments = serializers.SerializerMethodField()
 

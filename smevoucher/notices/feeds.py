@@ -1,9 +1,13 @@
 from django.contrib.syndication.views import Feed
+from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+
+SUMMARY_CHARS = 500
 
 
 class NoticeRssFeed(Feed):
@@ -25,7 +29,9 @@ class NoticeRssFeed(Feed):
         return notice.title
 
     def item_description(self, notice):
-        return notice.body
+        """A plain-text summary: the body is text, never HTML, so it is escaped here as on the notice page (a
+        feed reader renders the description as HTML; a "<a href=javascript:…>" in a body stays visible text)."""
+        return linebreaks_filter(Truncator(notice.body).chars(SUMMARY_CHARS), autoescape=True)
 
     def item_link(self, notice):
         return reverse("notices:detail", args=[notice.pk])

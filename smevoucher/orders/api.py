@@ -8,6 +8,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from smevoucher.core.api import FenField, IntegerField
+
 from . import selectors, services
 from .models import Order, Payment, RefundRequest
 
@@ -79,10 +81,10 @@ class OrderOutput(serializers.ModelSerializer):
 
 
 class OrderPlaceInput(serializers.Serializer):
-    revision = serializers.IntegerField()
-    tier = serializers.IntegerField()
-    batch = serializers.IntegerField()
-    expected_voucher_fen = serializers.IntegerField()
+    revision = IntegerField()
+    tier = IntegerField()
+    batch = IntegerField()
+    expected_voucher_fen = FenField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -91,7 +93,7 @@ class OrderReasonInput(serializers.Serializer):
 
 
 class OrderContractInput(serializers.Serializer):
-    document = serializers.IntegerField()
+    document = IntegerField()
 
 
 class OrderCompleteInput(serializers.Serializer):
@@ -101,12 +103,12 @@ class OrderCompleteInput(serializers.Serializer):
 class OrderPaymentInput(serializers.Serializer):
     invoice_number = serializers.CharField(max_length=40)
     invoice_date = serializers.DateField()
-    invoice_fen = serializers.IntegerField()
-    own_share_fen = serializers.IntegerField()
-    voucher_fen = serializers.IntegerField()
-    invoice = serializers.IntegerField()
-    transfer_proof = serializers.IntegerField()
-    materials = serializers.DictField(child=serializers.IntegerField(), required=False, default=dict)
+    invoice_fen = FenField()
+    own_share_fen = FenField()
+    voucher_fen = FenField()
+    invoice = IntegerField()
+    transfer_proof = IntegerField()
+    materials = serializers.DictField(child=IntegerField(), required=False, default=dict)
 
 
 class RefundRequestOutput(serializers.ModelSerializer):

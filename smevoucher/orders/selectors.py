@@ -60,17 +60,23 @@ def live_payment(order: Order) -> Payment | None:
     return order.payments.exclude(status=Payment.Status.REJECTED).select_related("invoice", "transfer_proof").first()
 
 
-def duplicate_invoices(payment: Payment) -> list[Order]:
-    """Other orders whose payment used the same invoice number (R15), for the provider and the unit."""
+def duplicate_invoices(payment: Payment, *, viewer) -> list[Order]:
+    """Other orders whose payment used the same invoice number (R15): all of them for the unit reviewing the
+    order's enterprise; for anyone else only their own provider's orders (other organisations' orders are for
+    reviewers only, issue 14)."""
     others = Payment.objects.filter(invoice_number=payment.invoice_number).exclude(order_id=payment.order_id)
-    return list(Order.objects.filter(pk__in=others.values("order_id")).order_by("pk"))
+    orders = Order.objects.filter(pk__in=others.values("order_id"))
+    if not access.unit_covers_city(viewer, payment.order.enterprise.organisation.city_id):
+        orders = orders.filter(provider__organisation_id=getattr(viewer, "organisation_id", None))
+    return list(orders.order_by("pk"))
 
 
-def payment_findings(payment: Payment) -> list[str]:
-    """The documents service's findings on the payment's files (the same file on another order, …)."""
+def payment_findings(payment: Payment, *, viewer) -> list[str]:
+    """The documents service's findings on the payment's files (the same file on another order, …), for
+    reviewers only."""
     found = []
     for document in (payment.invoice, payment.transfer_proof, *(m.document for m in payment.materials.all())):
-        found.extend(findings_for(document))
+        found.extend(findings_for(document, viewer=viewer))
     return found
 
 

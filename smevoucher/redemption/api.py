@@ -10,6 +10,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from smevoucher.core.api import IntegerField
+
 from . import selectors, services
 from .models import Application, Line
 from .views import form_response
@@ -58,19 +60,19 @@ class RedemptionOutput(serializers.ModelSerializer):
 
 
 class RedemptionCreateInput(serializers.Serializer):
-    city = serializers.IntegerField()
-    payments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    city = IntegerField()
+    payments = serializers.ListField(child=IntegerField(), required=False, default=list)
 
 
 class RedemptionLinesInput(serializers.Serializer):
-    add = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    remove = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    add = serializers.ListField(child=IntegerField(), required=False, default=list)
+    remove = serializers.ListField(child=IntegerField(), required=False, default=list)
 
 
 class RedemptionMaterialsInput(serializers.Serializer):
-    application_form = serializers.IntegerField(required=False, allow_null=True, default=None)
-    summary_table = serializers.IntegerField(required=False, allow_null=True, default=None)
-    materials = serializers.DictField(child=serializers.IntegerField(), required=False, default=dict)
+    application_form = IntegerField(required=False, allow_null=True, default=None)
+    summary_table = IntegerField(required=False, allow_null=True, default=None)
+    materials = serializers.DictField(child=IntegerField(), required=False, default=dict)
 
 
 class RedemptionRejectInput(serializers.Serializer):
@@ -187,7 +189,12 @@ class RedemptionPayoutView(APIView):
 class RedemptionFormView(APIView):
     name = ""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+        }
+    )
     def get(self, request, pk: int):
-        """The generated form, filled from the application's data."""
+        """The generated form, filled from the application's data (PDF, or XLSX for summary.xlsx)."""
         return form_response(selectors.application_get_for(user=request.user, application_id=pk), self.name)

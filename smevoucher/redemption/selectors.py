@@ -91,7 +91,9 @@ class LineView:
     duplicates: list = field(default_factory=list)
 
 
-def lines_of(application: Application, *, with_checks: bool = False) -> list[LineView]:
+def lines_of(application: Application, *, reviewer=None) -> list[LineView]:
+    """The application's lines; with a reviewer, each line's findings and duplicate invoices as that reviewer may
+    see them."""
     lines = application.lines.select_related(
         "payment__invoice",
         "payment__transfer_proof",
@@ -102,13 +104,13 @@ def lines_of(application: Application, *, with_checks: bool = False) -> list[Lin
     views = []
     for line in lines:
         view = LineView(line=line, payment=line.payment, order=line.order)
-        if with_checks:
-            view.findings = payment_findings(line.payment)
+        if reviewer is not None:
+            view.findings = payment_findings(line.payment, viewer=reviewer)
             if line.order.contract_id:
                 from smevoucher.documents.selectors import findings_for
 
-                view.findings += findings_for(line.order.contract)
-            view.duplicates = duplicate_invoices(line.payment)
+                view.findings += findings_for(line.order.contract, viewer=reviewer)
+            view.duplicates = duplicate_invoices(line.payment, viewer=reviewer)
         views.append(view)
     return views
 

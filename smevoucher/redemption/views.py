@@ -89,7 +89,7 @@ def _context(request, application, **forms):
         "application": application,
         "is_applicant": is_applicant,
         "may_review": may_review,
-        "lines": selectors.lines_of(application, with_checks=may_review),
+        "lines": selectors.lines_of(application, reviewer=request.user if may_review else None),
         "materials": list(application.materials.select_related("document")),
         "required_materials": extra,
         "payments_form": PaymentsForm(payments=_payment_choices(application)) if is_applicant else None,

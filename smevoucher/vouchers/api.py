@@ -2,13 +2,14 @@
 as the pages; amounts are integer fen."""
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.core import access
+from smevoucher.core.api import FenField, IntegerField
 
 from . import selectors, services
 from .models import Batch, Claim, LedgerEntry, LedgerTransaction
@@ -16,13 +17,13 @@ from .models import Batch, Claim, LedgerEntry, LedgerTransaction
 
 class BatchInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    total_fen = serializers.IntegerField(min_value=1)
+    total_fen = FenField(min_value=1)
     claim_start = serializers.DateTimeField()
     claim_end = serializers.DateTimeField()
     service_start = serializers.DateField()
     service_end = serializers.DateField()
     validity_end = serializers.DateField()
-    coverage_limit_bp = serializers.IntegerField(min_value=1, max_value=10000, default=5000)
+    coverage_limit_bp = IntegerField(min_value=1, max_value=10000, default=5000)
     partial_last = serializers.BooleanField(default=True)
 
 
@@ -55,8 +56,8 @@ class BatchOutput(serializers.ModelSerializer):
 
 
 class ClaimOutput(serializers.ModelSerializer):
-    enterprise = serializers.IntegerField(source="enterprise_id")
-    batch = serializers.IntegerField(source="batch_id")
+    enterprise = IntegerField(source="enterprise_id")
+    batch = IntegerField(source="batch_id")
 
     class Meta:
         model = Claim
@@ -81,16 +82,16 @@ class UnitClaimOutput(ClaimOutput):
 
 
 class OwnClaimOutput(ClaimOutput):
-    place = serializers.IntegerField()
-    queue_total = serializers.IntegerField()
-    remaining_quota_fen = serializers.IntegerField()
+    place = IntegerField()
+    queue_total = IntegerField()
+    remaining_quota_fen = IntegerField()
 
     class Meta(ClaimOutput.Meta):
         fields = [*ClaimOutput.Meta.fields, "place", "queue_total", "remaining_quota_fen"]
 
 
 class ClaimInput(serializers.Serializer):
-    amount_fen = serializers.IntegerField(min_value=1)
+    amount_fen = FenField(min_value=1)
 
 
 class BatchListView(GenericAPIView):
@@ -149,7 +150,14 @@ BatchCloseView = _transition_view(services.batch_close, "allocated → closed: n
 class BatchClaimsView(GenericAPIView):
     serializer_class = ClaimOutput
 
-    @extend_schema(responses=UnitClaimOutput(many=True))
+    @extend_schema(
+        responses=PolymorphicProxySerializer(
+            component_name="BatchClaim",
+            serializers=[UnitClaimOutput, OwnClaimOutput],
+            resource_type_field_name=None,
+            many=True,
+        )
+    )
     def get(self, request, pk: int):
         """Units: every claim of the batch in allocation order. Enterprises: their own claim (a list of at most
         one) with its place in the queue and the remaining annual quota."""
@@ -193,14 +201,14 @@ def claim_json(claim: Claim) -> dict:
 
 
 class WalletOutput(serializers.Serializer):
-    batch = serializers.IntegerField(source="batch.pk")
+    batch = IntegerField(source="batch.pk")
     batch_name = serializers.CharField(source="batch.name")
-    claim = serializers.IntegerField(source="claim.pk")
-    claimed_fen = serializers.IntegerField(source="claim.amount_fen")
-    allocated_fen = serializers.IntegerField(source="claim.allocated_fen")
-    wallet_fen = serializers.IntegerField()
-    escrow_fen = serializers.IntegerField()
-    usable_fen = serializers.IntegerField()
+    claim = IntegerField(source="claim.pk")
+    claimed_fen = IntegerField(source="claim.amount_fen")
+    allocated_fen = IntegerField(source="claim.allocated_fen")
+    wallet_fen = IntegerField()
+    escrow_fen = IntegerField()
+    usable_fen = IntegerField()
     state = serializers.CharField()
     order_deadline = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField()
@@ -217,11 +225,11 @@ class WalletView(APIView):
 
 
 class LedgerEntryOutput(serializers.ModelSerializer):
-    account = serializers.IntegerField(source="account_id")
+    account = IntegerField(source="account_id")
     account_kind = serializers.CharField(source="account.kind")
-    enterprise = serializers.IntegerField(source="account.enterprise_id", allow_null=True)
-    provider = serializers.IntegerField(source="account.provider_id", allow_null=True)
-    order_id = serializers.IntegerField(source="account.order_id", allow_null=True)
+    enterprise = IntegerField(source="account.enterprise_id", allow_null=True)
+    provider = IntegerField(source="account.provider_id", allow_null=True)
+    order_id = IntegerField(source="account.order_id", allow_null=True)
 
     class Meta:
         model = LedgerEntry
@@ -229,8 +237,8 @@ class LedgerEntryOutput(serializers.ModelSerializer):
 
 
 class TransactionOutput(serializers.ModelSerializer):
-    batch = serializers.IntegerField(source="batch_id")
-    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    batch = IntegerField(source="batch_id")
+    actor = IntegerField(source="actor_id", allow_null=True)
     entries = LedgerEntryOutput(many=True)
 
     class Meta:
@@ -238,17 +246,23 @@ class TransactionOutput(serializers.ModelSerializer):
         fields = ["id", "batch", "kind", "actor", "object_type", "object_id", "memo", "created_at", "entries"]
 
 
+class LedgerQuery(serializers.Serializer):
+    batch = IntegerField(required=False, help_text="Only this batch's transactions.")
+
+
 class LedgerView(GenericAPIView):
     serializer_class = TransactionOutput
 
-    @extend_schema(responses=TransactionOutput(many=True))
+    @extend_schema(parameters=[LedgerQuery], responses=TransactionOutput(many=True))
     def get(self, request):
         """The ledger's transactions (units: their city's batches; the province: all). ?batch=<id> filters."""
         if not access.is_unit_staff(request.user):
             raise PermissionDenied
+        query = LedgerQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
         transactions = selectors.ledger_transactions_visible_to(request.user).order_by("id")
-        batch = request.query_params.get("batch")
-        if batch:
+        batch = query.validated_data.get("batch")
+        if batch is not None:
             transactions = transactions.filter(batch_id=selectors.batch_get_for(user=request.user, batch_id=batch).pk)
         page = self.paginate_queryset(transactions)
         return self.get_paginated_response(TransactionOutput(page, many=True).data)

@@ -107,7 +107,27 @@ def test_same_file_from_another_organisation_is_a_finding_not_a_refusal(gz_docum
     other = UserFactory(organisation=OrganisationFactory(kind="enterprise", city=city("440300")))
     copy = services.document_upload(actor=other, kind="invoice", files=[("copy.pdf", corpus.pdf())])
     assert Finding.objects.filter(document=copy, other_document=gz_document, reason="other_organisation").exists()
-    assert gz_document.organisation.name in findings_for(copy)[0]
+    assert gz_document.organisation.name in findings_for(copy, viewer=city_unit_user("440300"))[0]
+
+
+def test_the_uploader_learns_nothing_of_other_organisations_files(client, gz_document):
+    """Issue 14: "相同的文件也由 <另一家企业> 上传过" told the uploader who else holds the file."""
+    uploader = UserFactory(organisation=OrganisationFactory(kind="enterprise", city=city("440300")))
+    copy = services.document_upload(actor=uploader, kind="invoice", files=[("copy.pdf", corpus.pdf())])
+    other_name = gz_document.organisation.name
+    assert findings_for(copy, viewer=uploader) == []
+    assert findings_for(copy, viewer=city_unit_user("440100")) == []  # not the uploader's unit either
+    api = APIClient()
+    api.force_authenticate(uploader)
+    for url in (f"/api/v1/documents/{copy.pk}/",):
+        body = api.get(url).json()
+        assert body["findings"] == [] and other_name not in str(body)
+    client.force_login(uploader)
+    page = client.get(f"/documents/{copy.pk}/").content.decode()
+    assert other_name not in page and 'data-testid="findings"' not in page
+    reviewer = city_unit_user("440300")
+    login_verified(client, reviewer)
+    assert other_name in client.get(f"/documents/{copy.pk}/").content.decode()
 
 
 def test_same_photo_inside_different_merged_materials_is_found():
@@ -127,7 +147,8 @@ def test_same_file_used_for_two_objects_of_one_type_is_a_finding(gz_document):
     services.document_use(document=again, obj=order_b, role="invoice")
     finding = Finding.objects.get(document=again, reason="other_object")
     assert (finding.object_id, finding.other_object_id) == (str(order_b.pk), str(order_a.pk))
-    assert str(order_a.pk) in findings_for(again)[0]
+    assert str(order_a.pk) in findings_for(again, viewer=province_user())[0]
+    assert findings_for(again, viewer=owner) == []
 
 
 def test_upload_api(client):

@@ -54,3 +54,39 @@ def test_a_bad_file_is_refused_on_the_page_with_its_name(live_server, page, log_
     )
     page.get_by_role("button", name="上传", exact=True).click()
     expect(page.locator("[data-field=files]")).to_contain_text("“发票.pdf”：PDF 文件已加密或设有密码")
+
+
+def test_a_pdf_with_a_link_and_a_huge_scan_are_refused_with_their_reasons(live_server, page, log_in):
+    """Issue 14: active PDF content and costly images are refused, the reason shown beside the file's name."""
+    log_in(page, UserFactory())
+    page.goto(f"{live_server.url}/documents/upload/")
+    page.get_by_label("材料类型").select_option(label="发票")
+    page.get_by_label("添加文件").set_input_files(
+        [{"name": "带链接.pdf", "mimeType": "application/pdf", "buffer": corpus.uri_link_pdf()}]
+    )
+    page.get_by_role("button", name="上传", exact=True).click()
+    expect(page.locator("[data-field=files]")).to_contain_text("“带链接.pdf”：PDF 文件含有打开网址或其他文件的链接")
+    page.get_by_label("材料类型").select_option(label="发票")
+    page.get_by_label("添加文件").set_input_files(
+        [{"name": "超大扫描.png", "mimeType": "image/png", "buffer": corpus.high_pixel_png(7700)}]
+    )
+    page.get_by_role("button", name="上传", exact=True).click()
+    expect(page.locator("[data-field=files]")).to_contain_text("“超大扫描.png”：图片像素过多（7700×7700")
+
+
+def test_a_sandboxed_preview_still_shows_the_pdf_beside_the_review(live_server, page, log_in):
+    """Previews carry `Content-Security-Policy: sandbox` (issue 14); Chromium's viewer still renders them in the
+    review page's frame."""
+    from smevoucher.accounts.factories import city_unit_user
+    from smevoucher.enterprises.factories import sign_up_enterprise
+
+    enterprise = sign_up_enterprise()
+    log_in(page, city_unit_user())
+    with page.expect_response(lambda r: f"/documents/{enterprise.licence_id}/preview/" in r.url) as preview:
+        page.goto(f"{live_server.url}/enterprises/{enterprise.pk}/")
+    assert preview.value.all_headers()["content-security-policy"] == "sandbox"
+    for _attempt in range(40):  # the built-in PDF viewer (an extension frame) loads inside the preview frame
+        if any(frame.url.startswith("chrome-extension://") for frame in page.frames):
+            break
+        page.wait_for_timeout(250)
+    assert any(frame.url.startswith("chrome-extension://") for frame in page.frames), [f.url for f in page.frames]

@@ -62,7 +62,7 @@ BAD = [
     ("cut.pdf", corpus.truncated_pdf, "已损坏或不完整"),
     ("locked.pdf", corpus.encrypted_pdf, "已加密"),
     ("script.pdf", corpus.javascript_pdf, "脚本"),
-    ("launch.pdf", corpus.launch_pdf, "脚本"),
+    ("launch.pdf", corpus.launch_pdf, "启动程序"),
     ("bomb.png", corpus.png_bomb, "像素过多"),
 ]
 

@@ -107,3 +107,22 @@ def test_help_centre_lists_unit_contacts_which_each_unit_edits(client):
     assert "何锦贤" in page and "66262690-914" in page
     assert client.get("/help/guide/provider/").status_code == 200
     assert client.get("/help/guide/nobody/").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_feeds_carry_notice_bodies_as_text_never_as_live_html(client, kind):
+    """Issue 14: a reader renders the description as HTML; a link in a body must reach it as visible text."""
+    from xml.etree import ElementTree
+
+    body = '请看<a href="javascript:alert(document.cookie)">附件</a><script>alert(1)</script>\n第二段'
+    services.notice_publish(actor=province_user(), category="policy", title="含链接的通知", body=body)
+    xml = ElementTree.fromstring(client.get(f"/notices/feed/{kind}/").content)  # noqa: S314 (our own feed)
+    texts = [
+        element.text or ""
+        for element in xml.iter()
+        if element.tag.rsplit("}", 1)[-1] in {"description", "summary"} and "附件" in (element.text or "")
+    ]
+    assert len(texts) == 1
+    description = texts[0]  # what the reader gets after XML decoding, and renders as HTML
+    assert "<a" not in description and "<script" not in description and "javascript:" in description
+    assert "&lt;a href=" in description and "<p>" in description  # shown as the text it is, paragraphs kept

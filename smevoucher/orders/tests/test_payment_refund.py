@@ -130,7 +130,7 @@ def test_same_invoice_number_on_two_orders_is_shown(w):
     payment = services.payment_submit(
         actor=w.enterprise_user, order_id=second.pk, **factories.payment_data(w, second, invoice_number="FP001")
     )
-    assert selectors.duplicate_invoices(payment) == [Order.objects.get(pk=first.pk)]
+    assert selectors.duplicate_invoices(payment, viewer=w.provider_user) == [Order.objects.get(pk=first.pk)]
 
 
 def test_payment_confirm_pays_the_actual_amount_and_returns_the_difference(w):
@@ -282,3 +282,33 @@ def test_a_provider_whose_directory_entry_ended_cannot_confirm_or_receive(w):
             call(actor=w.provider_user, order_id=target.pk)
         assert exc.value.code == "provider_not_eligible"
     assert Order.objects.get(pk=order.pk).status == S.PAYMENT_SUBMITTED
+
+
+def test_the_provider_does_not_learn_who_else_uploaded_an_invoice_file(w, client):
+    """Issue 14: findings name other organisations; on the order page only the reviewing unit reads them."""
+    from smevoucher.accounts.factories import OrganisationFactory, UserFactory, city, login_verified
+    from smevoucher.documents.services import document_upload
+    from smevoucher.documents.tests import corpus
+
+    order = completed(w)
+    stranger = UserFactory(organisation=OrganisationFactory(kind="enterprise", city=city(), name="别家企业甲"))
+    document_upload(actor=stranger, kind="invoice", files=[("发票.png", corpus.colour_image("PNG"))])
+    data = factories.payment_data(w, order)
+    data["invoice_id"] = document_upload(
+        actor=w.enterprise_user, kind="invoice", files=[("发票.png", corpus.colour_image("PNG"))]
+    ).pk
+    services.payment_submit(actor=w.enterprise_user, order_id=order.pk, **data)
+    for user in (w.provider_user, w.enterprise_user):
+        client.force_login(user)
+        assert "别家企业甲" not in client.get(f"/orders/{order.pk}/").content.decode()
+    login_verified(client, w.unit)
+    assert "别家企业甲" in client.get(f"/orders/{order.pk}/").content.decode()
+
+
+def test_duplicate_invoice_numbers_of_other_providers_are_for_the_unit_only(w):
+    first, second = completed(w), completed(w)
+    services.payment_submit(actor=w.enterprise_user, order_id=first.pk, **factories.payment_data(w, first))
+    payment = services.payment_submit(actor=w.enterprise_user, order_id=second.pk, **factories.payment_data(w, second))
+    Order.objects.filter(pk=first.pk).update(provider=approved_provider(level="provincial"))  # another provider's
+    assert selectors.duplicate_invoices(payment, viewer=w.provider_user) == []
+    assert selectors.duplicate_invoices(payment, viewer=w.unit) == [Order.objects.get(pk=first.pk)]
