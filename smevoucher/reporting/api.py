@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from smevoucher.core import api as core_api
 from smevoucher.core.api import HasPerm
 
 from . import selectors
@@ -16,18 +17,18 @@ PAGE_SIZE = 100
 
 
 class ReportFilterInput(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    city = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    batch = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    year = core_api.IntegerField(required=False, min_value=2000, max_value=2100)
+    city = core_api.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    batch = core_api.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class ProvidersFilterInput(ReportFilterInput):
-    page = serializers.IntegerField(required=False, min_value=1, max_value=100_000, default=1)
+    page = core_api.IntegerField(required=False, min_value=1, max_value=100_000, default=1)
 
 
 class StageOutput(serializers.Serializer):
-    fen = serializers.IntegerField()
-    count = serializers.IntegerField()
+    fen = core_api.IntegerField()
+    count = core_api.IntegerField()
 
 
 class StagesOutput(serializers.Serializer):
@@ -43,7 +44,7 @@ class StagesOutput(serializers.Serializer):
 
 
 class CityStagesOutput(serializers.Serializer):
-    city = serializers.IntegerField()
+    city = core_api.IntegerField()
     city_name = serializers.CharField()
     stages = StagesOutput()
 
@@ -56,9 +57,9 @@ class RiskOutput(serializers.Serializer):
 
 
 class SummaryOutput(serializers.Serializer):
-    year = serializers.IntegerField()
-    city = serializers.IntegerField(allow_null=True)
-    batch = serializers.IntegerField(allow_null=True)
+    year = core_api.IntegerField()
+    city = core_api.IntegerField(allow_null=True)
+    batch = core_api.IntegerField(allow_null=True)
     as_of = serializers.DateTimeField(allow_null=True)
     stages = StagesOutput()
     per_city = CityStagesOutput(many=True)
@@ -67,19 +68,19 @@ class SummaryOutput(serializers.Serializer):
 
 class MinuteOutput(serializers.Serializer):
     minute = serializers.CharField(help_text="HH:MM local time on the opening day")
-    claims = serializers.IntegerField()
-    fen = serializers.IntegerField()
+    claims = core_api.IntegerField()
+    fen = core_api.IntegerField()
 
 
 class DayOutput(serializers.Serializer):
     day = serializers.DateField()
-    claims = serializers.IntegerField()
-    fen = serializers.IntegerField()
+    claims = core_api.IntegerField()
+    fen = core_api.IntegerField()
 
 
 class ClaimsOverTimeOutput(serializers.Serializer):
-    year = serializers.IntegerField()
-    batch = serializers.IntegerField(allow_null=True)
+    year = core_api.IntegerField()
+    batch = core_api.IntegerField(allow_null=True)
     as_of = serializers.DateTimeField(allow_null=True)
     opening_day = serializers.CharField(allow_blank=True)
     per_minute = MinuteOutput(many=True)
@@ -87,23 +88,23 @@ class ClaimsOverTimeOutput(serializers.Serializer):
 
 
 class CapRowOutput(serializers.Serializer):
-    provider = serializers.IntegerField(source="provider_id", help_text="the provider's organisation id")
+    provider = core_api.IntegerField(source="provider_id", help_text="the provider's organisation id")
     provider_name = serializers.CharField(source="provider")
-    city = serializers.IntegerField(source="city.pk")
-    cap_fen = serializers.IntegerField()
-    reserved_fen = serializers.IntegerField()
-    received_fen = serializers.IntegerField()
-    share_bp = serializers.IntegerField(help_text="share of the cap used, in basis points")
+    city = core_api.IntegerField(source="city.pk")
+    cap_fen = core_api.IntegerField()
+    reserved_fen = core_api.IntegerField()
+    received_fen = core_api.IntegerField()
+    share_bp = core_api.IntegerField(help_text="share of the cap used, in basis points")
     near_cap = serializers.BooleanField(help_text="above 80 % of the cap")
 
 
 class ProvidersOutput(serializers.Serializer):
-    year = serializers.IntegerField()
-    city = serializers.IntegerField(allow_null=True)
-    count = serializers.IntegerField()
-    near_cap = serializers.IntegerField()
-    page = serializers.IntegerField()
-    next_page = serializers.IntegerField(allow_null=True)
+    year = core_api.IntegerField()
+    city = core_api.IntegerField(allow_null=True)
+    count = core_api.IntegerField()
+    near_cap = core_api.IntegerField()
+    page = core_api.IntegerField()
+    next_page = core_api.IntegerField(allow_null=True)
     results = CapRowOutput(many=True)
 
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.core import access
+from smevoucher.core import api as core_api
 
 from . import audit_trail
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 100
 
 
 class AuditEventOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = core_api.IntegerField()
     at = serializers.DateTimeField()
     actor = serializers.CharField(
         help_text="The user name at the time; empty for the system, and for another organisation's staff unless "
@@ -34,7 +35,7 @@ class AuditEventOutput(serializers.Serializer):
 
 class AuditPageOutput(serializers.Serializer):
     results = AuditEventOutput(many=True)
-    next_before = serializers.IntegerField(allow_null=True, help_text="Pass as `before` for the next page.")
+    next_before = core_api.IntegerField(allow_null=True, help_text="Pass as `before` for the next page.")
 
 
 def event_data(event, viewer) -> dict:

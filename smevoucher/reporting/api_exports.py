@@ -8,6 +8,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from smevoucher.core import api as core_api
+
 from . import export_jobs, exports
 from .models import ExportJob
 from .views_exports import file_response
@@ -17,8 +19,8 @@ class ExportFilters(serializers.Serializer):
     since = serializers.DateField(required=False, help_text="First day (Asia/Shanghai)")
     until = serializers.DateField(required=False, help_text="Last day (Asia/Shanghai)")
     status = serializers.CharField(required=False, help_text="A status code of the exported objects")
-    batch = serializers.IntegerField(required=False)
-    city = serializers.IntegerField(required=False, help_text="Province unit only: one city's rows")
+    batch = core_api.IntegerField(required=False)
+    city = core_api.IntegerField(required=False, help_text="Province unit only: one city's rows")
     object_type = serializers.CharField(required=False, help_text="Audit trail only")
     object_id = serializers.CharField(required=False, help_text="Audit trail only")
     actor = serializers.CharField(required=False, help_text="Audit trail only: user name")
@@ -32,7 +34,7 @@ class ExportInput(serializers.Serializer):
 
 
 class ExportOutput(serializers.ModelSerializer):
-    progress = serializers.IntegerField(source="percent", help_text="Per cent done, 0–100")
+    progress = core_api.IntegerField(source="percent", help_text="Per cent done, 0–100")
     file = serializers.SerializerMethodField(help_text="Download URL once done (owner only), else null")
 
     class Meta:
