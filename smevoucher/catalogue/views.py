@@ -122,9 +122,13 @@ def product_new(request):
         messages.error(request, _("Your provider registration must be approved before you publish products."))
         return redirect("catalogue:my_products")
     form = ProductForm(
-        request.POST or None, request.FILES or None, provider=provider, initial={"token": uuid.uuid4().hex}
+        request.POST or None,
+        request.FILES or None,
+        provider=provider,
+        initial={"token": uuid.uuid4().hex},
+        actor=request.user,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid_keeping_materials():
         try:
             product = services.product_create(actor=request.user, **form.service_arguments())
         except DomainError as exc:
@@ -148,8 +152,10 @@ def product_edit(request, pk: int):
             request, _("The product is waiting for review; it can be changed again once the unit has decided.")
         )
         return redirect("catalogue:mine", pk=pk)
-    form = ProductForm(request.POST or None, request.FILES or None, provider=product.provider, revision=revision)
-    if request.method == "POST" and form.is_valid():
+    form = ProductForm(
+        request.POST or None, request.FILES or None, provider=product.provider, revision=revision, actor=request.user
+    )
+    if request.method == "POST" and form.is_valid_keeping_materials():
         try:
             arguments = form.service_arguments()
             arguments.pop("token", None)
@@ -234,8 +240,10 @@ def material_set(request, pk: int, position: int | None = None):
     existing = revision.material_sets.filter(position=position).first() if position else None
     if position and existing is None:
         raise Http404
-    form = MaterialSetForm(request.POST or None, request.FILES or None, category=revision.category, existing=existing)
-    if request.method == "POST" and form.is_valid():
+    form = MaterialSetForm(
+        request.POST or None, request.FILES or None, category=revision.category, existing=existing, actor=request.user
+    )
+    if request.method == "POST" and form.is_valid_keeping_materials():
         try:
             if existing is None:
                 services.material_set_add(actor=request.user, product_id=pk, **form.service_arguments())

@@ -13,8 +13,6 @@ from smevoucher.accounts.services import unit_contacts_update
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.forms import add_domain_errors
-from smevoucher.documents.models import Kind
-from smevoucher.documents.services import document_upload
 from smevoucher.documents.views import file_response
 
 from . import selectors, services
@@ -80,15 +78,11 @@ def manage_list(request):
 def notice_create(request):
     _require_publisher(request.user)
     province = access.is_province_unit(request.user)
-    form = NoticeForm(request.POST or None, request.FILES or None, city_choice=province)
-    if request.method == "POST" and form.is_valid():
+    form = NoticeForm(request.POST or None, request.FILES or None, city_choice=province, actor=request.user)
+    if request.method == "POST" and form.is_valid_keeping_materials():
         data = form.cleaned_data
         try:
-            attachments = []
-            if data["attachment"]:
-                attachments.append(
-                    document_upload(actor=request.user, kind=Kind.NOTICE_ATTACHMENT, files=data["attachment"])
-                )
+            attachments = [data["attachment"]] if data["attachment"] else []
             notice = services.notice_publish(
                 actor=request.user,
                 category=data["category"],
@@ -124,8 +118,8 @@ def notice_edit(request, pk: int):
         "expires_at": notice.expires_at,
         "pinned": notice.pinned,
     }
-    form = NoticeForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
+    form = NoticeForm(request.POST or None, request.FILES or None, initial=initial, editing=True, actor=request.user)
+    if request.method == "POST" and form.is_valid_keeping_materials():
         data = form.cleaned_data
         try:
             services.notice_update(
@@ -138,8 +132,7 @@ def notice_edit(request, pk: int):
                 pinned=data["pinned"],
             )
             if data["attachment"]:
-                document = document_upload(actor=request.user, kind=Kind.NOTICE_ATTACHMENT, files=data["attachment"])
-                services.notice_attach(actor=request.user, notice_id=notice.pk, document=document)
+                services.notice_attach(actor=request.user, notice_id=notice.pk, document=data["attachment"])
         except ValidationFailed as exc:
             add_domain_errors(form, exc)
         else:

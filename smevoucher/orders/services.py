@@ -124,6 +124,12 @@ def _release_cap(order: Order) -> None:
 # --- order: place, confirm, decline, cancel --------------------------------------------------------------------
 
 
+def voucher_maximum_fen(*, batch, price_fen: int, wallet_fen: int) -> int:
+    """The most vouchers an order of this price may earmark from this wallet: the batch's coverage limit on the
+    price (R11), and no more than the wallet holds (whatever the quota let the enterprise claim)."""
+    return max(0, min(batch.coverage_limit_fen(price_fen), wallet_fen))
+
+
 @transaction.atomic
 def order_place(
     *, actor, revision_id: int, tier_id: int, batch_id: int, expected_voucher_fen: int, note: str = ""

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from smevoucher.core import access, flow
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
 from smevoucher.core.money import format_yuan
-from smevoucher.documents.services import document_upload
 from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import services as voucher_services
 from smevoucher.vouchers.models import LedgerAccount
@@ -63,11 +61,12 @@ def cap_gauge(request):
     return render(request, "orders/_cap_gauge.html", {"gauge": voucher_services.cap_usage_of(provider.organisation_id)})
 
 
-def _wallets(enterprise):
-    accounts = LedgerAccount.objects.filter(kind="wallet", enterprise=enterprise, balance_fen__gt=0).select_related(
-        "batch"
+def _wallets(enterprise) -> list:
+    if enterprise is None:
+        return []
+    return list(
+        LedgerAccount.objects.filter(kind="wallet", enterprise=enterprise, balance_fen__gt=0).select_related("batch")
     )
-    return [(a.batch_id, f"{a.batch.name}（{_('usable')} {format_yuan(a.balance_fen)}）") for a in accounts]
 
 
 @login_required
@@ -80,8 +79,30 @@ def order_place(request, revision_id: int):
         raise Http404 from exc
     catalogue.catalogue_product_get(user=request.user, product_id=revision.product_id)  # R2: visible to it
     enterprise = getattr(request.user.organisation, "enterprise", None)
-    tiers = [(t.pk, f"{t.name or revision.name} · {format_yuan(t.price_fen)}") for t in revision.tiers.all()]
-    form = OrderForm(request.POST or None, tiers=tiers, batches=_wallets(enterprise) if enterprise else [])
+    tiers = list(revision.tiers.all())
+    wallets = _wallets(enterprise)
+    # issue 13: the real maximum for each price option and batch, stated before the user types
+    maximum = {
+        f"{t.pk}:{w.batch_id}": services.voucher_maximum_fen(
+            batch=w.batch, price_fen=t.price_fen, wallet_fen=w.balance_fen
+        )
+        for t in tiers
+        for w in wallets
+    }
+    first = maximum.get(f"{tiers[0].pk}:{wallets[0].batch_id}") if tiers and wallets else None
+    form = OrderForm(
+        request.POST or None,
+        tiers=[(t.pk, f"{t.name or revision.name} · {format_yuan(t.price_fen)}") for t in tiers],
+        batches=[
+            (
+                w.batch_id,
+                _("%(batch)s (%(amount)s left in your wallet)")
+                % {"batch": w.batch.name, "amount": format_yuan(w.balance_fen)},
+            )
+            for w in wallets
+        ],
+        initial={"expected_voucher_fen": first},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_place(
@@ -97,7 +118,26 @@ def order_place(request, revision_id: int):
         else:
             messages.success(request, _("The order is placed; the provider is asked to confirm it."))
             return redirect("orders:detail", pk=order.pk)
-    context = {"revision": revision, "form": form, "steps": flow.steps(current="order"), "tiers": revision.tiers.all()}
+    rows = [
+        {
+            "tier": t,
+            "batch": w.batch,
+            "coverage_fen": w.batch.coverage_limit_fen(t.price_fen),
+            "coverage_percent": w.batch.coverage_limit_bp / 100,
+            "wallet_fen": w.balance_fen,
+            "maximum_fen": maximum[f"{t.pk}:{w.batch_id}"],
+        }
+        for t in tiers
+        for w in wallets
+    ]
+    context = {
+        "revision": revision,
+        "form": form,
+        "steps": flow.steps(current="order"),
+        "tiers": tiers,
+        "rows": rows,
+        "maximum": {key: format_yuan(value) for key, value in maximum.items()},
+    }
     return render(request, "orders/place.html", context)
 
 
@@ -128,9 +168,9 @@ def _detail_context(request, order, **forms):
         "refunds": list(order.refund_requests.all()),
         "difference_fen": order.expected_voucher_fen - (live.voucher_fen if live else 0),
         "reason_form": ReasonForm(),
-        "contract_form": ContractForm(),
+        "contract_form": ContractForm(actor=request.user),
         "complete_form": CompleteForm(),
-        "payment_form": PaymentForm(extra_materials=services.required_materials(order.enterprise.city_id)),
+        "payment_form": _payment_form(request, order),
     }
     context.update(forms)
     return context
@@ -142,12 +182,14 @@ def order_detail(request, pk: int):
     return render(request, "orders/detail.html", _detail_context(request, order))
 
 
-def _files(request, field):
-    return request.FILES.getlist(field)
-
-
-def _upload(request, kind, files):
-    return document_upload(actor=request.user, kind=kind, files=[(f.name, f.read()) for f in files])
+def _payment_form(request, order, **kwargs):
+    return PaymentForm(
+        kwargs.get("data"),
+        kwargs.get("files"),
+        actor=request.user,
+        extra_materials=services.required_materials(order.enterprise.city_id),
+        order=order,
+    )
 
 
 SIMPLE = {
@@ -191,12 +233,11 @@ def order_action(request, pk: int, action: str):
                 raise ValidationFailed(fields={"reason": [_("Give the reason.")]})
             WITH_REASON[action](actor=request.user, order_id=order.pk, reason=form.cleaned_data["reason"])
         elif action == "contract":
-            form = forms["contract_form"] = ContractForm(request.POST, request.FILES)
-            if not form.is_valid():
+            form = forms["contract_form"] = ContractForm(request.POST, request.FILES, actor=request.user)
+            documents = form.keep_materials()  # checked files stay as pending documents if anything refuses
+            if form.errors:
                 raise ValidationFailed(fields=form.errors)
-            with transaction.atomic():
-                document = _upload(request, "contract", form.cleaned_data["files"])
-                services.contract_upload(actor=request.user, order_id=order.pk, document_id=document.pk)
+            services.contract_upload(actor=request.user, order_id=order.pk, document_id=documents["files"].pk)
         elif action == "complete":
             form = forms["complete_form"] = CompleteForm(request.POST)
             if not form.is_valid():
@@ -205,37 +246,32 @@ def order_action(request, pk: int, action: str):
                 actor=request.user, order_id=order.pk, completed_on=form.cleaned_data["completed_on"]
             )
         elif action == "payment":
-            form = forms["payment_form"] = PaymentForm(
-                request.POST, request.FILES, extra_materials=services.required_materials(order.enterprise.city_id)
-            )
-            if not form.is_valid():
+            form = forms["payment_form"] = _payment_form(request, order, data=request.POST, files=request.FILES)
+            documents = form.keep_materials()  # checked files stay as pending documents if anything refuses
+            if form.errors:
                 raise ValidationFailed(fields=form.errors)
             data = form.cleaned_data
-            with transaction.atomic():
-                materials = {
-                    name: _upload(request, "city_extra", data[f"extra_{i}"]).pk
-                    for i, name in enumerate(form.extra_names)
-                }
-                services.payment_submit(
-                    actor=request.user,
-                    order_id=order.pk,
-                    invoice_number=data["invoice_number"],
-                    invoice_date=data["invoice_date"],
-                    invoice_fen=data["invoice_fen"],
-                    own_share_fen=data["own_share_fen"],
-                    voucher_fen=data["voucher_fen"],
-                    invoice_id=_upload(request, "invoice", data["invoice"]).pk,
-                    transfer_proof_id=_upload(request, "transfer_proof", data["transfer_proof"]).pk,
-                    materials=materials,
-                )
+            services.payment_submit(
+                actor=request.user,
+                order_id=order.pk,
+                invoice_number=data["invoice_number"],
+                invoice_date=data["invoice_date"],
+                invoice_fen=data["invoice_fen"],
+                own_share_fen=data["own_share_fen"],
+                voucher_fen=data["voucher_fen"],
+                invoice_id=documents["invoice"].pk,
+                transfer_proof_id=documents["transfer_proof"].pk,
+                materials={name: documents[f"extra_{i}"].pk for i, name in enumerate(form.extra_names)},
+            )
         else:
             raise Http404
     except DomainError as exc:
         for form in forms.values():
             if isinstance(exc, ValidationFailed) and form.errors:
                 continue
-            add_domain_errors(form, exc)
-        messages.error(request, _error_text(exc))
+            add_domain_errors(form, exc, rename={"materials": None})
+        if not forms:  # a form shows its own errors once, beside its fields (with the summary on top)
+            messages.error(request, _error_text(exc))
         order.refresh_from_db()
         return render(request, "orders/detail.html", _detail_context(request, order, **forms), status=400)
     messages.success(request, DONE[action])

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
 from smevoucher.core.money import format_yuan
-from smevoucher.documents.services import document_upload
 from smevoucher.providers.selectors import provider_of
 
 from . import printing, selectors, services
@@ -93,7 +91,7 @@ def _context(request, application, **forms):
         "materials": list(application.materials.select_related("document")),
         "required_materials": extra,
         "payments_form": PaymentsForm(payments=_payment_choices(application)) if is_applicant else None,
-        "scans_form": ScansForm(extra_materials=extra),
+        "scans_form": ScansForm(extra_materials=extra, actor=request.user),
         "reject_form": RejectForm(),
         "payout_form": PayoutForm(),
     }
@@ -105,10 +103,6 @@ def _context(request, application, **forms):
 def application_detail(request, pk: int):
     application = selectors.application_get_for(user=request.user, application_id=pk)
     return render(request, "redemption/detail.html", _context(request, application))
-
-
-def _upload(request, kind, files):
-    return document_upload(actor=request.user, kind=kind, files=[(f.name, f.read()) for f in files])
 
 
 DONE = {
@@ -137,27 +131,23 @@ def _run(request, application, action, forms):
         services.application_remove_payment(actor=actor, application_id=pk, payment_id=payment_id)
     elif action == "scans":
         form = forms["scans_form"] = ScansForm(
-            request.POST, request.FILES, extra_materials=selectors.required_materials(application.city_id)
+            request.POST,
+            request.FILES,
+            extra_materials=selectors.required_materials(application.city_id),
+            actor=actor,
         )
-        if not form.is_valid():
+        documents = form.keep_materials()  # checked files stay as pending documents if anything refuses
+        if form.errors:
             raise ValidationFailed(fields=form.errors)
-        data = form.cleaned_data
-        with transaction.atomic():
-            services.application_attach(
-                actor=actor,
-                application_id=pk,
-                application_form_id=_upload(request, "application_form", data["application_form"]).pk
-                if data["application_form"]
-                else None,
-                summary_table_id=_upload(request, "summary_table", data["summary_table"]).pk
-                if data["summary_table"]
-                else None,
-                materials={
-                    name: _upload(request, "city_extra", data[f"extra_{i}"]).pk
-                    for i, name in enumerate(form.extra_names)
-                    if data[f"extra_{i}"]
-                },
-            )
+        services.application_attach(
+            actor=actor,
+            application_id=pk,
+            application_form_id=documents["application_form"].pk if "application_form" in documents else None,
+            summary_table_id=documents["summary_table"].pk if "summary_table" in documents else None,
+            materials={
+                name: documents[f"extra_{i}"].pk for i, name in enumerate(form.extra_names) if f"extra_{i}" in documents
+            },
+        )
     elif action == "submit":
         services.application_submit(actor=actor, application_id=pk)
     elif action == "approve":
@@ -192,7 +182,8 @@ def application_action(request, pk: int, action: str):
         for form in forms.values():
             if not (isinstance(exc, ValidationFailed) and form.errors):
                 add_domain_errors(form, exc)
-        messages.error(request, error_text(exc))
+        if not forms:  # a form shows its errors once, beside its fields, with the summary on top
+            messages.error(request, error_text(exc))
         application.refresh_from_db()
         return render(request, "redemption/detail.html", _context(request, application, **forms), status=400)
     messages.success(request, DONE[action])
