@@ -85,7 +85,9 @@ def test_enterprise_claims_through_the_page_and_sees_its_place_and_quota(client)
     page = client.get(f"/vouchers/batches/{batch.pk}/").content.decode()
     assert "¥20,000.00" in page and "提交申领" in page
     response = client.post(f"/vouchers/batches/{batch.pk}/claim/", {"amount_fen": "25000"}, follow=True)
-    assert "超过当年剩余申领额度" in response.content.decode()
+    refused = response.content.decode()
+    assert response.status_code == 400 and "超过当年剩余申领额度" in refused
+    assert 'value="25000"' in refused and 'href="#id_amount_fen"' in refused  # typed amount kept, summary links it
     assert not Claim.objects.filter(enterprise=enterprise).exists()
     response = client.post(f"/vouchers/batches/{batch.pk}/claim/", {"amount_fen": "5000"}, follow=True)
     page = response.content.decode()
