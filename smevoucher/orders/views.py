@@ -4,7 +4,6 @@ the order's current step, the next action, who must take it and by when."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from smevoucher.catalogue import selectors as catalogue
 from smevoucher.core import access, flow
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
 from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import services as voucher_services
@@ -21,7 +21,7 @@ from smevoucher.vouchers.models import LedgerAccount
 
 from . import selectors, services
 from .forms import CityMaterialsForm, CompleteForm, ContractForm, OrderForm, PaymentForm, ReasonForm
-from .models import CityMaterial, Order
+from .models import CityMaterial, Order, RefundRequest
 
 S = Order.Status
 
@@ -37,15 +37,17 @@ def _error_text(exc: DomainError) -> str:
 def order_list(request):
     if not request.user.has_perm("orders.list_orders"):
         raise PermissionDenied
-    orders = selectors.orders_visible_to(request.user)
-    status = request.GET.get("status")
-    if status in S.values:
-        orders = orders.filter(status=status)
+    filters = ListFilterForm(
+        request.GET or None, statuses=S.choices, search_help=_("Order number, product, enterprise or provider")
+    )
+    orders = filters.apply(
+        selectors.orders_visible_to(request.user),
+        search=("number", "product_name", "enterprise__organisation__name", "provider__organisation__name"),
+    )
     provider = provider_of(request.user)
     context = {
-        "page": Paginator(orders, 50).get_page(request.GET.get("page")),
-        "statuses": S.choices,
-        "status": status,
+        "page": page_of(request, orders),
+        "filter_form": filters,
         "gauge": voucher_services.cap_usage_of(provider.organisation_id) if provider else None,
         "is_enterprise": access.is_enterprise_user(request.user),
     }
@@ -282,12 +284,20 @@ def order_action(request, pk: int, action: str):
 def refund_list(request):
     if not request.user.has_perm("orders.decide_refunds"):
         raise PermissionDenied
-    refunds = selectors.refund_queue_for(request.user)
-    return render(
-        request,
-        "orders/refunds.html",
-        {"page": Paginator(refunds, 50).get_page(request.GET.get("page")), "form": ReasonForm()},
+    filters = ListFilterForm(
+        request.GET or None,
+        statuses=RefundRequest.Status.choices,
+        search_help=_("Order number, enterprise or provider"),
     )
+    refunds = filters.apply(
+        selectors.refund_queue_for(request.user),
+        search=("order__number", "order__enterprise__organisation__name", "order__provider__organisation__name"),
+    )
+    page = page_of(request, refunds)
+    for refund in page:  # issue 13: the approve button only when it can succeed, else the reason as text
+        blocker = services.refund_approval_blocker(refund.order, in_redemption=refund.in_redemption)
+        refund.blocker = str(blocker.message) if blocker and refund.status == RefundRequest.Status.REQUESTED else ""
+    return render(request, "orders/refunds.html", {"page": page, "filter_form": filters, "form": ReasonForm()})
 
 
 @login_required

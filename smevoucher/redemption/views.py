@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
 from smevoucher.providers.selectors import provider_of
 
@@ -37,8 +37,13 @@ def application_list(request):
     )
     cities = selectors.redeemable_cities(request.user) if is_provider else []
     form = NewApplicationForm(cities=[(pk, f"{name}（{format_yuan(total)}）") for pk, name, total in cities])
+    filters = ListFilterForm(
+        request.GET or None, statuses=Application.Status.choices, search_help=_("Application number or provider")
+    )
+    applications = filters.apply(applications, search=("number", "provider__organisation__name"))
     context = {
-        "page": Paginator(applications, 50).get_page(request.GET.get("page")),
+        "page": page_of(request, applications),
+        "filter_form": filters,
         "is_provider": is_provider,
         "form": form,
         "lookup_form": LookupForm(),

@@ -39,7 +39,7 @@ def form_data(**overrides):
         "claim_start": start.strftime("%Y-%m-%dT%H:%M"),
         "claim_end": (start + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"),
         "service_start": start.date().isoformat(),
-        "service_end": (start.date() + timedelta(days=200)).isoformat(),
+        "service_end": (start.date() + timedelta(days=120)).isoformat(),
         "validity_end": (start.date() + timedelta(days=120)).isoformat(),
         "coverage_limit_bp": "50",
         "partial_last": "on",
