@@ -1,6 +1,8 @@
 """One way for a list page to search, filter and page (issue 13): a bounded page with numbered links, the count
 taken once per page, and searches over a few named columns."""
 
+import re
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -21,7 +23,8 @@ class ListFilterForm(forms.Form):
         )
         self.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
 
-    def apply(self, queryset, *, search: tuple[str, ...], status_field: str = "status"):
+    def apply(self, queryset, *, search: tuple[str, ...], number: tuple[str, str] | None = None, status_field="status"):
+        """search: text columns; number: (prefix, id column) of a displayed number such as D00000012 (an id)."""
         if not self.is_valid():
             return queryset
         text = self.cleaned_data["q"].strip()
@@ -29,6 +32,11 @@ class ListFilterForm(forms.Form):
             condition = Q()
             for field in search:
                 condition |= Q(**{f"{field}__icontains": text})
+            if number is not None:
+                prefix, column = number
+                found = re.fullmatch(rf"(?i:{prefix})?0*(\d{{1,18}})", text)
+                if found:
+                    condition |= Q(**{column: int(found.group(1))})
             queryset = queryset.filter(condition)
         if self.cleaned_data["status"]:
             queryset = queryset.filter(**{status_field: self.cleaned_data["status"]})

@@ -42,7 +42,8 @@ def order_list(request):
     )
     orders = filters.apply(
         selectors.orders_visible_to(request.user),
-        search=("number", "product_name", "enterprise__organisation__name", "provider__organisation__name"),
+        search=("product_name", "enterprise__organisation__name", "provider__organisation__name"),
+        number=("D", "pk"),
     )
     provider = provider_of(request.user)
     context = {
@@ -291,7 +292,8 @@ def refund_list(request):
     )
     refunds = filters.apply(
         selectors.refund_queue_for(request.user),
-        search=("order__number", "order__enterprise__organisation__name", "order__provider__organisation__name"),
+        search=("order__enterprise__organisation__name", "order__provider__organisation__name"),
+        number=("D", "order_id"),
     )
     page = page_of(request, refunds)
     for refund in page:  # issue 13: the approve button only when it can succeed, else the reason as text

@@ -1,12 +1,11 @@
 """Every page and message is in Chinese: each app's catalogue, re-extracted from the current code, must have
 a translation for every string."""
 
+import csv
 import os
+import re
 import shutil
 from pathlib import Path
-
-import csv
-import re
 
 import polib
 import pytest
