@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.documents.selectors import findings_for
 from smevoucher.providers.selectors import provider_of, serves_every_city, service_cities
 
@@ -299,12 +300,14 @@ def review_queue(request):
     else:
         show = "queue"
         products = selectors.review_queue_for(request.user)
-    rows = [
-        (product, selectors.working_of(product) or product.published_revision)
-        for product in selectors.with_revisions(products)
+    filters = ListFilterForm(request.GET or None, search_help=_("Service provider"))
+    del filters.fields["status"]  # the tabs are the filter here
+    products = filters.apply(products, search=("provider__organisation__name",))
+    page = page_of(request, selectors.with_revisions(products.order_by("pk")))
+    page.object_list = [  # only this page's products are read (issue 13: no full-table work per page)
+        (product, selectors.working_of(product) or product.published_revision) for product in page.object_list
     ]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "catalogue/review_queue.html", {"page": page, "show": show})
+    return render(request, "catalogue/review_queue.html", {"page": page, "show": show, "filter_form": filters})
 
 
 @login_required

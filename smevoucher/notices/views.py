@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from smevoucher.accounts.models import Organisation
 from smevoucher.accounts.services import unit_contacts_update
 from smevoucher.core import access
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.forms import add_domain_errors
 from smevoucher.documents.views import file_response
@@ -70,8 +71,11 @@ def _require_publisher(user):
 @login_required
 def manage_list(request):
     _require_publisher(request.user)
-    page = Paginator(selectors.notices_managed_by(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "notices/manage_list.html", {"page": page})
+    filters = ListFilterForm(request.GET or None, search_help=_("Title"))
+    del filters.fields["status"]
+    notices = filters.apply(selectors.notices_managed_by(request.user), search=("title",))
+    page = page_of(request, notices, per_page=30)
+    return render(request, "notices/manage_list.html", {"page": page, "filter_form": filters})
 
 
 @login_required

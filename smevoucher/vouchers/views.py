@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from smevoucher.core import access, clock
 from smevoucher.core.errors import DomainError, ValidationFailed
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
 
 from . import selectors, services
@@ -26,9 +27,11 @@ def _error_text(exc: DomainError) -> str:
 def batch_list(request):
     if not request.user.has_perm("vouchers.list_batches"):
         raise PermissionDenied
-    batches = selectors.batches_visible_to(request.user)
+    filters = ListFilterForm(request.GET or None, statuses=Batch.Status.choices, search_help=_("Batch name"))
+    batches = filters.apply(selectors.batches_visible_to(request.user), search=("name",))
     context = {
-        "page": Paginator(batches, 50).get_page(request.GET.get("page")),
+        "page": page_of(request, batches),
+        "filter_form": filters,
         "can_add": request.user.has_perm("vouchers.add_batch"),
         "is_enterprise": access.is_enterprise_user(request.user),
         "now": clock.now(),
