@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.forms import add_domain_errors
-
 from smevoucher.core.lists import page_of
 
 from . import selectors, services

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from smevoucher.accounts.models import Organisation
 from smevoucher.accounts.services import unit_contacts_update
 from smevoucher.core import access
-from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.documents.views import file_response
 
 from . import selectors, services
