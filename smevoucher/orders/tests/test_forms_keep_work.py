@@ -137,3 +137,24 @@ def test_the_order_form_states_the_real_maximum(w):
 def test_voucher_maximum_is_the_lowest_of_coverage_limit_and_wallet(w):
     assert services.voucher_maximum_fen(batch=w.batch, price_fen=3_000_00, wallet_fen=20_000_00) == 1_500_00
     assert services.voucher_maximum_fen(batch=w.batch, price_fen=3_000_00, wallet_fen=900_00) == 900_00
+
+
+@pytest.mark.parametrize("url", ["/orders/", "/orders/?q=D&status=placed", "/orders/?page=2"])
+def test_the_order_list_costs_the_same_queries_for_few_or_many_rows(w, url, django_assert_max_num_queries):
+    e = client(w.enterprise_user)
+    factories.place(w, expected_fen=100_00)
+    e.get(url)  # warm caches (sessions, permissions)
+    with django_assert_max_num_queries(10) as few:
+        e.get(url)
+    for _ in range(60):
+        factories.place(w, expected_fen=100_00)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        e.get(url)
+
+
+def test_the_order_list_finds_an_order_by_its_number(w):
+    first, second = factories.place(w), factories.place(w)
+    html = client(w.enterprise_user).get("/orders/", {"q": second.number.lower()}).content.decode()
+    assert f"order-row-{second.pk}" in html and f"order-row-{first.pk}" not in html
+    html = client(w.enterprise_user).get("/orders/", {"q": "没有这个订单"}).content.decode()
+    assert 'data-testid="empty-state"' in html

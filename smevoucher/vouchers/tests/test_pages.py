@@ -146,3 +146,20 @@ def test_an_absurd_amount_is_refused_with_a_message_not_an_error(client):
     response = api.post("/api/v1/batches/", payload, format="json")
     assert response.status_code == 400 and response.json()["fields"]["total_fen"] == ["金额过大。"]
     assert not Batch.objects.exists()
+
+
+def test_the_allocate_button_says_why_it_is_disabled_in_words(client):
+    """Issue 13 (8): a disabled button's reason is text on the page, not a tooltip."""
+    batch = open_batch()
+    login_verified(client, city_unit_user())
+    html = client.get(f"/vouchers/batches/{batch.pk}/").content.decode()
+    assert 'data-testid="disabled-reason"' in html and "申领时间结束后方可分配本批次服务券" in html
+    assert 'title="' not in html.split('data-testid="disabled-reason"')[0].rsplit("<button", 1)[1]
+
+
+def test_the_batch_list_searches_by_name(client):
+    open_batch(name="2026年第一批服务券")
+    login_verified(client, city_unit_user())
+    assert "2026年第一批服务券" in client.get("/vouchers/batches/", {"q": "第一批"}).content.decode()
+    html = client.get("/vouchers/batches/", {"q": "第九批"}).content.decode()
+    assert "2026年第一批服务券" not in html and 'data-testid="empty-state"' in html
