@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smevoucher.catalogue import selectors as catalogue
-from smevoucher.core import access, flow
+from smevoucher.core import access, clock, flow
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
 from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
 from smevoucher.providers.selectors import provider_of
+from smevoucher.vouchers import selectors as voucher_selectors
 from smevoucher.vouchers import services as voucher_services
 from smevoucher.vouchers.models import LedgerAccount
 
@@ -140,6 +141,7 @@ def order_place(request, revision_id: int):
         "tiers": tiers,
         "rows": rows,
         "maximum": {key: format_yuan(value) for key, value in maximum.items()},
+        "quota_left_fen": voucher_selectors.remaining_quota_fen(enterprise, clock.today().year) if enterprise else None,
     }
     return render(request, "orders/place.html", context)
 

@@ -212,7 +212,7 @@ def change_request_list(request):
     changes = selectors.change_request_queue_for(request.user)
     if status in ChangeRequest.Status.values:
         changes = changes.filter(status=status)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         changes = changes.filter(provider__organisation__name__icontains=query)
     page = Paginator(changes.order_by("created_at", "pk"), 50).get_page(request.GET.get("page"))

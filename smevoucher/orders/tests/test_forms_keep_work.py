@@ -132,6 +132,7 @@ def test_the_order_form_states_the_real_maximum(w):
     html = client(w.enterprise_user).get(f"/orders/new/{w.revision.pk}/").content.decode()
     assert "通常为" not in html and "¥1,500.00" in html and 'data-testid="maximum-table"' in html
     assert 'name="expected_voucher_fen" value="1500"' in html  # pre-filled with the maximum of the first option
+    assert 'data-testid="quota-left"' in html
 
 
 def test_voucher_maximum_is_the_lowest_of_coverage_limit_and_wallet(w):
@@ -158,3 +159,16 @@ def test_the_order_list_finds_an_order_by_its_number(w):
     assert f"order-row-{second.pk}" in html and f"order-row-{first.pk}" not in html
     html = client(w.enterprise_user).get("/orders/", {"q": "没有这个订单"}).content.decode()
     assert 'data-testid="empty-state"' in html
+
+
+@pytest.mark.parametrize("q", ["a\x00b", "x" * 500, "D99999999999999999999999"])
+def test_list_searches_take_any_text(w, q):
+    """Odd search text (NUL, very long, a number past any id) gets a page, never an error (PostgreSQL included)."""
+    for user, url in (
+        (w.enterprise_user, "/orders/"),
+        (w.unit, "/orders/refunds/"),
+        (w.provider_user, "/redemption/"),
+        (w.unit, "/vouchers/batches/"),
+        (w.unit, "/providers/changes/"),
+    ):
+        assert client(user).get(url, {"q": q, "status": "nonsense", "page": "x"}).status_code == 200, url
