@@ -171,6 +171,7 @@ def _detail_context(request, order, **forms):
         "duplicates": selectors.duplicate_invoices(live) if live and side != "enterprise" else [],
         "findings": selectors.payment_findings(live) if live and side != "enterprise" else [],
         "refunds": list(order.refund_requests.all()),
+        "refund_blocker": _refund_blocker(order, side),
         "difference_fen": order.expected_voucher_fen - (live.voucher_fen if live else 0),
         "reason_form": ReasonForm(),
         "contract_form": ContractForm(actor=request.user),
@@ -179,6 +180,16 @@ def _detail_context(request, order, **forms):
     }
     context.update(forms)
     return context
+
+
+def _refund_blocker(order, side) -> str:
+    """Issue 13: while a refund cannot succeed, its button gives way to the reason and what must happen first."""
+    if side not in ("provider", "unit") or order.status != S.PAYMENT_CONFIRMED:
+        return ""
+    blocker = services.refund_approval_blocker(order)
+    if blocker is None:
+        return ""
+    return str(blocker.message if blocker.code == "in_redemption" else _("The vouchers of this order have expired."))
 
 
 @login_required

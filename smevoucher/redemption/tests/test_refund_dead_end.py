@@ -46,3 +46,15 @@ def test_the_refund_list_searches_and_keeps_its_query_count(w, payments, django_
     assert number in html and Order.objects.get(pk=payments[1].order_id).number not in html
     with django_assert_max_num_queries(12):
         client.get("/orders/refunds/")
+
+
+def test_the_provider_is_told_why_it_cannot_ask_for_a_refund_while_the_payment_is_bundled(w, payments):
+    application = factories.draft(w, payments)
+    client = Client()
+    login_verified(client, w.provider_user)
+    order_url = f"/orders/{payments[0].order_id}/"
+    html = client.get(order_url).content.decode()
+    assert 'data-testid="refund-blocked"' in html and "refund-request/" not in html
+    services.application_remove_payment(actor=w.provider_user, application_id=application.pk, payment_id=payments[0].pk)
+    html = client.get(order_url).content.decode()
+    assert 'data-testid="refund-blocked"' not in html and "refund-request/" in html
