@@ -1,7 +1,6 @@
 from typing import NamedTuple
 
 from django import forms
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.core.errors import DomainError
@@ -26,6 +25,7 @@ class MaterialInput(forms.ClearableFileInput):
 
     allow_multiple_selected = True
     template_name = "documents/widgets/material_input.html"
+    anchor_suffix = "_picker"  # the error summary links to the visible file picker, not the hidden input
 
     def __init__(self, attrs=None):
         super().__init__({"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png", **(attrs or {})})
@@ -115,7 +115,7 @@ class KeepsMaterials:
             return {}
         self.errors  # noqa: B018 (clean first)
         kept = {}
-        data, files = self.data.copy(), MultiValueDict(self.files)
+        data, files = self.data.copy(), self.files.copy()  # copies: a request's QueryDicts are immutable
         for name, field in self.material_fields():
             value = self.cleaned_data.get(name)
             if isinstance(value, Document):

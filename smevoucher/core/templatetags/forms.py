@@ -20,24 +20,21 @@ def bootstrap(field):
 
 
 def _anchor(form, name: str) -> str:
-    """The id a summary link jumps to: the field's input (a material's file picker), or the error's own box."""
-    if name in form.fields:
-        field = form[name]
-        anchor = field.id_for_label or f"id_{field.html_name}"
-        widget = form.fields[name].widget
-        return f"{anchor}_picker" if widget.__class__.__name__ == "MaterialInput" else anchor
-    return f"field-{form.add_prefix(name)}"
+    """The id a summary link jumps to: the field's input, or what its widget names (a material's file picker)."""
+    field = form[name]
+    anchor = field.id_for_label or f"id_{field.html_name}"
+    return anchor + getattr(form.fields[name].widget, "anchor_suffix", "")
 
 
 @register.inclusion_tag("_form_errors.html")
 def error_summary(form):
-    """The GOV.UK error summary: every problem of the form at the top, each linking to its field."""
+    """The GOV.UK error summary: every problem of the form at the top, each linking to its field (problems that
+    belong to no field are listed without a link)."""
     items = []
     if form is not None and form.is_bound:
         for name, errors in form.errors.items():
-            label = "" if name == "__all__" else (form.fields[name].label if name in form.fields else "")
+            linked = name in form.fields
+            label = form[name].label if linked else ""
             for error in errors:
-                items.append(
-                    {"href": "" if name == "__all__" else "#" + _anchor(form, name), "label": label, "error": error}
-                )
+                items.append({"href": "#" + _anchor(form, name) if linked else "", "label": label, "error": error})
     return {"items": items}
