@@ -38,7 +38,7 @@ class ListFilterForm(forms.Form):
                 if found:
                     condition |= Q(**{column: int(found.group(1))})
             queryset = queryset.filter(condition)
-        if self.cleaned_data["status"]:
+        if self.cleaned_data.get("status"):
             queryset = queryset.filter(**{status_field: self.cleaned_data["status"]})
         return queryset
 

@@ -55,3 +55,25 @@ def test_another_providers_kept_document_is_refused():
     )
     assert "上次保留的文件已不可用" in response.content.decode()
     assert mine.revisions.get().material_sets.count() == 0
+
+
+def test_the_review_queue_reads_only_its_page(django_assert_max_num_queries):
+    """Issue 13 (7): the queue pages first and reads revisions for that page only (constant queries)."""
+    from smevoucher.catalogue import services
+    from smevoucher.providers.factories import approved_provider, reviewer_for
+
+    provider = approved_provider(level="provincial")
+    first = draft_product(provider)
+    services.product_submit(actor=provider_user_of(provider), product_id=first.pk)
+    client = Client()
+    login_verified(client, reviewer_for(provider))
+    client.get("/products/review/")
+    with django_assert_max_num_queries(20) as few:
+        assert first.revisions.get().name in client.get("/products/review/").content.decode()
+    for _ in range(3):
+        product = draft_product(provider)
+        services.product_submit(actor=provider_user_of(provider), product_id=product.pk)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/products/review/")
+    html = client.get("/products/review/", {"q": "没有这个服务机构"}).content.decode()
+    assert 'data-testid="empty-state"' in html

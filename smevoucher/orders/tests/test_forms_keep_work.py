@@ -170,5 +170,8 @@ def test_list_searches_take_any_text(w, q):
         (w.provider_user, "/redemption/"),
         (w.unit, "/vouchers/batches/"),
         (w.unit, "/providers/changes/"),
+        (w.unit, "/products/review/"),
+        (w.unit, "/notices/manage/"),
+        (w.provider_user, "/documents/"),
     ):
         assert client(user).get(url, {"q": q, "status": "nonsense", "page": "x"}).status_code == 200, url
