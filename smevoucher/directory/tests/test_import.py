@@ -177,3 +177,34 @@ def test_the_check_previews_what_confirming_adds_and_updates(client):
     assert "新增 1 条，更新 1 条，1 条不变" in html
     applied = services.directory_import_apply(actor=actor, import_id=job.pk)
     assert (applied.created, applied.updated) == (1, 1)  # the import does what the preview said
+
+
+def test_the_import_api_checks_previews_and_applies():
+    """The same flow as the page (issue 13): upload, read the preview, confirm."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    from smevoucher.accounts.factories import city_unit_user
+
+    api = APIClient()
+    api.force_authenticate(city_unit_user("440100"))
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        api.post("/api/v1/directory/import/", {"file": SimpleUploadedFile("a.xlsx", sheet(GOOD[0]), xlsx)}).status_code
+        == 403
+    )
+    api.force_authenticate(province_user())
+    response = api.post(
+        "/api/v1/directory/import/",
+        {"file": SimpleUploadedFile("名录.xlsx", sheet(*GOOD[:2]), xlsx)},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    job = response.json()["id"]
+    services.directory_import_check(import_id=job)  # the queued task (runs after commit)
+    detail = api.get(f"/api/v1/directory/import/{job}/").json()
+    assert detail["status"] == "ready" and detail["counts"] == {"create": 2, "update": 0, "unchanged": 0}
+    assert [row["action"] for row in detail["rows"]] == ["create", "create"] and not Entry.objects.exists()
+    applied = api.post(f"/api/v1/directory/import/{job}/apply/").json()
+    assert applied["status"] == "done" and applied["created"] == 2 and Entry.objects.count() == 2
+    assert api.get("/api/v1/directory/import/999999/").status_code == 404
