@@ -174,7 +174,7 @@ start = clock.now() - timedelta(minutes=1)
 def batch(name):
     b = services.batch_create(actor=unit, name=name, total_fen=n * 1000_00, claim_start=start,
                               claim_end=start + timedelta(hours=6), service_start=start.date(),
-                              service_end=start.date() + timedelta(days=100),
+                              service_end=start.date() + timedelta(days=90),
                               validity_end=start.date() + timedelta(days=90))
     return services.batch_open(actor=unit, batch_id=b.pk).pk
 print(json.dumps({

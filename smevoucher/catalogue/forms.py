@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.models import City
 from smevoucher.core.forms import YuanField
-from smevoucher.documents.forms import MaterialField
+from smevoucher.documents.forms import KeepsMaterials, MaterialField
+from smevoucher.documents.models import Kind
 from smevoucher.enterprises.models import Industry, Size
 
 from . import requirements as req
@@ -36,7 +37,7 @@ def _checkboxes():
     return forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
 
-class ProductForm(forms.Form):
+class ProductForm(KeepsMaterials, forms.Form):
     """The product's content (R5) except the materials sets; blank rows of tiers and comparables are ignored."""
 
     TIER_ROWS = 5
@@ -80,9 +81,11 @@ class ProductForm(forms.Form):
     basis_profit = forms.CharField(label=_("Profit"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     basis_tax = forms.CharField(label=_("Tax"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     pricing_document = MaterialField(
-        label=_("Pricing basis material (optional)"), required=False, help_text=MATERIAL_HELP
+        label=_("Pricing basis material (optional)"), required=False, help_text=MATERIAL_HELP, kind=Kind.PRICING_BASIS
     )
-    qualification = MaterialField(label=_("Qualification proof"), required=False, help_text=MATERIAL_HELP)
+    qualification = MaterialField(
+        label=_("Qualification proof"), required=False, help_text=MATERIAL_HELP, kind=Kind.QUALIFICATION
+    )
 
     def __init__(self, *args, provider=None, revision=None, **kwargs):
         from smevoucher.providers.selectors import service_cities
@@ -184,7 +187,7 @@ class ProductForm(forms.Form):
         return content
 
 
-class MaterialSetForm(forms.Form):
+class MaterialSetForm(KeepsMaterials, forms.Form):
     """One set of historical materials: contract, invoice and the category's deliverable evidence (R5)."""
 
     title = forms.CharField(
@@ -192,14 +195,16 @@ class MaterialSetForm(forms.Form):
         max_length=200,
         help_text=_("Whom the service was for, e.g. a client's name (may be anonymised) and the year."),
     )
-    contract = MaterialField(label=_("Contract"), help_text=MATERIAL_HELP)
-    invoice = MaterialField(label=_("Invoice"), help_text=MATERIAL_HELP)
+    contract = MaterialField(label=_("Contract"), help_text=MATERIAL_HELP, kind=Kind.HISTORY_CONTRACT)
+    invoice = MaterialField(label=_("Invoice"), help_text=MATERIAL_HELP, kind=Kind.HISTORY_INVOICE)
 
     def __init__(self, *args, category: str, existing=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = req.evidence_for(category)
         for item, label in self.items:
-            self.fields[f"evidence_{item}"] = MaterialField(label=label, required=False, help_text=MATERIAL_HELP)
+            self.fields[f"evidence_{item}"] = MaterialField(
+                label=label, required=False, help_text=MATERIAL_HELP, kind=Kind.HISTORY_DELIVERABLE
+            )
         if existing is not None:  # editing: every material optional, replaced only when a file is chosen
             self.fields["contract"].required = self.fields["invoice"].required = False
             self.fields["title"].initial = existing.title

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.documents.selectors import findings_for
 from smevoucher.providers.selectors import provider_of, serves_every_city, service_cities
 
@@ -119,9 +120,13 @@ def product_new(request):
         messages.error(request, _("Your provider registration must be approved before you publish products."))
         return redirect("catalogue:my_products")
     form = ProductForm(
-        request.POST or None, request.FILES or None, provider=provider, initial={"token": uuid.uuid4().hex}
+        request.POST or None,
+        request.FILES or None,
+        provider=provider,
+        initial={"token": uuid.uuid4().hex},
+        actor=request.user,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid_keeping_materials():
         try:
             product = services.product_create(actor=request.user, **form.service_arguments())
         except DomainError as exc:
@@ -145,8 +150,10 @@ def product_edit(request, pk: int):
             request, _("The product is waiting for review; it can be changed again once the unit has decided.")
         )
         return redirect("catalogue:mine", pk=pk)
-    form = ProductForm(request.POST or None, request.FILES or None, provider=product.provider, revision=revision)
-    if request.method == "POST" and form.is_valid():
+    form = ProductForm(
+        request.POST or None, request.FILES or None, provider=product.provider, revision=revision, actor=request.user
+    )
+    if request.method == "POST" and form.is_valid_keeping_materials():
         try:
             arguments = form.service_arguments()
             arguments.pop("token", None)
@@ -231,8 +238,10 @@ def material_set(request, pk: int, position: int | None = None):
     existing = revision.material_sets.filter(position=position).first() if position else None
     if position and existing is None:
         raise Http404
-    form = MaterialSetForm(request.POST or None, request.FILES or None, category=revision.category, existing=existing)
-    if request.method == "POST" and form.is_valid():
+    form = MaterialSetForm(
+        request.POST or None, request.FILES or None, category=revision.category, existing=existing, actor=request.user
+    )
+    if request.method == "POST" and form.is_valid_keeping_materials():
         try:
             if existing is None:
                 services.material_set_add(actor=request.user, product_id=pk, **form.service_arguments())
@@ -288,12 +297,14 @@ def review_queue(request):
     else:
         show = "queue"
         products = selectors.review_queue_for(request.user)
-    rows = [
-        (product, selectors.working_of(product) or product.published_revision)
-        for product in selectors.with_revisions(products)
+    filters = ListFilterForm(request.GET or None, search_help=_("Service provider"))
+    del filters.fields["status"]  # the tabs are the filter here
+    products = filters.apply(products, search=("provider__organisation__name",))
+    page = page_of(request, selectors.with_revisions(products.order_by("pk")))
+    page.object_list = [  # only this page's products are read (issue 13: no full-table work per page)
+        (product, selectors.working_of(product) or product.published_revision) for product in page.object_list
     ]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "catalogue/review_queue.html", {"page": page, "show": show})
+    return render(request, "catalogue/review_queue.html", {"page": page, "show": show, "filter_form": filters})
 
 
 @login_required

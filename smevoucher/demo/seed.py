@@ -228,7 +228,7 @@ def _voucher_batches(unit: User) -> None:
                 claim_start=start,
                 claim_end=end,
                 service_start=day,
-                service_end=day + timedelta(days=240),
+                service_end=day + timedelta(days=180),
                 validity_end=day + timedelta(days=180),
             )
             voucher_services.batch_open(actor=unit, batch_id=batch.pk)
@@ -248,7 +248,7 @@ def _voucher_batches(unit: User) -> None:
             claim_start=start,
             claim_end=start + timedelta(days=7, hours=16),
             service_start=today,
-            service_end=today + timedelta(days=240),
+            service_end=today + timedelta(days=200),
             validity_end=today + timedelta(days=200),
         )
         voucher_services.batch_open(actor=unit, batch_id=batch.pk)

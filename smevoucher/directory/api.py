@@ -1,6 +1,8 @@
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,7 +11,7 @@ from smevoucher.accounts.models import City
 from smevoucher.core.api import HasPerm, IntegerField
 
 from . import selectors, services
-from .models import Entry, Level
+from .models import Entry, Import, Level
 
 
 class EntryOutput(serializers.ModelSerializer):
@@ -106,3 +108,89 @@ class EntryActiveView(APIView):
         data.is_valid(raise_exception=True)
         entry = services.entry_set_active(actor=request.user, entry_id=pk, **data.validated_data)
         return Response(EntryOutput(entry).data)
+
+
+# --- Import from a sheet (issue 13: the same check, preview and confirmation as the page) ----------------------
+
+
+class ImportUploadInput(serializers.Serializer):
+    file = serializers.FileField(help_text="The filled-in template (.xlsx).")
+
+
+class ImportRowOutput(serializers.Serializer):
+    row = serializers.IntegerField()
+    name = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    valid_until = serializers.DateField()
+    action = serializers.ChoiceField(choices=["create", "update", "unchanged"])
+
+
+class ImportErrorOutput(serializers.Serializer):
+    row = serializers.IntegerField()
+    name = serializers.CharField(required=False)
+    message = serializers.CharField()
+
+
+class ImportOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    filename = serializers.CharField()
+    status = serializers.CharField()
+    total_rows = serializers.IntegerField()
+    processed_rows = serializers.IntegerField()
+    errors = ImportErrorOutput(many=True)
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Rows to create, update, leave.")
+    rows = ImportRowOutput(many=True, help_text="The first rows of each kind (create, update) to read first.")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+def _import_output(import_id: int) -> dict:
+    job = Import.objects.defer("content", "rows").get(pk=import_id)
+    preview = selectors.import_preview(job.pk) if job.status == Import.Status.READY else None
+    return {
+        "id": job.pk,
+        "filename": job.filename,
+        "status": job.status,
+        "total_rows": job.total_rows,
+        "processed_rows": job.processed_rows,
+        "errors": job.errors[:500],
+        "counts": preview["counts"] if preview else {},
+        "rows": [row for action in ("create", "update") for row in preview["rows"][action]] if preview else [],
+        "created": job.created,
+        "updated": job.updated,
+    }
+
+
+class ImportListView(APIView):
+    permission_classes = [HasPerm.of("directory.manage_directory")]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": ImportUploadInput}, responses={201: ImportOutput})
+    def post(self, request):
+        """Upload a sheet: every row is checked (the template's example row is refused); nothing is saved until
+        `apply`. The answer (and `GET import/{id}/`) lists the errors, or the rows that will be added or updated."""
+        data = ImportUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        job = services.directory_import_upload(actor=request.user, filename=upload.name, content=upload.read())
+        return Response(ImportOutput(_import_output(job.pk)).data, status=201)
+
+
+class ImportDetailView(APIView):
+    permission_classes = [HasPerm.of("directory.manage_directory")]
+
+    @extend_schema(responses=ImportOutput)
+    def get(self, request, pk: int):
+        if not Import.objects.filter(pk=pk).exists():
+            raise Http404
+        return Response(ImportOutput(_import_output(pk)).data)
+
+
+class ImportApplyView(APIView):
+    permission_classes = [HasPerm.of("directory.manage_directory")]
+
+    @extend_schema(request=None, responses=ImportOutput)
+    def post(self, request, pk: int):
+        """Confirm a sheet checked without errors: its rows go into the directory in one transaction."""
+        job = services.directory_import_apply(actor=request.user, import_id=pk)
+        return Response(ImportOutput(_import_output(job.pk)).data)

@@ -101,3 +101,19 @@ def entries_for_list(*, query: str = "", level: str = "", state: str = "") -> Qu
     elif state == "inactive":
         entries = entries.filter(active=False)
     return entries.order_by("level_rank", "name")
+
+
+def import_preview(import_id: int, *, limit: int = 200) -> dict:
+    """What confirming a checked sheet will do (issue 13): the counts of rows it adds, updates or leaves as they
+    are, and the first rows of each kind to read before confirming."""
+    from .models import Import, Level
+
+    rows = Import.objects.filter(pk=import_id).values_list("rows", flat=True).first() or []
+    preview = {"create": [], "update": [], "unchanged": []}
+    counts = dict.fromkeys(preview, 0)
+    for row in rows:
+        action = row.get("action", "create")
+        counts[action] += 1
+        if len(preview[action]) < limit:
+            preview[action].append({**row, "level_label": Level(row["level"]).label})
+    return {"counts": counts, "rows": preview, "limit": limit}

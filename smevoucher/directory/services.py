@@ -214,6 +214,8 @@ def directory_import_check(*, import_id: int) -> Import:
     processed = 0
     for number, raw in iterator:
         values, messages = _row_values(raw, cities)
+        if sheets.is_example(values["name"]):  # issue 13: the template's sample row is never imported
+            messages = [_("This is the template's example row: delete it, then upload the sheet again.")]
         key = (name_key(values["name"]), values["level"])
         if not messages and key in seen:
             messages = [_("The same organisation and level is already in row %(row)s.") % {"row": seen[key]}]
@@ -235,10 +237,41 @@ def directory_import_check(*, import_id: int) -> Import:
     if not rows and not errors:
         errors.append({"row": 0, "name": "", "message": _("The sheet has no rows to import.")})
     status = Import.Status.INVALID if errors else Import.Status.READY
+    if not errors:
+        for row, entry, changed in _plan(rows):  # the preview: what confirming will add or update
+            row["action"] = "create" if entry is None else ("update" if changed else "unchanged")
     Import.objects.filter(pk=job.pk).update(
         status=status, processed_rows=processed, total_rows=processed, errors=errors, rows=rows
     )
     return Import.objects.get(pk=job.pk)
+
+
+def _entry_values(row: dict) -> dict:
+    return {
+        "name": row["name"],
+        "level": row["level"],
+        "city_id": row["city"],
+        "recognition_year": row["recognition_year"],
+        "valid_until": date.fromisoformat(row["valid_until"]),
+        "source": row["source"],
+        "active": True,
+    }
+
+
+def _plan(rows: list[dict], *, lock: bool = False):
+    """(row, the entry it updates or None for a new one, whether anything changes) for every checked row; the
+    check's preview and the import itself use the same plan. Entries are read in chunks (set-based)."""
+    existing = {}
+    keys = sorted({name_key(row["name"]) for row in rows})
+    entries = Entry.objects.select_for_update() if lock else Entry.objects.all()
+    for start in range(0, len(keys), 1000):
+        for entry in entries.filter(name_key__in=keys[start : start + 1000]):
+            existing[(entry.name_key, entry.level)] = entry
+    for row in rows:
+        entry = existing.get((name_key(row["name"]), row["level"]))
+        values = _entry_values(row)
+        changed = entry is not None and any(getattr(entry, field) != value for field, value in values.items())
+        yield row, entry, changed
 
 
 @transaction.atomic
@@ -253,31 +286,15 @@ def directory_import_apply(*, actor, import_id: int) -> Import:
         return job  # a repeated click finds the work done
     if job.status != Import.Status.READY:
         raise ValidationFailed(_("Only a sheet that was checked without errors can be imported."))
-    existing = {
-        (e.name_key, e.level): e
-        for e in Entry.objects.select_for_update().filter(name_key__in=[name_key(row["name"]) for row in job.rows])
-    }
     created, updated = [], []
-    for row in job.rows:
-        key = name_key(row["name"])
-        values = {
-            "name": row["name"],
-            "level": row["level"],
-            "city_id": row["city"],
-            "recognition_year": row["recognition_year"],
-            "valid_until": date.fromisoformat(row["valid_until"]),
-            "source": row["source"],
-            "active": True,
-        }
-        entry = existing.get((key, row["level"]))
+    for row, entry, changed in _plan(job.rows, lock=True):
+        values = _entry_values(row)
         if entry is None:
-            created.append(Entry(name_key=key, **values))
-        else:
-            changed = any(getattr(entry, field) != value for field, value in values.items())
-            if changed:
-                for field, value in values.items():
-                    setattr(entry, field, value)
-                updated.append(entry)
+            created.append(Entry(name_key=name_key(row["name"]), **values))
+        elif changed:
+            for field, value in values.items():
+                setattr(entry, field, value)
+            updated.append(entry)
     Entry.objects.bulk_create(created, batch_size=500)
     Entry.objects.bulk_update(
         updated, ["name", "city_id", "recognition_year", "valid_until", "source", "active"], batch_size=500

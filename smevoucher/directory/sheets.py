@@ -37,6 +37,14 @@ LEVEL_WORDS = {
 TEMPLATE_LEVELS = ["国家级", "省级", "市级", "广州市中小企业服务站"]
 
 
+EXAMPLE_NAME = "广东省某某科技服务中心（示例，导入前请删除）"
+
+
+def is_example(name: str) -> bool:
+    """The template's sample row (or a copy of it with another name still marked as the example)."""
+    return name.strip() == EXAMPLE_NAME or "示例，导入前请删除" in name or "示例,导入前请删除" in name
+
+
 class SheetError(Exception):
     """The file is not a readable directory sheet at all (as opposed to a row with an error)."""
 
@@ -46,12 +54,7 @@ def template_bytes() -> bytes:
     sheet = book.active
     sheet.title = "名录"
     sheet.append(xlsx_row(sheet, [header for _key, header in COLUMNS]))
-    sheet.append(
-        xlsx_row(
-            sheet,
-            ["广东省某某科技服务中心（示例，导入前请删除）", "省级", "", 2017, "2020-12-31", "粤工信函〔2017〕XX号"],
-        )
-    )
+    sheet.append(xlsx_row(sheet, [EXAMPLE_NAME, "省级", "", 2017, "2020-12-31", "粤工信函〔2017〕XX号"]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FDE9D9")

@@ -141,6 +141,8 @@ def import_detail(request, pk: int):
     _keeper(request)
     job = get_object_or_404(Import.objects.defer("content", "rows"), pk=pk)
     context = {"job": job, "errors": job.errors[:500], "more_errors": max(0, len(job.errors) - 500)}
+    if job.status == Import.Status.READY:
+        context["preview"] = selectors.import_preview(job.pk)
     if request.headers.get("HX-Target") == "import-progress":
         return render(request, "directory/_import_progress.html", context)
     return render(request, "directory/import_detail.html", context)

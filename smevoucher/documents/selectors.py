@@ -59,3 +59,19 @@ def findings_for(document: Document, *, viewer) -> list[str]:
                 % {"type": finding.object_type.rsplit(".", 1)[-1], "id": finding.other_object_id}
             )
     return lines
+
+
+def pending_document(*, actor, document_id, kind: str | None = None) -> Document | None:
+    """One of the user's own uploads not yet used by any object (kept from a refused form), or None: a user can
+    reference only their own pending documents."""
+    try:
+        pk = int(document_id)
+    except (TypeError, ValueError):
+        return None
+    organisation_id = getattr(actor, "organisation_id", None)
+    if organisation_id is None or not 0 < pk < 2**63:
+        return None
+    documents = Document.objects.filter(pk=pk, uploaded_by=actor, organisation_id=organisation_id, uses__isnull=True)
+    if kind:
+        documents = documents.filter(kind=kind)
+    return documents.first()

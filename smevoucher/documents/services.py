@@ -186,13 +186,28 @@ def document_upload(*, actor, kind: str, files: list, organisation=None, replace
 
 
 @transaction.atomic
-def document_replace(*, actor, document_id: int, files: list) -> Document:
-    """A new version of a material; the old one is kept (and still downloadable by who could see it)."""
+def document_replace(*, actor, document_id: int, files) -> Document:
+    """A new version of a material; the old one is kept (and still downloadable by who could see it). `files` are
+    uploaded files, or the user's own pending document of the same kind kept from a refused form (issue 13)."""
     old = Document.objects.select_for_update().filter(pk=document_id).first()
     access.require(actor, "documents.replace_document", old)
     if not old.is_current:
         raise ValidationFailed(fields={"files": [_("This version has already been replaced.")]})
+    if isinstance(files, Document):
+        return _adopt_as_replacement(actor=actor, pending=files, old=old)
     return document_upload(actor=actor, kind=old.kind, files=files, organisation=old.organisation, replaces=old)
+
+
+def _adopt_as_replacement(*, actor, pending: Document, old: Document) -> Document:
+    from .selectors import pending_document
+
+    document = pending_document(actor=actor, document_id=pending.pk, kind=old.kind)
+    if document is None or document.organisation_id != old.organisation_id or document.replaces_id is not None:
+        raise ValidationFailed(fields={"files": [_("Choose the files again.")]})
+    document.replaces = old
+    document.save(update_fields=["replaces"])
+    audit.record(actor, "document.replaces", document, after={"replaces": old.pk})
+    return document
 
 
 def _fingerprints(document: Document) -> set[str]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import page_of
 
 from . import selectors, services
 from .forms import ReplaceForm, UploadForm
@@ -51,7 +52,8 @@ def document_list(request):
     if not request.user.has_perm("documents.upload_document"):
         raise PermissionDenied
     documents = selectors.documents_of_organisation(request.user.organisation)
-    return render(request, "documents/list.html", {"documents": documents})
+    page = page_of(request, documents)
+    return render(request, "documents/list.html", {"documents": page, "page": page})
 
 
 @login_required

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from smevoucher.accounts.forms import PasswordPairMixin
 from smevoucher.accounts.models import City
 from smevoucher.core.uscc import validate_uscc
-from smevoucher.documents.forms import MaterialField
+from smevoucher.documents.forms import KeepsMaterials, MaterialField
+from smevoucher.documents.models import Kind
 
 from .models import Industry, PriorityTag, Size
 
@@ -71,7 +72,7 @@ class PriorityTagsForm(forms.Form):
     )
 
 
-class ResubmitForm(forms.Form):
+class ResubmitForm(KeepsMaterials, forms.Form):
     """What an enterprise may correct before its city unit reviews it (again)."""
 
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
@@ -85,6 +86,7 @@ class ResubmitForm(forms.Form):
         label=_("New business licence"),
         required=False,
         help_text=_("Only if the licence must be added or replaced."),
+        kind=Kind.BUSINESS_LICENCE,
     )
 
     def service_arguments(self) -> dict:

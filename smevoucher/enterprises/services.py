@@ -9,7 +9,8 @@ from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core import access, audit
 from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
 from smevoucher.core.uscc import INVALID_MESSAGE, is_valid_uscc, normalize_uscc
-from smevoucher.documents.models import Kind
+from smevoucher.documents.models import Document, Kind
+from smevoucher.documents.selectors import pending_document
 from smevoucher.documents.services import document_replace, document_upload, document_use
 from smevoucher.notices.services import notify_organisation
 
@@ -153,6 +154,10 @@ def _upload_licence(actor, enterprise: Enterprise, files: list):
     try:
         if enterprise.licence_id:
             document = document_replace(actor=actor, document_id=enterprise.licence_id, files=files)
+        elif isinstance(files, Document):  # kept from a refused form (issue 13): the user's own pending licence
+            document = pending_document(actor=actor, document_id=files.pk, kind=Kind.BUSINESS_LICENCE)
+            if document is None or document.organisation_id != enterprise.organisation_id:
+                raise ValidationFailed(fields={"files": [_("Choose the files again.")]})
         else:
             document = document_upload(
                 actor=actor, kind=Kind.BUSINESS_LICENCE, files=files, organisation=enterprise.organisation

@@ -47,8 +47,8 @@ def home(request):
         "enterprises.change_enterprise", enterprise
     ):
         initial = {field: getattr(enterprise, field) for field in services.RESUBMIT_FIELDS}
-        form = ResubmitForm(request.POST or None, request.FILES or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
+        form = ResubmitForm(request.POST or None, request.FILES or None, initial=initial, actor=request.user)
+        if request.method == "POST" and form.is_valid_keeping_materials():
             try:
                 services.enterprise_resubmit(
                     actor=request.user, enterprise_id=enterprise.pk, **form.service_arguments()

@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.models import City, Organisation
 from smevoucher.core.forms import LocalDateTimeInput
-from smevoucher.documents.forms import MaterialField
+from smevoucher.documents.forms import KeepsMaterials, MaterialField
+from smevoucher.documents.models import Kind
 
 from .models import EmailPreference, Notice
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(KeepsMaterials, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Notice.Category.choices)
     city = forms.ModelChoiceField(
         label=_("City"), queryset=City.objects.all(), required=False, empty_label=_("The whole province")
@@ -22,7 +23,7 @@ class NoticeForm(forms.Form):
         label=_("Expires at"), required=False, widget=LocalDateTimeInput, help_text=_("Empty: stays on the board.")
     )
     pinned = forms.BooleanField(label=_("Pin to the top"), required=False)
-    attachment = MaterialField(label=_("Attachment"), required=False)
+    attachment = MaterialField(label=_("Attachment"), required=False, kind=Kind.NOTICE_ATTACHMENT)
 
     def __init__(self, *args, city_choice: bool = True, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

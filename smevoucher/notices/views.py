@@ -13,8 +13,7 @@ from smevoucher.accounts.services import unit_contacts_update
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.forms import add_domain_errors
-from smevoucher.documents.models import Kind
-from smevoucher.documents.services import document_upload
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.documents.views import file_response
 
 from . import selectors, services
@@ -72,23 +71,22 @@ def _require_publisher(user):
 @login_required
 def manage_list(request):
     _require_publisher(request.user)
-    page = Paginator(selectors.notices_managed_by(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "notices/manage_list.html", {"page": page})
+    filters = ListFilterForm(request.GET or None, search_help=_("Title"))
+    del filters.fields["status"]
+    notices = filters.apply(selectors.notices_managed_by(request.user), search=("title",))
+    page = page_of(request, notices, per_page=30)
+    return render(request, "notices/manage_list.html", {"page": page, "filter_form": filters})
 
 
 @login_required
 def notice_create(request):
     _require_publisher(request.user)
     province = access.is_province_unit(request.user)
-    form = NoticeForm(request.POST or None, request.FILES or None, city_choice=province)
-    if request.method == "POST" and form.is_valid():
+    form = NoticeForm(request.POST or None, request.FILES or None, city_choice=province, actor=request.user)
+    if request.method == "POST" and form.is_valid_keeping_materials():
         data = form.cleaned_data
         try:
-            attachments = []
-            if data["attachment"]:
-                attachments.append(
-                    document_upload(actor=request.user, kind=Kind.NOTICE_ATTACHMENT, files=data["attachment"])
-                )
+            attachments = [data["attachment"]] if data["attachment"] else []
             notice = services.notice_publish(
                 actor=request.user,
                 category=data["category"],
@@ -124,8 +122,8 @@ def notice_edit(request, pk: int):
         "expires_at": notice.expires_at,
         "pinned": notice.pinned,
     }
-    form = NoticeForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
+    form = NoticeForm(request.POST or None, request.FILES or None, initial=initial, editing=True, actor=request.user)
+    if request.method == "POST" and form.is_valid_keeping_materials():
         data = form.cleaned_data
         try:
             services.notice_update(
@@ -138,8 +136,7 @@ def notice_edit(request, pk: int):
                 pinned=data["pinned"],
             )
             if data["attachment"]:
-                document = document_upload(actor=request.user, kind=Kind.NOTICE_ATTACHMENT, files=data["attachment"])
-                services.notice_attach(actor=request.user, notice_id=notice.pk, document=document)
+                services.notice_attach(actor=request.user, notice_id=notice.pk, document=data["attachment"])
         except ValidationFailed as exc:
             add_domain_errors(form, exc)
         else:

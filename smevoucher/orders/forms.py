@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.core.forms import YuanField
-from smevoucher.documents.forms import MaterialField
+from smevoucher.core.money import format_yuan
+from smevoucher.documents.forms import KeepsMaterials, MaterialField
+from smevoucher.documents.models import Kind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -23,28 +25,41 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ContractForm(forms.Form):
-    files = MaterialField(label=_("Service contract (agreement)"))
+class ContractForm(KeepsMaterials, forms.Form):
+    files = MaterialField(label=_("Service contract (agreement)"), kind=Kind.CONTRACT)
 
 
 class CompleteForm(forms.Form):
     completed_on = forms.DateField(label=_("Service completed on"), widget=DATE)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(KeepsMaterials, forms.Form):
+    """R11 with the arithmetic done: the voucher amount starts at the order's expected amount, the invoice amount
+    at own share + vouchers (kept in step in the browser), and the difference from the expected amount shows."""
+
     invoice_number = forms.CharField(label=_("Invoice number"), max_length=40)
     invoice_date = forms.DateField(label=_("Invoice date"), widget=DATE)
-    invoice_fen = YuanField(label=_("Invoice amount (yuan)"))
     own_share_fen = YuanField(label=_("Own share paid by bank transfer (yuan)"))
     voucher_fen = YuanField(label=_("Voucher amount (yuan)"))
-    invoice = MaterialField(label=_("Invoice (the full amount)"))
-    transfer_proof = MaterialField(label=_("Bank-transfer proof of your own share"))
+    invoice_fen = YuanField(label=_("Invoice amount (yuan)"), help_text=_("Your own share plus the vouchers."))
+    invoice = MaterialField(label=_("Invoice (the full amount)"), kind=Kind.INVOICE)
+    transfer_proof = MaterialField(label=_("Bank-transfer proof of your own share"), kind=Kind.TRANSFER_PROOF)
 
-    def __init__(self, *args, extra_materials=(), **kwargs):
+    def __init__(self, *args, extra_materials=(), order=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.extra_names = list(extra_materials)
         for i, name in enumerate(self.extra_names):
-            self.fields[f"extra_{i}"] = MaterialField(label=name)
+            self.fields[f"extra_{i}"] = MaterialField(label=name, kind=Kind.CITY_EXTRA)
+        self.order = order
+        if order is not None:
+            self.fields["voucher_fen"].initial = order.expected_voucher_fen
+            self.fields["voucher_fen"].help_text = _(
+                "The order expects %(expected)s; a lower amount returns the difference to your wallet."
+            ) % {"expected": format_yuan(order.expected_voucher_fen)}
+            for name in ("own_share_fen", "voucher_fen", "invoice_fen"):
+                self.fields[name].widget.attrs["data-payment"] = name
+            self.fields["voucher_fen"].widget.attrs["data-expected"] = order.expected_voucher_fen
+            self.fields["voucher_fen"].widget.attrs["data-coverage-bp"] = order.batch.coverage_limit_bp
 
 
 class CityMaterialsForm(forms.Form):

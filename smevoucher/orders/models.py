@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Order(models.Model):
@@ -215,7 +216,7 @@ class RefundRequest(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Waiting for the city unit")
         APPROVED = "approved", _("Approved, vouchers returned")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("refund status", "Refused")
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refund_requests")
     amount_fen = models.BigIntegerField(_("amount (fen)"))

@@ -1,7 +1,7 @@
 """Reads about orders: who may see which, what the order page shows (the flow step, the next action, who must
 take it and by when), duplicate invoices, and the refund requests a unit decides."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.core import access
@@ -49,10 +49,13 @@ def refund_queue_for(user) -> QuerySet[RefundRequest]:
     """R12: the requests this city unit decides (its city's enterprises), waiting ones first."""
     if not access.is_city_unit(user):
         return RefundRequest.objects.none()
+    in_redemption = Payment.objects.filter(order=OuterRef("order_id"), redemption_lines__live=True)
     return (
         refunds_visible_to(user)
         .filter(order__enterprise__city_id=user.organisation.city_id)
-        .order_by("-status", "requested_at")
+        .select_related("order__batch", "order__enterprise__organisation", "order__provider__organisation")
+        .annotate(in_redemption=Exists(in_redemption))
+        .order_by("-status", "requested_at", "pk")
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from smevoucher.catalogue import selectors as catalogue
 from smevoucher.core import access, audit, clock
-from smevoucher.core.errors import Conflict, ValidationFailed
+from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
 from smevoucher.documents.models import Document, Kind
 from smevoucher.documents.services import document_share, document_use
 from smevoucher.enterprises.services import require_approved
@@ -122,6 +122,12 @@ def _release_cap(order: Order) -> None:
 
 
 # --- order: place, confirm, decline, cancel --------------------------------------------------------------------
+
+
+def voucher_maximum_fen(*, batch, price_fen: int, wallet_fen: int) -> int:
+    """The most vouchers an order of this price may earmark from this wallet: the batch's coverage limit on the
+    price (R11), and no more than the wallet holds (whatever the quota let the enterprise claim)."""
+    return max(0, min(batch.coverage_limit_fen(price_fen), wallet_fen))
 
 
 @transaction.atomic
@@ -610,6 +616,28 @@ def _not_in_redemption(order: Order) -> None:
         )
 
 
+def refund_approval_blocker(order: Order, *, in_redemption: bool | None = None) -> DomainError | None:
+    """Why the city unit cannot approve a refund of this order now, saying what must happen first (issue 13), or
+    None when it can. refund_approve refuses with exactly this; the refund list shows it instead of the button.
+    in_redemption may come precomputed (an annotation of a list) to keep the list's queries constant."""
+    if clock.now() > order.batch.expires_at:
+        return VouchersExpired(
+            _("The vouchers of this order have expired, so they can no longer be refunded (R12): refuse the request.")
+        )
+    if in_redemption is None:
+        in_redemption = Payment.objects.filter(order=order, redemption_lines__live=True).exists()
+    if in_redemption:
+        return NotAllowedNow(
+            _(
+                "Not possible now: the vouchers of this order are in the provider's redemption application. The "
+                "provider must first remove this payment from the application (or the city unit rejects the "
+                "application); then the refund can be approved."
+            ),
+            code="in_redemption",
+        )
+    return None
+
+
 @transaction.atomic
 def refund_request(*, actor, order_id: int, reason: str) -> RefundRequest:
     """The provider asks the enterprise's city unit to return a confirmed payment; impossible after expiry."""
@@ -674,8 +702,9 @@ def refund_approve(*, actor, refund_id: int) -> RefundRequest:
     if refund.status != RefundRequest.Status.REQUESTED:
         raise NotAllowedNow(_("This request has already been decided."))
     _require(order, S.REFUNDED)
-    _not_expired(order)
-    _not_in_redemption(order)
+    blocker = refund_approval_blocker(order)
+    if blocker is not None:
+        raise blocker
     vouchers.cap_release(provider_id=order.provider.organisation_id, batch=order.batch, received_fen=refund.amount_fen)
     vouchers.provider_refund(
         actor=actor,

@@ -4,26 +4,25 @@ the order's current step, the next action, who must take it and by when."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smevoucher.catalogue import selectors as catalogue
-from smevoucher.core import access, flow
+from smevoucher.core import access, clock, flow
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
-from smevoucher.documents.services import document_upload
 from smevoucher.providers.selectors import provider_of
+from smevoucher.vouchers import selectors as voucher_selectors
 from smevoucher.vouchers import services as voucher_services
 from smevoucher.vouchers.models import LedgerAccount
 
 from . import selectors, services
 from .forms import CityMaterialsForm, CompleteForm, ContractForm, OrderForm, PaymentForm, ReasonForm
-from .models import CityMaterial, Order
+from .models import CityMaterial, Order, RefundRequest
 
 S = Order.Status
 
@@ -39,15 +38,18 @@ def _error_text(exc: DomainError) -> str:
 def order_list(request):
     if not request.user.has_perm("orders.list_orders"):
         raise PermissionDenied
-    orders = selectors.orders_visible_to(request.user)
-    status = request.GET.get("status")
-    if status in S.values:
-        orders = orders.filter(status=status)
+    filters = ListFilterForm(
+        request.GET or None, statuses=S.choices, search_help=_("Order number, product, enterprise or provider")
+    )
+    orders = filters.apply(
+        selectors.orders_visible_to(request.user),
+        search=("product_name", "enterprise__organisation__name", "provider__organisation__name"),
+        number=("D", "pk"),
+    )
     provider = provider_of(request.user)
     context = {
-        "page": Paginator(orders, 50).get_page(request.GET.get("page")),
-        "statuses": S.choices,
-        "status": status,
+        "page": page_of(request, orders),
+        "filter_form": filters,
         "gauge": voucher_services.cap_usage_of(provider.organisation_id) if provider else None,
         "is_enterprise": access.is_enterprise_user(request.user),
     }
@@ -63,11 +65,12 @@ def cap_gauge(request):
     return render(request, "orders/_cap_gauge.html", {"gauge": voucher_services.cap_usage_of(provider.organisation_id)})
 
 
-def _wallets(enterprise):
-    accounts = LedgerAccount.objects.filter(kind="wallet", enterprise=enterprise, balance_fen__gt=0).select_related(
-        "batch"
+def _wallets(enterprise) -> list:
+    if enterprise is None:
+        return []
+    return list(
+        LedgerAccount.objects.filter(kind="wallet", enterprise=enterprise, balance_fen__gt=0).select_related("batch")
     )
-    return [(a.batch_id, f"{a.batch.name}（{_('usable')} {format_yuan(a.balance_fen)}）") for a in accounts]
 
 
 @login_required
@@ -80,8 +83,30 @@ def order_place(request, revision_id: int):
         raise Http404 from exc
     catalogue.catalogue_product_get(user=request.user, product_id=revision.product_id)  # R2: visible to it
     enterprise = getattr(request.user.organisation, "enterprise", None)
-    tiers = [(t.pk, f"{t.name or revision.name} · {format_yuan(t.price_fen)}") for t in revision.tiers.all()]
-    form = OrderForm(request.POST or None, tiers=tiers, batches=_wallets(enterprise) if enterprise else [])
+    tiers = list(revision.tiers.all())
+    wallets = _wallets(enterprise)
+    # issue 13: the real maximum for each price option and batch, stated before the user types
+    maximum = {
+        f"{t.pk}:{w.batch_id}": services.voucher_maximum_fen(
+            batch=w.batch, price_fen=t.price_fen, wallet_fen=w.balance_fen
+        )
+        for t in tiers
+        for w in wallets
+    }
+    first = maximum.get(f"{tiers[0].pk}:{wallets[0].batch_id}") if tiers and wallets else None
+    form = OrderForm(
+        request.POST or None,
+        tiers=[(t.pk, f"{t.name or revision.name} · {format_yuan(t.price_fen)}") for t in tiers],
+        batches=[
+            (
+                w.batch_id,
+                _("%(batch)s (%(amount)s left in your wallet)")
+                % {"batch": w.batch.name, "amount": format_yuan(w.balance_fen)},
+            )
+            for w in wallets
+        ],
+        initial={"expected_voucher_fen": first},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_place(
@@ -97,7 +122,27 @@ def order_place(request, revision_id: int):
         else:
             messages.success(request, _("The order is placed; the provider is asked to confirm it."))
             return redirect("orders:detail", pk=order.pk)
-    context = {"revision": revision, "form": form, "steps": flow.steps(current="order"), "tiers": revision.tiers.all()}
+    rows = [
+        {
+            "tier": t,
+            "batch": w.batch,
+            "coverage_fen": w.batch.coverage_limit_fen(t.price_fen),
+            "coverage_percent": w.batch.coverage_limit_bp / 100,
+            "wallet_fen": w.balance_fen,
+            "maximum_fen": maximum[f"{t.pk}:{w.batch_id}"],
+        }
+        for t in tiers
+        for w in wallets
+    ]
+    context = {
+        "revision": revision,
+        "form": form,
+        "steps": flow.steps(current="order"),
+        "tiers": tiers,
+        "rows": rows,
+        "maximum": {key: format_yuan(value) for key, value in maximum.items()},
+        "quota_left_fen": voucher_selectors.remaining_quota_fen(enterprise, clock.today().year) if enterprise else None,
+    }
     return render(request, "orders/place.html", context)
 
 
@@ -126,14 +171,25 @@ def _detail_context(request, order, **forms):
         "duplicates": selectors.duplicate_invoices(live, viewer=request.user) if live and side != "enterprise" else [],
         "findings": selectors.payment_findings(live, viewer=request.user) if live else [],
         "refunds": list(order.refund_requests.all()),
+        "refund_blocker": _refund_blocker(order, side),
         "difference_fen": order.expected_voucher_fen - (live.voucher_fen if live else 0),
         "reason_form": ReasonForm(),
-        "contract_form": ContractForm(),
+        "contract_form": ContractForm(actor=request.user),
         "complete_form": CompleteForm(),
-        "payment_form": PaymentForm(extra_materials=services.required_materials(order.enterprise.city_id)),
+        "payment_form": _payment_form(request, order),
     }
     context.update(forms)
     return context
+
+
+def _refund_blocker(order, side) -> str:
+    """Issue 13: while a refund cannot succeed, its button gives way to the reason and what must happen first."""
+    if side not in ("provider", "unit") or order.status != S.PAYMENT_CONFIRMED:
+        return ""
+    blocker = services.refund_approval_blocker(order)
+    if blocker is None:
+        return ""
+    return str(blocker.message if blocker.code == "in_redemption" else _("The vouchers of this order have expired."))
 
 
 @login_required
@@ -142,12 +198,14 @@ def order_detail(request, pk: int):
     return render(request, "orders/detail.html", _detail_context(request, order))
 
 
-def _files(request, field):
-    return request.FILES.getlist(field)
-
-
-def _upload(request, kind, files):
-    return document_upload(actor=request.user, kind=kind, files=[(f.name, f.read()) for f in files])
+def _payment_form(request, order, **kwargs):
+    return PaymentForm(
+        kwargs.get("data"),
+        kwargs.get("files"),
+        actor=request.user,
+        extra_materials=services.required_materials(order.enterprise.city_id),
+        order=order,
+    )
 
 
 SIMPLE = {
@@ -191,12 +249,11 @@ def order_action(request, pk: int, action: str):
                 raise ValidationFailed(fields={"reason": [_("Give the reason.")]})
             WITH_REASON[action](actor=request.user, order_id=order.pk, reason=form.cleaned_data["reason"])
         elif action == "contract":
-            form = forms["contract_form"] = ContractForm(request.POST, request.FILES)
-            if not form.is_valid():
+            form = forms["contract_form"] = ContractForm(request.POST, request.FILES, actor=request.user)
+            documents = form.keep_materials()  # checked files stay as pending documents if anything refuses
+            if form.errors:
                 raise ValidationFailed(fields=form.errors)
-            with transaction.atomic():
-                document = _upload(request, "contract", form.cleaned_data["files"])
-                services.contract_upload(actor=request.user, order_id=order.pk, document_id=document.pk)
+            services.contract_upload(actor=request.user, order_id=order.pk, document_id=documents["files"].pk)
         elif action == "complete":
             form = forms["complete_form"] = CompleteForm(request.POST)
             if not form.is_valid():
@@ -205,37 +262,32 @@ def order_action(request, pk: int, action: str):
                 actor=request.user, order_id=order.pk, completed_on=form.cleaned_data["completed_on"]
             )
         elif action == "payment":
-            form = forms["payment_form"] = PaymentForm(
-                request.POST, request.FILES, extra_materials=services.required_materials(order.enterprise.city_id)
-            )
-            if not form.is_valid():
+            form = forms["payment_form"] = _payment_form(request, order, data=request.POST, files=request.FILES)
+            documents = form.keep_materials()  # checked files stay as pending documents if anything refuses
+            if form.errors:
                 raise ValidationFailed(fields=form.errors)
             data = form.cleaned_data
-            with transaction.atomic():
-                materials = {
-                    name: _upload(request, "city_extra", data[f"extra_{i}"]).pk
-                    for i, name in enumerate(form.extra_names)
-                }
-                services.payment_submit(
-                    actor=request.user,
-                    order_id=order.pk,
-                    invoice_number=data["invoice_number"],
-                    invoice_date=data["invoice_date"],
-                    invoice_fen=data["invoice_fen"],
-                    own_share_fen=data["own_share_fen"],
-                    voucher_fen=data["voucher_fen"],
-                    invoice_id=_upload(request, "invoice", data["invoice"]).pk,
-                    transfer_proof_id=_upload(request, "transfer_proof", data["transfer_proof"]).pk,
-                    materials=materials,
-                )
+            services.payment_submit(
+                actor=request.user,
+                order_id=order.pk,
+                invoice_number=data["invoice_number"],
+                invoice_date=data["invoice_date"],
+                invoice_fen=data["invoice_fen"],
+                own_share_fen=data["own_share_fen"],
+                voucher_fen=data["voucher_fen"],
+                invoice_id=documents["invoice"].pk,
+                transfer_proof_id=documents["transfer_proof"].pk,
+                materials={name: documents[f"extra_{i}"].pk for i, name in enumerate(form.extra_names)},
+            )
         else:
             raise Http404
     except DomainError as exc:
         for form in forms.values():
             if isinstance(exc, ValidationFailed) and form.errors:
                 continue
-            add_domain_errors(form, exc)
-        messages.error(request, _error_text(exc))
+            add_domain_errors(form, exc, rename={"materials": None})
+        if not forms:  # a form shows its own errors once, beside its fields (with the summary on top)
+            messages.error(request, _error_text(exc))
         order.refresh_from_db()
         return render(request, "orders/detail.html", _detail_context(request, order, **forms), status=400)
     messages.success(request, DONE[action])
@@ -246,12 +298,21 @@ def order_action(request, pk: int, action: str):
 def refund_list(request):
     if not request.user.has_perm("orders.decide_refunds"):
         raise PermissionDenied
-    refunds = selectors.refund_queue_for(request.user)
-    return render(
-        request,
-        "orders/refunds.html",
-        {"page": Paginator(refunds, 50).get_page(request.GET.get("page")), "form": ReasonForm()},
+    filters = ListFilterForm(
+        request.GET or None,
+        statuses=RefundRequest.Status.choices,
+        search_help=_("Order number, enterprise or provider"),
     )
+    refunds = filters.apply(
+        selectors.refund_queue_for(request.user),
+        search=("order__enterprise__organisation__name", "order__provider__organisation__name"),
+        number=("D", "order_id"),
+    )
+    page = page_of(request, refunds)
+    for refund in page:  # issue 13: the approve button only when it can succeed, else the reason as text
+        blocker = services.refund_approval_blocker(refund.order, in_redemption=refund.in_redemption)
+        refund.blocker = str(blocker.message) if blocker and refund.status == RefundRequest.Status.REQUESTED else ""
+    return render(request, "orders/refunds.html", {"page": page, "filter_form": filters, "form": ReasonForm()})
 
 
 @login_required

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from smevoucher.accounts.forms import PasswordPairMixin
 from smevoucher.accounts.models import City
 from smevoucher.core.uscc import validate_uscc
-from smevoucher.documents.forms import MaterialField
+from smevoucher.documents.forms import KeepsMaterials, MaterialField
+from smevoucher.documents.models import Kind
 
 from .services import CHECKLIST
 
@@ -98,12 +99,18 @@ class RegistrationForm(PasswordPairMixin, ProfileFields):
         return data
 
 
-class CorrectionForm(ProfileFields):
+class CorrectionForm(KeepsMaterials, ProfileFields):
     licence = MaterialField(
-        label=_("New business licence"), required=False, help_text=_("Only if it must be replaced.")
+        label=_("New business licence"),
+        required=False,
+        help_text=_("Only if it must be replaced."),
+        kind=Kind.BUSINESS_LICENCE,
     )
     commitment_letter = MaterialField(
-        label=_("New commitment letter"), required=False, help_text=_("Only if it must be replaced.")
+        label=_("New commitment letter"),
+        required=False,
+        help_text=_("Only if it must be replaced."),
+        kind=Kind.COMMITMENT_LETTER,
     )
 
     def service_arguments(self) -> dict:
@@ -129,7 +136,7 @@ class ReviewForm(forms.Form):
         return {key: bool(self.data.get(key)) for key, _label in CHECKLIST}
 
 
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(KeepsMaterials, forms.Form):
     new_name = forms.CharField(label=_("New full name"), max_length=200, required=False)
     new_username = forms.RegexField(
         label=_("New user name"),
@@ -143,6 +150,7 @@ class ChangeRequestForm(forms.Form):
     new_contact_email = forms.EmailField(label=_("New contact e-mail"), required=False)
     explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     proof = MaterialField(
+        kind=Kind.AUTHORISATION,
         label=_("Scanned proof"),
         help_text=_(
             "Colour scans of the business licence, the letter of authorisation and the commitment letter, as the "

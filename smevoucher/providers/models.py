@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smevoucher.accounts.models import City, Organisation
 from smevoucher.directory.models import Entry, Level
@@ -73,7 +74,7 @@ class ChangeRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPLIED = "applied", _("Applied")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("change request status", "Refused")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="change_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -78,8 +78,8 @@ def home(request):
     form = None
     if provider.status == Provider.Status.RETURNED and request.user.has_perm("providers.change_provider", provider):
         initial = {field: getattr(provider, field) for field in services.PROFILE_FIELDS}
-        form = CorrectionForm(request.POST or None, request.FILES or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
+        form = CorrectionForm(request.POST or None, request.FILES or None, initial=initial, actor=request.user)
+        if request.method == "POST" and form.is_valid_keeping_materials():
             try:
                 services.provider_submit(actor=request.user, provider_id=provider.pk, **form.service_arguments())
             except ValidationFailed as exc:
@@ -187,8 +187,8 @@ def change_request_new(request):
     provider = selectors.provider_of(request.user)
     if provider is None or not request.user.has_perm("providers.change_provider", provider):
         raise Http404
-    form = ChangeRequestForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = ChangeRequestForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid_keeping_materials():
         try:
             change = services.change_request_submit(
                 actor=request.user, provider_id=provider.pk, **form.service_arguments()
@@ -214,11 +214,14 @@ def change_request_list(request):
     changes = selectors.change_request_queue_for(request.user)
     if status in ChangeRequest.Status.values:
         changes = changes.filter(status=status)
-    page = Paginator(changes.order_by("created_at"), 50).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    if query:
+        changes = changes.filter(provider__organisation__name__icontains=query)
+    page = Paginator(changes.order_by("created_at", "pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "providers/change_request_list.html",
-        {"page": page, "status": status, "statuses": ChangeRequest.Status.choices},
+        {"page": page, "status": status, "statuses": ChangeRequest.Status.choices, "query": query},
     )
 
 

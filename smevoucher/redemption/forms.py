@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smevoucher.documents.forms import MaterialField
+from smevoucher.documents.forms import KeepsMaterials, MaterialField
+from smevoucher.documents.models import Kind
 
 
 class NewApplicationForm(forms.Form):
@@ -20,17 +21,21 @@ class PaymentsForm(forms.Form):
         self.fields["payments"].choices = payments
 
 
-class ScansForm(forms.Form):
+class ScansForm(KeepsMaterials, forms.Form):
     """The stamped scans of both generated forms and the city's extra redemption materials."""
 
-    application_form = MaterialField(label=_("Stamped scan of the application form"), required=False)
-    summary_table = MaterialField(label=_("Stamped scan of the usage summary table"), required=False)
+    application_form = MaterialField(
+        label=_("Stamped scan of the application form"), required=False, kind=Kind.APPLICATION_FORM
+    )
+    summary_table = MaterialField(
+        label=_("Stamped scan of the usage summary table"), required=False, kind=Kind.SUMMARY_TABLE
+    )
 
     def __init__(self, *args, extra_materials=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.extra_names = list(extra_materials)
         for i, name in enumerate(self.extra_names):
-            self.fields[f"extra_{i}"] = MaterialField(label=name, required=False)
+            self.fields[f"extra_{i}"] = MaterialField(label=name, required=False, kind=Kind.CITY_EXTRA)
 
 
 class RejectForm(forms.Form):

@@ -105,7 +105,7 @@ def summary_xlsx(application: Application) -> bytes:
             [
                 "服务机构",
                 data["provider"].organisation.name,
-                "发券城市",
+                "发放市",
                 application.city.name,
                 "申请编号",
                 application.number,

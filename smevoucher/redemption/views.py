@@ -3,8 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,8 +11,8 @@ from django.views.decorators.http import require_POST
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
-from smevoucher.documents.services import document_upload
 from smevoucher.providers.selectors import provider_of
 
 from . import printing, selectors, services
@@ -39,8 +37,13 @@ def application_list(request):
     )
     cities = selectors.redeemable_cities(request.user) if is_provider else []
     form = NewApplicationForm(cities=[(pk, f"{name}（{format_yuan(total)}）") for pk, name, total in cities])
+    filters = ListFilterForm(
+        request.GET or None, statuses=Application.Status.choices, search_help=_("Application number or provider")
+    )
+    applications = filters.apply(applications, search=("provider__organisation__name",), number=("DX", "pk"))
     context = {
-        "page": Paginator(applications, 50).get_page(request.GET.get("page")),
+        "page": page_of(request, applications),
+        "filter_form": filters,
         "is_provider": is_provider,
         "form": form,
         "lookup_form": LookupForm(),
@@ -93,7 +96,7 @@ def _context(request, application, **forms):
         "materials": list(application.materials.select_related("document")),
         "required_materials": extra,
         "payments_form": PaymentsForm(payments=_payment_choices(application)) if is_applicant else None,
-        "scans_form": ScansForm(extra_materials=extra),
+        "scans_form": ScansForm(extra_materials=extra, actor=request.user),
         "reject_form": RejectForm(),
         "payout_form": PayoutForm(),
     }
@@ -105,10 +108,6 @@ def _context(request, application, **forms):
 def application_detail(request, pk: int):
     application = selectors.application_get_for(user=request.user, application_id=pk)
     return render(request, "redemption/detail.html", _context(request, application))
-
-
-def _upload(request, kind, files):
-    return document_upload(actor=request.user, kind=kind, files=[(f.name, f.read()) for f in files])
 
 
 DONE = {
@@ -137,27 +136,23 @@ def _run(request, application, action, forms):
         services.application_remove_payment(actor=actor, application_id=pk, payment_id=payment_id)
     elif action == "scans":
         form = forms["scans_form"] = ScansForm(
-            request.POST, request.FILES, extra_materials=selectors.required_materials(application.city_id)
+            request.POST,
+            request.FILES,
+            extra_materials=selectors.required_materials(application.city_id),
+            actor=actor,
         )
-        if not form.is_valid():
+        documents = form.keep_materials()  # checked files stay as pending documents if anything refuses
+        if form.errors:
             raise ValidationFailed(fields=form.errors)
-        data = form.cleaned_data
-        with transaction.atomic():
-            services.application_attach(
-                actor=actor,
-                application_id=pk,
-                application_form_id=_upload(request, "application_form", data["application_form"]).pk
-                if data["application_form"]
-                else None,
-                summary_table_id=_upload(request, "summary_table", data["summary_table"]).pk
-                if data["summary_table"]
-                else None,
-                materials={
-                    name: _upload(request, "city_extra", data[f"extra_{i}"]).pk
-                    for i, name in enumerate(form.extra_names)
-                    if data[f"extra_{i}"]
-                },
-            )
+        services.application_attach(
+            actor=actor,
+            application_id=pk,
+            application_form_id=documents["application_form"].pk if "application_form" in documents else None,
+            summary_table_id=documents["summary_table"].pk if "summary_table" in documents else None,
+            materials={
+                name: documents[f"extra_{i}"].pk for i, name in enumerate(form.extra_names) if f"extra_{i}" in documents
+            },
+        )
     elif action == "submit":
         services.application_submit(actor=actor, application_id=pk)
     elif action == "approve":
@@ -192,7 +187,8 @@ def application_action(request, pk: int, action: str):
         for form in forms.values():
             if not (isinstance(exc, ValidationFailed) and form.errors):
                 add_domain_errors(form, exc)
-        messages.error(request, error_text(exc))
+        if not forms:  # a form shows its errors once, beside its fields, with the summary on top
+            messages.error(request, error_text(exc))
         application.refresh_from_db()
         return render(request, "redemption/detail.html", _context(request, application, **forms), status=400)
     messages.success(request, DONE[action])

@@ -30,7 +30,7 @@ def batch_terms(*, start: datetime | None = None, hours: int = 6, **overrides) -
         "claim_start": start,
         "claim_end": end,
         "service_start": start.date(),
-        "service_end": start.date() + timedelta(days=180),
+        "service_end": start.date() + timedelta(days=90),
         "validity_end": start.date() + timedelta(days=90),
     }
     terms.update(overrides)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from smevoucher.core import access, clock
 from smevoucher.core.errors import DomainError, ValidationFailed
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
 
 from . import selectors, services
@@ -26,9 +27,11 @@ def _error_text(exc: DomainError) -> str:
 def batch_list(request):
     if not request.user.has_perm("vouchers.list_batches"):
         raise PermissionDenied
-    batches = selectors.batches_visible_to(request.user)
+    filters = ListFilterForm(request.GET or None, statuses=Batch.Status.choices, search_help=_("Batch name"))
+    batches = filters.apply(selectors.batches_visible_to(request.user), search=("name",))
     context = {
-        "page": Paginator(batches, 50).get_page(request.GET.get("page")),
+        "page": page_of(request, batches),
+        "filter_form": filters,
         "can_add": request.user.has_perm("vouchers.add_batch"),
         "is_enterprise": access.is_enterprise_user(request.user),
         "now": clock.now(),
@@ -87,17 +90,23 @@ def batch_detail(request, pk: int):
             accounts=batch.accounts.exclude(kind__in=["wallet", "escrow"]).select_related("provider"),
         )
         return render(request, "vouchers/batch_unit.html", context)
+    return _enterprise_page(request, batch, ClaimForm())
+
+
+def _enterprise_page(request, batch, form, status=200):
+    """The enterprise's view of a batch; a refused claim comes back here with the typed amount and the error."""
+    context = {"batch": batch, "now": clock.now(), "window": batch.window_state()}
     enterprise = selectors.enterprise_of(request.user)
     claim = enterprise.voucher_claims.filter(batch=batch).first() if enterprise else None
     context.update(
         enterprise=enterprise,
         claim=claim,
         remaining_quota_fen=selectors.remaining_quota_fen(enterprise, batch.year) if enterprise else 0,
-        form=ClaimForm(),
+        form=form,
     )
     if claim is not None:
         context["place"], context["queue_total"] = selectors.queue_position(claim)
-    return render(request, "vouchers/batch_enterprise.html", context)
+    return render(request, "vouchers/batch_enterprise.html", context, status=status)
 
 
 def _transition(request, pk: int, service, done: str):
@@ -134,14 +143,14 @@ def claim_submit(request, pk: int):
     batch = selectors.batch_get_for(user=request.user, batch_id=pk, perm="vouchers.claim")
     form = ClaimForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
-        return redirect("vouchers:batch_detail", pk=batch.pk)
+        return _enterprise_page(request, batch, form, status=400)
     try:
         claim, created = services.claim_submit(
             actor=request.user, batch_id=batch.pk, amount_fen=form.cleaned_data["amount_fen"]
         )
     except DomainError as exc:
-        messages.error(request, _error_text(exc))
+        form.add_error("amount_fen" if "amount_fen" in exc.fields else None, str(exc.message))
+        return _enterprise_page(request, batch, form, status=400)
     else:
         if created:
             messages.success(

@@ -149,3 +149,62 @@ def test_import_directory_command(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_directory", str(bad))
     assert Entry.objects.count() == 4
+
+
+def test_the_templates_example_row_is_refused(client):
+    """Issue 13 (8): the downloaded template, filled in below its sample row, is refused until the sample goes."""
+    login_verified(client, province_user())
+    book = load_workbook(io.BytesIO(client.get("/directory/template.xlsx").content))
+    book.active.append(list(GOOD[0]))
+    out = io.BytesIO()
+    book.save(out)
+    job = upload(out.getvalue())
+    assert job.status == "invalid" and [e["row"] for e in job.errors] == [2]
+    assert "模板中的示例行" in job.errors[0]["message"]
+    assert not Entry.objects.exists()
+
+
+def test_the_check_previews_what_confirming_adds_and_updates(client):
+    actor = province_user()
+    services.directory_import_apply(actor=actor, import_id=upload(sheet(GOOD[0], GOOD[1]), actor).pk)
+    changed = (GOOD[1][0], "省级", "", 2017, "2021-06-30", "延期文件")
+    job = upload(sheet(GOOD[0], changed, GOOD[2]), actor)
+    assert [row["action"] for row in job.rows] == ["unchanged", "update", "create"]
+    login_verified(client, actor)
+    html = client.get(f"/directory/import/{job.pk}/").content.decode()
+    assert 'data-testid="import-create"' in html and GOOD[2][0] in html
+    assert 'data-testid="import-update"' in html and GOOD[1][0] in html
+    assert "新增 1 条，更新 1 条，1 条不变" in html
+    applied = services.directory_import_apply(actor=actor, import_id=job.pk)
+    assert (applied.created, applied.updated) == (1, 1)  # the import does what the preview said
+
+
+def test_the_import_api_checks_previews_and_applies():
+    """The same flow as the page (issue 13): upload, read the preview, confirm."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    from smevoucher.accounts.factories import city_unit_user
+
+    api = APIClient()
+    api.force_authenticate(city_unit_user("440100"))
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        api.post("/api/v1/directory/import/", {"file": SimpleUploadedFile("a.xlsx", sheet(GOOD[0]), xlsx)}).status_code
+        == 403
+    )
+    api.force_authenticate(province_user())
+    response = api.post(
+        "/api/v1/directory/import/",
+        {"file": SimpleUploadedFile("名录.xlsx", sheet(*GOOD[:2]), xlsx)},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    job = response.json()["id"]
+    services.directory_import_check(import_id=job)  # the queued task (runs after commit)
+    detail = api.get(f"/api/v1/directory/import/{job}/").json()
+    assert detail["status"] == "ready" and detail["counts"] == {"create": 2, "update": 0, "unchanged": 0}
+    assert [row["action"] for row in detail["rows"]] == ["create", "create"] and not Entry.objects.exists()
+    applied = api.post(f"/api/v1/directory/import/{job}/apply/").json()
+    assert applied["status"] == "done" and applied["created"] == 2 and Entry.objects.count() == 2
+    assert api.get("/api/v1/directory/import/999999/").status_code == 404

@@ -135,3 +135,37 @@ def test_licence_upload_through_the_api():
     assert response.status_code == 200 and response.json()["licence"]
     api.force_authenticate(city_unit_user("440300"))
     assert api.post(f"/api/v1/enterprises/{enterprise.pk}/submit/", {}, format="json").status_code == 404
+
+
+def test_a_refused_correction_keeps_the_new_licence_and_it_replaces_the_old_on_resubmit(client):
+    """Issue 13 (1): the licence chosen on a refused form is kept as a pending document and used as the new version."""
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from smevoucher.documents.models import Document
+
+    enterprise = sign_up_enterprise()
+    old = enterprise.licence
+    services.enterprise_return(actor=city_unit_user("440100"), enterprise_id=enterprise.pk, reason="请上传清晰执照")
+    login_verified(client, enterprise_user(enterprise))
+    form = {
+        "name": enterprise.name,
+        "size": "small",
+        "industry": "C",
+        "legal_representative": "王法人",
+        "contact_name": "赵联系",
+        "contact_phone": "020-1",
+        "contact_email": "不是邮箱",
+        "licence": SimpleUploadedFile("新执照.jpg", licence_image(), content_type="image/jpeg"),
+    }
+    refused = client.post("/enterprises/mine/", form).content.decode()
+    kept = re.search(r'name="licence__kept" value="(\d+)"', refused).group(1)
+    assert 'href="#id_contact_email"' in refused
+    form.update(contact_email="z@example.test", licence__kept=kept)
+    del form["licence"]
+    before = Document.objects.count()
+    client.post("/enterprises/mine/", form)
+    enterprise.refresh_from_db()
+    assert enterprise.status == "pending" and enterprise.licence_id == int(kept) and Document.objects.count() == before
+    assert enterprise.licence.replaces == old

@@ -18,6 +18,7 @@ from smevoucher.directory.models import CITY_LEVELS, Entry
 from smevoucher.directory.names import name_key
 from smevoucher.directory.selectors import eligibility
 from smevoucher.documents.models import Document, Kind
+from smevoucher.documents.selectors import pending_document
 from smevoucher.documents.services import document_replace, document_upload, document_use
 from smevoucher.notices.services import notify_organisation
 
@@ -124,6 +125,11 @@ class _StoredFiles:
         self.paths: list[str] = []
 
     def upload(self, field: str, **kwargs) -> Document:
+        if isinstance(kwargs.get("files"), Document):  # kept from a refused form (issue 13)
+            document = pending_document(actor=kwargs["actor"], document_id=kwargs["files"].pk, kind=kwargs["kind"])
+            if document is None:
+                raise ValidationFailed(fields={field: [_("Choose the files again.")]})
+            return document
         try:
             document = document_upload(**kwargs)
         except ValidationFailed as exc:
@@ -136,7 +142,8 @@ class _StoredFiles:
             document = document_replace(**kwargs)
         except ValidationFailed as exc:
             raise ValidationFailed(exc.message, fields={field: exc.fields.get("files") or [exc.message]}) from exc
-        self.paths.append(document.file.name)
+        if not isinstance(kwargs.get("files"), Document):  # a kept pending document stays whatever happens
+            self.paths.append(document.file.name)
         return document
 
     def discard(self):

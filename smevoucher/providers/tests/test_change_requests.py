@@ -153,3 +153,21 @@ def test_who_sees_a_stations_change_request(client, who, page_status, listed):
     assert (change.status == "applied") == can_decide
     if not can_decide:
         assert response.status_code in (302, 404)
+
+
+def test_a_refused_change_request_keeps_the_proof_for_the_next_try(client):
+    """Issue 13 (1): nothing to change yet → refused; the proof stays attached and is used on the corrected try."""
+    import re
+
+    from smevoucher.documents.models import Document
+
+    provider = approved_provider(level="provincial")
+    login_verified(client, provider_user_of(provider))
+    refused = client.post("/providers/changes/new/", {"proof": _upload()})
+    html = refused.content.decode()
+    kept = re.search(r'name="proof__kept" value="(\d+)"', html).group(1)
+    assert "data-error-summary" in html and not ChangeRequest.objects.exists()
+    before = Document.objects.count()
+    client.post("/providers/changes/new/", {"new_contact_name": "王新", "proof__kept": kept})
+    change = ChangeRequest.objects.get()
+    assert change.proof_id == int(kept) and Document.objects.count() == before

@@ -168,3 +168,27 @@ def test_the_review_screen_flags_a_reused_invoice_number(w, payments, as_user):
     page = as_user(w.unit).get(reverse("redemption:detail", args=[application.pk])).content.decode()
     assert page.count('data-testid="duplicate-invoice"') == 2
     assert "同一发票号码也用于订单" in page
+
+
+def test_a_refused_scan_upload_keeps_the_scan_that_passed(w, payments, as_user):
+    """Issue 13 (1): one refused file (a grey scan) does not throw away the other, which stays attached."""
+    import re
+
+    from smevoucher.documents.models import Document
+    from smevoucher.documents.tests import corpus
+
+    application = factories.draft(w, payments)
+    client = as_user(w.provider_user)
+    good, grey = io.BytesIO(pdf_bytes("申请表")), io.BytesIO(corpus.grey_scan())
+    good.name, grey.name = "申请表.pdf", "汇总表.jpg"
+    url = reverse("redemption:action", args=[application.pk, "scans"])
+    response = client.post(url, {"application_form": good, "summary_table": grey})
+    html = response.content.decode()
+    assert response.status_code == 400 and "汇总表.jpg" in html and "data-error-summary" in html
+    kept = re.search(r'name="application_form__kept" value="(\d+)"', html).group(1)
+    table = io.BytesIO(pdf_bytes("汇总表"))
+    table.name = "汇总表.pdf"
+    before = Document.objects.count()
+    assert client.post(url, {"application_form__kept": kept, "summary_table": table}).status_code == 302
+    application.refresh_from_db()
+    assert application.application_scan_id == int(kept) and Document.objects.count() == before + 1

@@ -71,6 +71,11 @@ def _validate(values: dict) -> None:
     else:
         if service_end < service_start:
             errors["service_end"] = [_("The qualifying period must end on or after its first day.")]
+        elif service_end > validity_end:  # R10/R11: a service completed after expiry could never be paid
+            errors["service_end"] = [
+                _("The qualifying period must end by the vouchers' validity end (%(day)s).")
+                % {"day": validity_end.isoformat()}
+            ]
         if isinstance(end, datetime) and validity_end < clock.deadline_after(end, 0).date():
             errors["validity_end"] = [_("The vouchers must stay valid at least until the claim window closes.")]
     bp = values.get("coverage_limit_bp")

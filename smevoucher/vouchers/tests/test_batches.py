@@ -59,6 +59,20 @@ def test_bad_terms_are_refused_and_nothing_is_saved(change, field):
     assert field in error.value.fields and not Batch.objects.exists()
 
 
+def test_the_qualifying_period_may_not_end_after_the_validity_end():
+    """Issue 13 (8): a service completed after the vouchers expire could never be paid with them."""
+    unit = city_unit_user()
+    terms = batch_terms()
+    late = terms["validity_end"] + timedelta(days=1)
+    with pytest.raises(ValidationFailed) as error:
+        services.batch_create(actor=unit, **{**terms, "service_end": late})
+    assert "service_end" in error.value.fields and not Batch.objects.exists()
+    batch = services.batch_create(actor=unit, **{**terms, "service_end": terms["validity_end"]})  # the last day is fine
+    with pytest.raises(ValidationFailed) as error:
+        services.batch_update(actor=unit, batch_id=batch.pk, validity_end=terms["service_end"] - timedelta(days=1))
+    assert "service_end" in error.value.fields
+
+
 def test_window_must_close_after_it_opens():
     start = clock.now()
     with pytest.raises(ValidationFailed) as error:

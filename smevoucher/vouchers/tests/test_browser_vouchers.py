@@ -56,7 +56,7 @@ def test_unit_opens_enterprises_claim_priority_first_wallets_shown(live_server, 
     page.get_by_label("申领开始时间").fill((now - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("申领结束时间").fill((now + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("服务完成期间起").fill(now.date().isoformat())
-    page.get_by_label("服务完成期间止").fill((now.date() + timedelta(days=180)).isoformat())
+    page.get_by_label("服务完成期间止").fill((now.date() + timedelta(days=120)).isoformat())
     page.get_by_label("有效期至").fill((now.date() + timedelta(days=120)).isoformat())
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("批次已保存为草稿")).to_be_visible()

@@ -39,7 +39,7 @@ def form_data(**overrides):
         "claim_start": start.strftime("%Y-%m-%dT%H:%M"),
         "claim_end": (start + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"),
         "service_start": start.date().isoformat(),
-        "service_end": (start.date() + timedelta(days=200)).isoformat(),
+        "service_end": (start.date() + timedelta(days=120)).isoformat(),
         "validity_end": (start.date() + timedelta(days=120)).isoformat(),
         "coverage_limit_bp": "50",
         "partial_last": "on",
@@ -85,7 +85,9 @@ def test_enterprise_claims_through_the_page_and_sees_its_place_and_quota(client)
     page = client.get(f"/vouchers/batches/{batch.pk}/").content.decode()
     assert "¥20,000.00" in page and "提交申领" in page
     response = client.post(f"/vouchers/batches/{batch.pk}/claim/", {"amount_fen": "25000"}, follow=True)
-    assert "超过当年剩余申领额度" in response.content.decode()
+    refused = response.content.decode()
+    assert response.status_code == 400 and "超过当年剩余申领额度" in refused
+    assert 'value="25000"' in refused and 'href="#id_amount_fen"' in refused  # typed amount kept, summary links it
     assert not Claim.objects.filter(enterprise=enterprise).exists()
     response = client.post(f"/vouchers/batches/{batch.pk}/claim/", {"amount_fen": "5000"}, follow=True)
     page = response.content.decode()
@@ -144,3 +146,20 @@ def test_an_absurd_amount_is_refused_with_a_message_not_an_error(client):
     response = api.post("/api/v1/batches/", payload, format="json")
     assert response.status_code == 400 and response.json()["fields"]["total_fen"] == ["金额过大。"]
     assert not Batch.objects.exists()
+
+
+def test_the_allocate_button_says_why_it_is_disabled_in_words(client):
+    """Issue 13 (8): a disabled button's reason is text on the page, not a tooltip."""
+    batch = open_batch()
+    login_verified(client, city_unit_user())
+    html = client.get(f"/vouchers/batches/{batch.pk}/").content.decode()
+    assert 'data-testid="disabled-reason"' in html and "申领时间结束后方可分配本批次服务券" in html
+    assert 'title="' not in html.split('data-testid="disabled-reason"')[0].rsplit("<button", 1)[1]
+
+
+def test_the_batch_list_searches_by_name(client):
+    open_batch(name="2026年第一批服务券")
+    login_verified(client, city_unit_user())
+    assert "2026年第一批服务券" in client.get("/vouchers/batches/", {"q": "第一批"}).content.decode()
+    html = client.get("/vouchers/batches/", {"q": "第九批"}).content.decode()
+    assert "2026年第一批服务券" not in html and 'data-testid="empty-state"' in html
