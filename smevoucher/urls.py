@@ -13,6 +13,7 @@ from smevoucher.orders import api as orders_api
 from smevoucher.providers import api as providers_api
 from smevoucher.redemption import api as redemption_api
 from smevoucher.vouchers import api as vouchers_api
+from smevoucher.workbench import api as workbench_api
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
 admin.site.__class__ = OTPAdminSite
@@ -146,6 +147,7 @@ api_v1 = [
     ),
     path("catalogue/", catalogue_api.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/<int:pk>/", catalogue_api.CatalogueDetailView.as_view(), name="catalogue-product"),
+    path("workbench/", workbench_api.WorkbenchView.as_view(), name="workbench"),
 ]
 
 urlpatterns = [
@@ -161,6 +163,7 @@ urlpatterns = [
     path("", include("smevoucher.reporting.urls")),
     path("orders/", include("smevoucher.orders.urls")),
     path("redemption/", include("smevoucher.redemption.urls")),
+    path("workbench/", include("smevoucher.workbench.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -23,7 +23,7 @@ from smevoucher.vouchers.models import LedgerAccount
 
 from . import selectors, services
 from .forms import CityMaterialsForm, CompleteForm, ContractForm, OrderForm, PaymentForm, ReasonForm
-from .models import CityMaterial, Order
+from .models import CityMaterial, Order, RefundRequest
 
 S = Order.Status
 
@@ -40,9 +40,15 @@ def order_list(request):
     if not request.user.has_perm("orders.list_orders"):
         raise PermissionDenied
     orders = selectors.orders_visible_to(request.user)
-    status = request.GET.get("status")
-    if status in S.values:
-        orders = orders.filter(status=status)
+    statuses = [s for s in request.GET.getlist("status") if s in S.values]
+    if statuses:
+        orders = orders.filter(status__in=statuses)
+    # The workbench's cards link here with the same filters (issue 13).
+    if request.GET.get("refund") == "requested":
+        orders = orders.filter(selectors.refund_waiting_q())
+    if request.GET.get("expiring"):
+        orders = orders.filter(selectors.expiring_q())
+    status = statuses[0] if len(statuses) == 1 else None
     provider = provider_of(request.user)
     context = {
         "page": Paginator(orders, 50).get_page(request.GET.get("page")),
@@ -247,6 +253,8 @@ def refund_list(request):
     if not request.user.has_perm("orders.decide_refunds"):
         raise PermissionDenied
     refunds = selectors.refund_queue_for(request.user)
+    if request.GET.get("status") in RefundRequest.Status.values:
+        refunds = refunds.filter(status=request.GET["status"])
     return render(
         request,
         "orders/refunds.html",

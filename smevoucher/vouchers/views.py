@@ -27,6 +27,12 @@ def batch_list(request):
     if not request.user.has_perm("vouchers.list_batches"):
         raise PermissionDenied
     batches = selectors.batches_visible_to(request.user)
+    # The workbench's cards link here with the same filters (issue 13).
+    if request.GET.get("claimable"):
+        enterprise = selectors.enterprise_of(request.user)
+        batches = batches.filter(selectors.claimable_q(enterprise.pk if enterprise else None))
+    if request.GET.get("to_allocate"):
+        batches = batches.filter(selectors.to_allocate_q())
     context = {
         "page": Paginator(batches, 50).get_page(request.GET.get("page")),
         "can_add": request.user.has_perm("vouchers.add_batch"),
@@ -158,6 +164,9 @@ def wallet(request):
         raise PermissionDenied
     enterprise = selectors.enterprise_of(request.user)
     views = selectors.wallets_of(enterprise, with_history=True) if enterprise else []
+    if request.GET.get("usable"):  # the workbench's "vouchers to use in an order" card
+        usable = set(selectors.claims_of(enterprise).filter(selectors.usable_wallet_q()).values_list("pk", flat=True))
+        views = [view for view in views if view.claim.pk in usable]
     return render(request, "vouchers/wallet.html", {"wallets": views, "enterprise": enterprise, "now": clock.now()})
 
 
