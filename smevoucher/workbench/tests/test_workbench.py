@@ -93,9 +93,8 @@ def test_each_role_gets_its_stable_codes_and_each_count_is_the_rows_of_its_list(
 def test_the_page_shows_deadlines_summary_gauge_and_matching_badges(client, demo_users):
     demo = demo_users
     cards = {c.code: c for c in cards_for(demo["ent_gz2"])}
-    waiting = Order.objects.filter(
-        enterprise__organisation__users=demo["ent_gz2"], status__in=["confirmed", "contract_returned"]
-    )
+    mine = Order.objects.filter(enterprise__organisation__users=demo["ent_gz2"])
+    waiting = mine.filter(status__in=["confirmed", "contract_returned"])
     assert cards["contract_due"].count == waiting.count() > 0
     assert cards["contract_due"].due == min(o.contract_due for o in waiting)
     paying = mine.filter(status="completed").first()
