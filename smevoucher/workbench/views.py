@@ -34,7 +34,12 @@ def workbench(request):
     kind = access.organisation_kind(user)
     cards = cards_for_request(request)
     provider = provider_of(user) if kind == access.PROVIDER else None
+    # Until the unit approves the registration (R0, R4), say so first: most to-dos wait for it.
+    organisation = getattr(user, "organisation", None)
+    registration = getattr(organisation, "enterprise", None) if kind == access.ENTERPRISE else provider
     context = {
+        "registration": registration if registration is not None and registration.status != "approved" else None,
+        "registration_url": "enterprises:home" if kind == access.ENTERPRISE else "providers:home",
         "cards": cards,
         "kind": kind,
         "to_do": sum(card.count for card in cards),

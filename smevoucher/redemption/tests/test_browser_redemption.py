@@ -22,7 +22,7 @@ def upload(page, field: str, name: str):
     page.locator(f"#id_{field}_picker").set_input_files([payload])
 
 
-def test_provider_applies_unit_approves_result_on_the_notice_board(live_server, page, browser, log_in):
+def test_provider_applies_unit_approves_result_on_the_notice_board(live_server, page, browser, log_in, nav):
     w = orders.world()
     confirmed_payments(w, 2)
     url = live_server.url
@@ -56,7 +56,7 @@ def test_provider_applies_unit_approves_result_on_the_notice_board(live_server, 
     unit_context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     unit = unit_context.new_page()
     log_in(unit, w.unit)
-    unit.get_by_role("link", name="兑现审核").click()
+    nav(unit, "兑现审核")
     unit.get_by_role("link", name=Application.objects.get().number).click()
     assert unit.url == application_url
     unit.get_by_role("button", name="审核通过兑现").click()
