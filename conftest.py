@@ -108,12 +108,14 @@ def nav():
 
     def go(page, label):
         menu = page.get_by_test_id("main-nav")
-        link = menu.get_by_role("link", name=re.compile(rf"^\s*{re.escape(label)}(\s+\d+)?\s*$"), include_hidden=True).first
+        name = re.compile(rf"^\s*{re.escape(label)}(\s+\d+)?\s*$")
+        link = menu.get_by_role("link", name=name, include_hidden=True).first
         if not link.is_visible():
             toggle = page.get_by_test_id("menu-toggle")
             if toggle.is_visible() and not menu.is_visible():
                 toggle.click()
-            menu.locator("li.dropdown").filter(has=link).locator(".dropdown-toggle").first.click()
+            entry = page.get_by_role("link", name=name, include_hidden=True)  # relative: inside the drop-down
+            menu.locator("li.dropdown").filter(has=entry).locator(".dropdown-toggle").first.click()
         link.click()
         page.wait_for_load_state()
 

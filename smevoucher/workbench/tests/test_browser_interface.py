@@ -124,7 +124,7 @@ def test_phones_get_a_collapsed_menu_no_sideways_scrolling_and_the_action_within
             (reverse("orders:refund_list"), "tr[data-testid^=refund-] button"),
             (reverse("enterprises:unit_list"), "main table a"),
             (reverse("redemption:list"), "main table a"),
-            (reverse("catalogue:review_queue"), "[data-testid=review-row] a"),
+            (reverse("providers:unit_list"), "[data-testid=provider-row] a"),
         ],
     }
     for username, visits in pages.items():
