@@ -194,3 +194,16 @@ def usable_wallet_q() -> Q:
         balance_fen__gt=0,
     )
     return Q(order_deadline__gte=clock.now(), batch__validity_end__gte=clock.today()) & Q(Exists(funded))
+
+
+def batches_open_or_next(*, city_id: int | None = None, limit: int = 5) -> list[Batch]:
+    """For the home page: the batches whose claim window is open now, or else those opening next (published
+    batches only), for one city or every city."""
+    now = clock.now()
+    published = Batch.objects.select_related("city").filter(status=Batch.Status.OPEN)
+    if city_id is not None:
+        published = published.filter(city_id=city_id)
+    open_now = list(published.filter(claim_start__lte=now, claim_end__gt=now).order_by("claim_end", "pk")[:limit])
+    if open_now:
+        return open_now
+    return list(published.filter(claim_start__gt=now).order_by("claim_start", "pk")[:limit])

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from smevoucher.accounts.factories import login_verified
 from smevoucher.core import clock
+from smevoucher.notices.models import Notice
 from smevoucher.orders.models import Order
 from smevoucher.orders.services import order_confirm
 from smevoucher.workbench.cards import CODES, cards_for
@@ -135,6 +136,11 @@ def test_the_page_shows_deadlines_summary_gauge_and_matching_badges(client, demo
     response = client.get(reverse("workbench:home"))
     assert response.context["gauge"]
     assert 'data-testid="cap-gauge"' in response.content.decode()
+
+    # The demo's pinned notice is about the demo's year; the help centre names each unit's contact person.
+    pinned = Notice.objects.get(pinned=True)
+    assert str(clock.today().year) in pinned.title and "2020年" not in pinned.title
+    assert "联系人：" in client.get(reverse("notices:help")).content.decode()
 
 
 def test_anonymous_is_refused(client):
