@@ -151,7 +151,7 @@ USER_MENU = [
     (_("API tokens"), "accounts:tokens"),
 ]
 
-# Pages only a city unit opens (the province sees every city but does not decide these).
+# Pages of the units' menu that only a city unit opens (the province sees every city but does not decide these).
 CITY_UNIT_ONLY = {"vouchers:quota", "orders:refund_list", "redemption:list", "orders:city_materials"}
 
 _badge_counts: Callable | None = None
@@ -164,7 +164,7 @@ def register_badge_counts(function: Callable) -> None:
 
 
 def _allowed(kind: str | None, url_name: str) -> bool:
-    return not (url_name in CITY_UNIT_ONLY and kind != access.CITY_UNIT)
+    return not (url_name in CITY_UNIT_ONLY and kind == access.PROVINCE_UNIT)
 
 
 def _resolve(url_name: str) -> str | None:

@@ -29,7 +29,7 @@ def test_provider_applies_unit_approves_result_on_the_notice_board(live_server, 
 
     # The provider bundles both confirmed payments of the Guangzhou batch.
     log_in(page, w.provider_user)
-    page.get_by_role("link", name="兑现申请").click()
+    nav(page, "兑现申请")
     page.get_by_role("button", name="开始兑现申请").click()
     expect(page.get_by_text("申请已创建，已加入该城市所有已确认收券的支付。")).to_be_visible()
     expect(page.get_by_test_id("total")).to_have_text("¥2,500.00")
