@@ -60,6 +60,21 @@ def test_each_role_lands_on_its_workbench_and_follows_a_card_to_its_list(live_se
     assert page.get_by_test_id("main-nav").locator(":scope > li").count() <= 7
     page.context.close()
 
+    # A visitor: the home page shows the batch open now with its window, the help centre names the contacts, and
+    # a wrong address gets the Chinese 404 page with the site's header and a way back.
+    visitor = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    visitor.goto(f"{live_server.url}/")
+    expect(visitor.get_by_test_id("open-batches")).to_contain_text(data.OPEN_BATCH["name"])
+    expect(visitor.get_by_test_id("open-batches")).to_contain_text("申领时间")
+    visitor.get_by_test_id("main-nav").get_by_role("link", name="帮助中心").click()
+    expect(visitor.get_by_test_id("contact-person").first).to_contain_text("联系人：")
+    visitor.goto(f"{live_server.url}/no-such-page/")
+    expect(visitor.get_by_role("heading", name=re.compile("页面不存在"))).to_be_visible()
+    expect(visitor.get_by_role("banner")).to_contain_text("广东省中小微企业服务券平台")
+    visitor.get_by_role("link", name="返回首页").click()
+    expect(visitor).to_have_url(f"{live_server.url}/")
+    visitor.context.close()
+
     unit = _session(browser, log_in, demo["unit_guangzhou"])
     expect(unit).to_have_url(re.compile(r"/workbench/$"))
     refunds = unit.get_by_test_id("card-refund_review")
@@ -138,6 +153,7 @@ def test_phones_get_a_collapsed_menu_no_sideways_scrolling_and_the_action_within
             page.goto(f"{live_server.url}{url}")
             assert _fits_the_phone(page), f"{username} {url}: the page scrolls sideways"
             assert _within_one_screen(page.locator(action).first), f"{username} {url}: {action} is too far down"
+            assert _serious(page) == [], f"{username} {url} at phone size"
         page.context.close()
     # On an order page the actions come before the flow chart.
     page = _session(browser, log_in, demo["prov_gz1"], viewport=PHONE)
