@@ -2,6 +2,7 @@
 the nearest deadline, a constant query count, and the navigation's badges from the same cards."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -13,6 +14,7 @@ from smevoucher.core import clock
 from smevoucher.notices.models import Notice
 from smevoucher.orders.models import Order
 from smevoucher.orders.services import order_confirm
+from smevoucher.providers.factories import approved_provider, provider_user_of
 from smevoucher.workbench.cards import CODES, cards_for
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,10 @@ def test_query_count_does_not_grow_with_the_data(client, demo_users, django_asse
     login_verified(client, demo["prov_gz1"])
     with django_assert_max_num_queries(30):
         client.get(reverse("workbench:home"))
+
+
+def test_fragments_without_the_menu_do_not_count_the_cards(client):
+    """The cap gauge refreshes every 30 seconds through htmx: it must not pay for the navigation's badges."""
+    login_verified(client, provider_user_of(approved_provider()))
+    with mock.patch("smevoucher.workbench.cards.cards_for", side_effect=AssertionError("counted")):
+        assert client.get(reverse("orders:cap_gauge")).status_code == 200
