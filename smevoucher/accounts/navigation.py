@@ -27,6 +27,15 @@ INFORMATION = (
     ],
 )
 
+NOTICES_AND_HELP = (
+    _("Information"),
+    [
+        (_("Notices"), "notices:list"),
+        (_("How it works"), "core:flow"),
+        (_("Help centre"), "notices:help"),
+    ],
+)
+
 # What a visitor who is not logged in sees (and a user who has not yet passed the second step).
 PUBLIC = [
     (_("Home"), [(_("Home"), "core:home")]),
@@ -93,6 +102,7 @@ BY_KIND = {
                 (_("My vouchers"), "vouchers:wallet", "order_due"),
             ],
         ),
+        (_("Service catalogue"), [(_("Service catalogue"), "catalogue:catalogue")]),
         (
             _("My orders"),
             [(_("My orders"), "orders:list", "contract_due", "payment_due", "payment_rejected")],
@@ -104,7 +114,7 @@ BY_KIND = {
                 (_("Materials"), "documents:list"),
             ],
         ),
-        INFORMATION,
+        NOTICES_AND_HELP,
     ],
     access.PROVIDER: [
         WORKBENCH,
@@ -133,14 +143,7 @@ BY_KIND = {
                 (_("Materials"), "documents:list"),
             ],
         ),
-        (
-            _("Information"),
-            [
-                (_("Notices"), "notices:list"),
-                (_("How it works"), "core:flow"),
-                (_("Help centre"), "notices:help"),
-            ],
-        ),
+        NOTICES_AND_HELP,
     ],
     access.CITY_UNIT: UNIT,
     access.PROVINCE_UNIT: UNIT,
