@@ -325,11 +325,8 @@ BY_KIND = {
     access.PROVINCE_UNIT: UNIT_CARDS,
 }
 
+# The stable codes per organisation kind (the API's contract; the README points here).
 CODES = {kind: [spec.code for _source, specs in groups for spec in specs] for kind, groups in BY_KIND.items()}
-
-
-def spec_for(kind: str, code: str) -> Spec:
-    return next(spec for _source, specs in BY_KIND[kind] for spec in specs if spec.code == code)
 
 
 def list_url(spec: Spec) -> str:
