@@ -6,9 +6,11 @@ one selector are counted in one aggregate query: a page costs a constant handful
 volume. The navigation's badges read the same cards, computed once per request.
 """
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -348,12 +350,15 @@ def cards_for(user) -> list[Card]:
     cards = []
     for source, specs in BY_KIND.get(kind, []):
         queryset: QuerySet = source(user)
-        aggregates = {}
+        aggregates, wheres = {}, []
         for spec in specs:
             where = spec.where(user)
+            wheres.append(where)
             aggregates[f"n_{spec.code}"] = Count("pk", filter=where)
             if spec.due:
                 aggregates[f"due_{spec.code}"] = Min(spec.due, filter=where)
+        if all(wheres):  # read only the rows some card counts (an index finds them), not the whole source
+            queryset = queryset.filter(reduce(operator.or_, wheres))
         values = queryset.aggregate(**aggregates)
         for spec in specs:
             allowed = spec.perm is None or user.has_perm(spec.perm)
