@@ -40,9 +40,10 @@ def workbench(request):
     context = {
         "registration": registration if registration is not None and registration.status != "approved" else None,
         "registration_url": "enterprises:home" if kind == access.ENTERPRISE else "providers:home",
-        "cards": cards,
+        # A card without a list for this role (the province and the cities' own decisions) stays in the API only.
+        "cards": [card for card in cards if card.url],
         "kind": kind,
-        "to_do": sum(card.count for card in cards),
+        "to_do": sum(card.count for card in cards if card.url),
         "summary": _enterprise_summary(user, cards) if kind == access.ENTERPRISE else None,
         "provider": provider,
         "gauge": cap_usage_of(provider.organisation_id) if provider else None,

@@ -139,6 +139,11 @@ def test_the_page_shows_deadlines_summary_gauge_and_matching_badges(client, demo
     assert response.context["gauge"]
     assert 'data-testid="cap-gauge"' in response.content.decode()
 
+    # The province's page leaves out the cards of the cities' own decisions (they stay in the API, at 0).
+    login_verified(client, demo["unit_province"])
+    html = client.get(reverse("workbench:home")).content.decode()
+    assert 'data-testid="card-enterprise_review"' in html and 'data-testid="card-refund_review"' not in html
+
     # The demo's pinned notice is about the demo's year; the help centre names each unit's contact person.
     pinned = Notice.objects.get(pinned=True)
     assert str(clock.today().year) in pinned.title and "2020年" not in pinned.title
