@@ -121,3 +121,25 @@ def private_storage(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     return tmp_path
+
+
+@pytest.fixture
+def nav():
+    """nav(page, label): follow an entry of the main navigation as a user would, opening the phone menu and the
+    entry's drop-down first when they are closed (badges after the label are ignored)."""
+    import re
+
+    def go(page, label):
+        menu = page.get_by_test_id("main-nav")
+        name = re.compile(rf"^\s*{re.escape(label)}(\s+\d+)?\s*$")
+        link = menu.get_by_role("link", name=name, include_hidden=True).first
+        if not link.is_visible():
+            toggle = page.get_by_test_id("menu-toggle")
+            if toggle.is_visible() and not menu.is_visible():
+                toggle.click()
+            entry = page.get_by_role("link", name=name, include_hidden=True)  # relative: inside the drop-down
+            menu.locator("li.dropdown").filter(has=entry).locator(".dropdown-toggle").first.click()
+        link.click()
+        page.wait_for_load_state()
+
+    return go

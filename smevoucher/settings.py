@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "smevoucher.vouchers",
     "smevoucher.orders",
     "smevoucher.redemption",
+    "smevoucher.workbench",
     "smevoucher.reporting",
     "smevoucher.demo",
     "django.contrib.admin",
@@ -131,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Lock after repeated failed log-ins (per user name and address, and per address across user names),

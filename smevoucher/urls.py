@@ -16,6 +16,7 @@ from smevoucher.reporting import api as reporting_api
 from smevoucher.reporting import api_audit as reporting_audit_api
 from smevoucher.reporting import api_exports as reporting_exports_api
 from smevoucher.vouchers import api as vouchers_api
+from smevoucher.workbench import api as workbench_api
 
 handler400 = "smevoucher.core.views.bad_request"  # the API's error format under /api/, a Chinese page elsewhere
 handler404 = "smevoucher.core.views.not_found"
@@ -167,6 +168,7 @@ api_v1 = [
     path("reports/refresh/", reporting_api.RefreshView.as_view(), name="reports-refresh"),
     path("catalogue/", catalogue_api.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/<int:pk>/", catalogue_api.CatalogueDetailView.as_view(), name="catalogue-product"),
+    path("workbench/", workbench_api.WorkbenchView.as_view(), name="workbench"),
 ]
 
 urlpatterns = [
@@ -182,6 +184,7 @@ urlpatterns = [
     path("", include("smevoucher.reporting.urls")),
     path("orders/", include("smevoucher.orders.urls")),
     path("redemption/", include("smevoucher.redemption.urls")),
+    path("workbench/", include("smevoucher.workbench.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

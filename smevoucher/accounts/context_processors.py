@@ -1,21 +1,17 @@
-from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
-from smevoucher.core import access
 from smevoucher.notices.selectors import unread_count
 
-from .navigation import BY_KIND, PUBLIC
+from . import navigation as nav
 
 
 def navigation(request):
+    """The menu with its badges, built only when a template shows it (not for htmx fragments such as the gauge)."""
     user = getattr(request, "user", None)
-    items = list(PUBLIC)
-    kind = access.organisation_kind(user)
-    if kind and (not user.requires_two_factor or user.is_verified()):
-        items += BY_KIND.get(kind, [])
-    current = request.path
+    groups = SimpleLazyObject(lambda: nav.build(request))
     return {
         "unread_notifications": unread_count(user),
-        "nav_items": [
-            {"label": label, "url": (url := reverse(name)), "active": current == url} for label, name in items
-        ],
+        "nav_groups": groups,
+        "nav_badge_total": SimpleLazyObject(lambda: sum(group["badge"] for group in groups)),
+        "user_menu": nav.user_menu() if user is not None and user.is_authenticated else [],
     }

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from smevoucher.core import access, audit
+from smevoucher.core import audit
 from smevoucher.core.ratelimits import limited
 
 from . import otp, tokens
@@ -47,7 +47,7 @@ def otp_verify(request):
     """Second step of a staff log-in: a TOTP code; on the very first log-in, enrol the authenticator."""
     user = request.user
     if not user.requires_two_factor or user.is_verified():
-        return redirect(_safe_next(request, reverse("accounts:dashboard")))
+        return redirect(_safe_next(request, reverse("workbench:home")))
     device = otp.confirmed_device(user)
     enrolling = device is None
     if enrolling:
@@ -57,7 +57,7 @@ def otp_verify(request):
         if otp.verify(device, form.cleaned_data["token"]):
             otp_login(request, device)
             audit.record(user, "accounts.otp_enrolled" if enrolling else "accounts.otp_verified", user)
-            return redirect(_safe_next(request, reverse("accounts:dashboard")))
+            return redirect(_safe_next(request, reverse("workbench:home")))
         form.add_error("token", _("The code is wrong or has expired. Enter the current code from your app."))
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request, "")}
     if enrolling:
@@ -67,16 +67,8 @@ def otp_verify(request):
 
 @login_required
 def dashboard(request):
-    kind = access.organisation_kind(request.user)
-    if kind == access.ENTERPRISE:
-        return redirect("enterprises:home")
-    if kind == access.PROVIDER and hasattr(request.user.organisation, "provider"):
-        return redirect("providers:home")
-    if kind in access.UNIT_KINDS:
-        return redirect("enterprises:unit_list")
-    if kind is None and not request.user.is_staff:
-        messages.info(request, _("Your account is not attached to an organisation."))
-    return render(request, "accounts/dashboard.html")
+    """The old landing page: the workbench is every role's start now (issue 13)."""
+    return redirect("workbench:home")
 
 
 @login_required

@@ -38,8 +38,11 @@ class ListFilterForm(forms.Form):
                 if found:
                     condition |= Q(**{column: int(found.group(1))})
             queryset = queryset.filter(condition)
-        if self.cleaned_data.get("status"):
-            queryset = queryset.filter(**{status_field: self.cleaned_data["status"]})
+        # Several statuses may be asked for at once (the workbench's cards link with e.g. status=a&status=b).
+        valid = {value for value, _label in self.fields["status"].choices if value}
+        statuses = [value for value in self.data.getlist("status") if value in valid]
+        if statuses:
+            queryset = queryset.filter(**{f"{status_field}__in": statuses})
         return queryset
 
     @property

@@ -74,20 +74,24 @@ def totp_key(username: str) -> str:
     return hashlib.sha1(f"smevoucher-demo-totp-{username}".encode()).hexdigest()  # noqa: S324 (not security)
 
 
-# (publisher: "province" or a city code, category, title, body, pinned)
+# The contact person named in the help centre for each city unit (cycled over the cities).
+CITY_CONTACT_PEOPLE = ["梁嘉敏", "陈伟强", "黄晓玲", "李振华", "吴丽珊", "张国栋", "刘慧敏"]
+
+# (publisher: "province" or a city code, category, title, body, pinned); {year} is the demo's current year, so the
+# pinned notice speaks of the scheme year the demo's batches belong to.
 NOTICES = [
     (
         "province",
         "policy",
-        "关于开展2020年中小微企业服务券发放工作的通知",
-        "根据《广东省工业和信息化厅关于开展2020年中小微企业服务券发放工作的通知》（粤工信服务函〔2020〕243号），"
+        "关于开展{year}年中小微企业服务券发放工作的通知",
+        "根据广东省工业和信息化厅关于开展{year}年中小微企业服务券发放工作的安排（沿用粤工信服务函〔2020〕243号的做法），"
         "在我省登记注册，属于国家、省和广州市认定的示范平台以及广州市中小企业服务站，可以收取服务券。",
         True,
     ),
     (
         "440100",
         "batch",
-        "广州市2020年第一批中小微企业服务券申领公告",
+        "广州市{year}年第一批中小微企业服务券申领公告",
         "申领时间、申领额度和使用期限见本公告。每家企业每批次可申领一次，当年申领总额不超过2万元。",
         False,
     ),

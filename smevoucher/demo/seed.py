@@ -135,18 +135,25 @@ def seed() -> list[tuple[str, str, str]]:
             "name": data.PROVINCE_UNIT["name"],
             "email": data.PROVINCE_UNIT["email"],
             "phone": data.PROVINCE_UNIT["phone"],
+            "contact_person": data.PROVINCE_UNIT["contact_person"],
         },
     )
+    if not province.contact_person:
+        province.contact_person = data.PROVINCE_UNIT["contact_person"]
+        province.save(update_fields=["contact_person"])
     province_user = _user(data.PROVINCE_UNIT["username"], province, first_name="省级审核员")
     logins.append(("province unit", province_user.username, f"TOTP key {_totp(province_user)}"))
 
     reviewers = {}
-    for city in City.objects.all():
+    for number, city in enumerate(City.objects.all()):
         unit, _ = Organisation.objects.get_or_create(
             kind=Organisation.Kind.CITY_UNIT,
             city=city,
             defaults={"name": f"{city.name}服务券市级承办单位", "email": f"sme-{city.slug}@demo.example"},
         )
+        if not unit.contact_person:
+            unit.contact_person = data.CITY_CONTACT_PEOPLE[number % len(data.CITY_CONTACT_PEOPLE)]
+            unit.save(update_fields=["contact_person"])
         staff = _user(data.city_unit_username(city.slug), unit, first_name=f"{city.name}审核员")
         reviewers[city.code] = staff
         secret = _totp(staff)
@@ -192,7 +199,9 @@ def seed() -> list[tuple[str, str, str]]:
     logins += seed_products(reviewers, province_user)
 
     publishers = {"province": province_user, **reviewers}
+    year = clock.today().year
     for publisher, category, title, body, pinned in data.NOTICES:
+        title, body = title.format(year=year), body.format(year=year)
         if not Notice.objects.filter(title=title).exists():
             notice_publish(actor=publishers[publisher], category=category, title=title, body=body, pinned=pinned)
     _voucher_batches(reviewers["440100"])

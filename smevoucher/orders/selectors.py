@@ -1,10 +1,12 @@
 """Reads about orders: who may see which, what the order page shows (the flow step, the next action, who must
 take it and by when), duplicate invoices, and the refund requests a unit decides."""
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from smevoucher.core import access
+from smevoucher.core import access, clock
 from smevoucher.documents.selectors import findings_for
 
 from .models import Order, Payment, RefundRequest
@@ -33,6 +35,27 @@ def orders_visible_to(user) -> QuerySet[Order]:
     if kind == access.PROVINCE_UNIT:
         return _base()
     return Order.objects.none()
+
+
+def refund_waiting_q() -> Q:
+    """Orders with a refund request waiting for the city unit's decision (R12)."""
+    waiting = RefundRequest.objects.filter(order_id=OuterRef("pk"), status=RefundRequest.Status.REQUESTED)
+    return Q(Exists(waiting))
+
+
+# Orders whose escrowed vouchers lapse unless paid by the validity end (R10): these many days ahead count as soon.
+EXPIRING_DAYS = 30
+AWAITING_PAYMENT = (S.CONTRACT_CONFIRMED, S.COMPLETED, S.PAYMENT_REJECTED)
+
+
+def expiring_q(days: int = EXPIRING_DAYS) -> Q:
+    """Orders still to be paid whose batch's vouchers expire within `days` days (not yet expired)."""
+    today = clock.today()
+    return Q(
+        status__in=AWAITING_PAYMENT,
+        batch__validity_end__gte=today,
+        batch__validity_end__lte=today + timedelta(days=days),
+    )
 
 
 def order_get_for(*, user, order_id) -> Order:

@@ -46,6 +46,11 @@ def order_list(request):
         search=("product_name", "enterprise__organisation__name", "provider__organisation__name"),
         number=("D", "pk"),
     )
+    # The workbench's cards link here with the same filters (issue 13).
+    if request.GET.get("refund") == "requested":
+        orders = orders.filter(selectors.refund_waiting_q())
+    if request.GET.get("expiring"):
+        orders = orders.filter(selectors.expiring_q())
     provider = provider_of(request.user)
     context = {
         "page": page_of(request, orders),

@@ -109,7 +109,9 @@ def _profile_context(request, provider, **extra) -> dict:
 def unit_list(request):
     if not request.user.has_perm("providers.list_providers"):
         raise Http404
-    providers = selectors.providers_visible_to(request.user)
+    # ?queue=1: only the registrations this unit decides (R4), as the workbench counts them.
+    queue = bool(request.GET.get("queue"))
+    providers = selectors.review_queue_for(request.user) if queue else selectors.providers_visible_to(request.user)
     status = request.GET.get("status", "submitted")
     if status in Provider.Status.values:
         providers = providers.filter(status=status)

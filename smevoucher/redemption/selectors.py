@@ -4,7 +4,7 @@ and overall, and what the review screen shows about each payment's materials."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, OuterRef, QuerySet, Sum, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 
 from smevoucher.core import access
 from smevoucher.orders.models import CityMaterial, Order, Payment
@@ -130,3 +130,9 @@ def review_queue_for(user) -> QuerySet[Application]:
         return Application.objects.none()
     waiting = Case(When(status=Application.Status.SUBMITTED, then=Value(0)), default=Value(1))
     return applications_visible_to(user).order_by(waiting, "-submitted_at")
+
+
+def unpublished_results_q() -> Q:
+    """Decided applications whose result is not yet on the notice board (what `results_publish` publishes)."""
+    decided = (Application.Status.APPROVED, Application.Status.PAID_OUT, Application.Status.REJECTED)
+    return Q(status__in=decided, result_notice__isnull=True)

@@ -381,11 +381,7 @@ def results_publish(*, actor) -> Notice | None:
     pending = list(
         Application.objects.select_for_update(of=("self",))
         .select_related("provider__organisation")
-        .filter(
-            city_id=actor.organisation.city_id,
-            status__in=(S.APPROVED, S.PAID_OUT, S.REJECTED),
-            result_notice__isnull=True,
-        )
+        .filter(selectors.unpublished_results_q(), city_id=actor.organisation.city_id)
         .order_by("decided_at", "pk")
     )
     if not pending:

@@ -35,6 +35,11 @@ def application_list(request):
     applications = (
         selectors.applications_visible_to(request.user) if is_provider else selectors.review_queue_for(request.user)
     )
+    # The workbench's cards link here with the same filters (issue 13).
+    if request.GET.get("status") in Application.Status.values:
+        applications = applications.filter(status=request.GET["status"])
+    if request.GET.get("unpublished"):
+        applications = applications.filter(selectors.unpublished_results_q())
     cities = selectors.redeemable_cities(request.user) if is_provider else []
     form = NewApplicationForm(cities=[(pk, f"{name}（{format_yuan(total)}）") for pk, name, total in cities])
     filters = ListFilterForm(

@@ -163,3 +163,47 @@ def ledger_problems() -> list[str]:
                 f"batch {row['batch_id']}: accounts hold {row['s']} (opening {row['opening']}), total is {batch_total}"
             )
     return problems
+
+
+# To-do filters: the workbench cards and the lists they link to apply the same ones (issue 13).
+
+
+def claimable_q(enterprise_id: int | None) -> Q:
+    """Batches whose claim window is open now and that the enterprise has not claimed from yet (R6)."""
+    now = clock.now()
+    claimed = Claim.objects.filter(batch_id=OuterRef("pk"), enterprise_id=enterprise_id)
+    return Q(status=Batch.Status.OPEN, claim_start__lte=now, claim_end__gt=now) & ~Q(Exists(claimed))
+
+
+def to_allocate_q() -> Q:
+    """Open batches whose claim window has closed: the city unit allocates them."""
+    return Q(status=Batch.Status.OPEN, claim_end__lte=clock.now())
+
+
+def claims_of(enterprise: Enterprise | None) -> QuerySet[Claim]:
+    return Claim.objects.filter(enterprise=enterprise) if enterprise else Claim.objects.none()
+
+
+def usable_wallet_q() -> Q:
+    """Claims whose wallet still holds vouchers that may be put into an order: before the R8 order deadline and
+    the R10 validity end (the wallet page's "usable" state with a balance)."""
+    funded = LedgerAccount.objects.filter(
+        kind=LedgerAccount.Kind.WALLET,
+        batch_id=OuterRef("batch_id"),
+        enterprise_id=OuterRef("enterprise_id"),
+        balance_fen__gt=0,
+    )
+    return Q(order_deadline__gte=clock.now(), batch__validity_end__gte=clock.today()) & Q(Exists(funded))
+
+
+def batches_open_or_next(*, city_id: int | None = None, limit: int = 5) -> list[Batch]:
+    """For the home page: the batches whose claim window is open now, or else those opening next (published
+    batches only), for one city or every city."""
+    now = clock.now()
+    published = Batch.objects.select_related("city").filter(status=Batch.Status.OPEN)
+    if city_id is not None:
+        published = published.filter(city_id=city_id)
+    open_now = list(published.filter(claim_start__lte=now, claim_end__gt=now).order_by("claim_end", "pk")[:limit])
+    if open_now:
+        return open_now
+    return list(published.filter(claim_start__gt=now).order_by("claim_start", "pk")[:limit])

@@ -29,6 +29,12 @@ def batch_list(request):
         raise PermissionDenied
     filters = ListFilterForm(request.GET or None, statuses=Batch.Status.choices, search_help=_("Batch name"))
     batches = filters.apply(selectors.batches_visible_to(request.user), search=("name",))
+    # The workbench's cards link here with the same filters (issue 13).
+    if request.GET.get("claimable"):
+        enterprise = selectors.enterprise_of(request.user)
+        batches = batches.filter(selectors.claimable_q(enterprise.pk if enterprise else None))
+    if request.GET.get("to_allocate"):
+        batches = batches.filter(selectors.to_allocate_q())
     context = {
         "page": page_of(request, batches),
         "filter_form": filters,
@@ -167,6 +173,9 @@ def wallet(request):
         raise PermissionDenied
     enterprise = selectors.enterprise_of(request.user)
     views = selectors.wallets_of(enterprise, with_history=True) if enterprise else []
+    if request.GET.get("usable"):  # the workbench's "vouchers to use in an order" card
+        usable = set(selectors.claims_of(enterprise).filter(selectors.usable_wallet_q()).values_list("pk", flat=True))
+        views = [view for view in views if view.claim.pk in usable]
     return render(request, "vouchers/wallet.html", {"wallets": views, "enterprise": enterprise, "now": clock.now()})
 
 

@@ -17,8 +17,9 @@ def current_code(device) -> str:
 def test_enterprise_user_logs_in_with_password_only(client):
     user = UserFactory()
     response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert response.status_code == 302 and response.url == reverse("workbench:home")
+    assert client.get(reverse("accounts:dashboard")).url == reverse("workbench:home")
+    assert client.get(reverse("workbench:home")).status_code == 200
 
 
 def test_wrong_password_gives_a_chinese_message(client):

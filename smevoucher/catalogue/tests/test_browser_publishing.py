@@ -32,7 +32,7 @@ def log_out(page):
     expect(page.get_by_role("banner").get_by_role("link", name="登录")).to_be_visible()
 
 
-def test_range_priced_training_product_from_draft_to_catalogue(live_server, page, log_in):
+def test_range_priced_training_product_from_draft_to_catalogue(live_server, page, log_in, nav):
     station = approved_provider(level="gz_station")
     provider = provider_user_of(station)
     unit = city_unit_user("440100")
@@ -40,7 +40,7 @@ def test_range_priced_training_product_from_draft_to_catalogue(live_server, page
 
     # The provider writes the product.
     log_in(page, provider)
-    page.get_by_role("link", name="我的服务产品").click()
+    nav(page, "我的服务产品")
     page.get_by_role("link", name="发布新产品").click()
     page.get_by_label("产品名称").fill("中小企业数字化转型实务培训")
     page.get_by_label("服务类别").select_option("training")
@@ -98,7 +98,7 @@ def test_range_priced_training_product_from_draft_to_catalogue(live_server, page
 
     # The Guangzhou unit returns it once, with a reason.
     log_in(page, unit)
-    page.get_by_role("link", name="服务产品审核").click()
+    nav(page, "服务产品审核")
     page.get_by_role("link", name="中小企业数字化转型实务培训").click()
     expect(page.get_by_test_id("material-set")).to_have_count(3)
     expect(page.get_by_test_id("tier-row")).to_have_count(3)
@@ -109,7 +109,7 @@ def test_range_priced_training_product_from_draft_to_catalogue(live_server, page
 
     # The provider fixes the set and submits again.
     log_in(page, provider)
-    page.get_by_role("link", name="我的服务产品").click()
+    nav(page, "我的服务产品")
     page.get_by_role("link", name="中小企业数字化转型实务培训").click()
     expect(page.get_by_test_id("review-note")).to_contain_text("第3套签到表不清晰")
     page.get_by_test_id("material-set").nth(2).get_by_role("link", name="更改").click()
@@ -122,7 +122,7 @@ def test_range_priced_training_product_from_draft_to_catalogue(live_server, page
 
     # The unit approves (a colleague: the first reviewer's one-time code of this half-minute is used up).
     log_in(page, city_unit_user("440100"))
-    page.get_by_role("link", name="服务产品审核").click()
+    nav(page, "服务产品审核")
     page.get_by_role("link", name="中小企业数字化转型实务培训").click()
     page.get_by_role("button", name="批准").click()
     expect(page.get_by_text("产品已审核通过并上架。")).to_be_visible()
@@ -131,7 +131,7 @@ def test_range_priced_training_product_from_draft_to_catalogue(live_server, page
 
     # A Guangzhou enterprise finds it.
     log_in(page, enterprise)
-    page.get_by_role("link", name="服务产品目录").click()
+    nav(page, "服务产品目录")
     page.get_by_label("搜索").fill("数字化转型")
     page.get_by_role("button", name="查找").click()
     expect(page.get_by_test_id("catalogue-item")).to_have_count(1)

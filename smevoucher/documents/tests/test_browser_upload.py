@@ -10,9 +10,9 @@ from smevoucher.documents.tests import corpus
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_upload_three_pages_reorder_them_and_download_the_merged_pdf(live_server, page, log_in):
+def test_upload_three_pages_reorder_them_and_download_the_merged_pdf(live_server, page, log_in, nav):
     log_in(page, UserFactory())
-    page.get_by_role("link", name="材料管理").click()
+    nav(page, "材料管理")
     page.get_by_role("link", name="上传材料").click()
     page.get_by_label("材料类型").select_option(label="发票")
     page.get_by_label("添加文件").set_input_files(

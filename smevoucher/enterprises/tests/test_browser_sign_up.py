@@ -10,7 +10,7 @@ from smevoucher.enterprises.models import Enterprise
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_enterprise_signs_up_logs_out_logs_in_and_sees_its_home(live_server, page):
+def test_enterprise_signs_up_logs_out_logs_in_and_sees_its_home(live_server, page, nav):
     page.goto(live_server.url)
     page.get_by_role("link", name="企业注册").first.click()
     expect(page.get_by_role("heading", name="企业注册")).to_be_visible()
@@ -52,6 +52,9 @@ def test_enterprise_signs_up_logs_out_logs_in_and_sees_its_home(live_server, pag
     page.get_by_label("用户名").fill("sz_browser")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/workbench/$"))  # every role lands on its workbench
+    expect(page.get_by_test_id("registration-status")).to_contain_text("待审核")
+    nav(page, "我的企业")
     expect(page).to_have_url(re.compile(r"/enterprises/mine/$"))
     expect(page.get_by_role("heading", name="我的企业")).to_be_visible()
     expect(page.get_by_test_id("current-user")).to_contain_text("深圳浏览器测试有限公司")

@@ -11,9 +11,11 @@ from smevoucher.notices.services import notify
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_city_unit_publishes_with_attachment_and_a_visitor_finds_and_downloads_it(live_server, page, browser, log_in):
+def test_city_unit_publishes_with_attachment_and_a_visitor_finds_and_downloads_it(
+    live_server, page, browser, log_in, nav
+):
     log_in(page, city_unit_user("440300"))
-    page.get_by_role("link", name="发布通知").click()
+    nav(page, "发布通知")
     page.get_by_role("link", name="新建通知").click()
     page.get_by_label("类别").select_option(label="发放结果")
     page.get_by_label("标题").fill("深圳市2020年第一批服务券发放结果")

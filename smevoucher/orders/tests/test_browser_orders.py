@@ -23,7 +23,7 @@ def current_step(page):
     return page.locator('[aria-current="step"]')
 
 
-def test_order_to_receipt_in_two_browsers_then_refund(live_server, page, browser, log_in):
+def test_order_to_receipt_in_two_browsers_then_refund(live_server, page, browser, log_in, nav):
     w = factories.world()
     url = live_server.url
 
@@ -44,7 +44,7 @@ def test_order_to_receipt_in_two_browsers_then_refund(live_server, page, browser
     provider_context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     provider = provider_context.new_page()
     log_in(provider, w.provider_user)
-    provider.get_by_role("link", name="收到的订单").click()
+    nav(provider, "收到的订单")
     expect(provider.get_by_test_id("cap-gauge")).to_contain_text("尚未确认任何订单")
     provider.goto(order_url)
     provider.get_by_role("button", name="确认订单").click()
@@ -95,7 +95,7 @@ def test_order_to_receipt_in_two_browsers_then_refund(live_server, page, browser
     unit_context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     unit = unit_context.new_page()
     log_in(unit, w.unit)
-    unit.get_by_role("link", name="退回支付申请").click()
+    nav(unit, "退回支付申请")
     unit.get_by_role("button", name="同意退回").click()
     expect(unit.get_by_text("已同意退回支付，服务券已退回企业券包。")).to_be_visible()
     unit_context.close()

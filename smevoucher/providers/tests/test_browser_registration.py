@@ -31,7 +31,7 @@ def test_unlisted_name_is_stopped_at_the_first_step(live_server, page):
     assert not Provider.objects.exists()
 
 
-def test_eligible_station_registers_is_approved_by_guangzhou_and_logs_in_as_approved(live_server, page, log_in):
+def test_eligible_station_registers_is_approved_by_guangzhou_and_logs_in_as_approved(live_server, page, log_in, nav):
     directory_entry(name="广州市中小企业服务站（荔湾站）", level="gz_station")
     reviewer = city_unit_user("440100")
 
@@ -70,7 +70,7 @@ def test_eligible_station_registers_is_approved_by_guangzhou_and_logs_in_as_appr
     page.get_by_role("button", name="退出").click()
 
     log_in(page, reviewer)
-    page.get_by_role("link", name="服务机构注册审核").click()
+    nav(page, "服务机构注册审核")
     page.get_by_role("link", name="广州市中小企业服务站（荔湾站）").click()
     expect(page.locator("iframe")).to_have_count(2)  # the licence and the letter beside the data
     page.get_by_label("法定代表人亲笔签字（不接受签章）").check()
@@ -85,6 +85,8 @@ def test_eligible_station_registers_is_approved_by_guangzhou_and_logs_in_as_appr
     page.get_by_label("用户名").fill("liwan_station")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/workbench/$"))  # every role lands on its workbench
+    nav(page, "我的服务机构")
     expect(page).to_have_url(re.compile(r"/providers/mine/$"))
     expect(page.get_by_test_id("approved-banner")).to_contain_text("已通过审核")
     expect(page.get_by_test_id("provider-status")).to_have_text("已通过")

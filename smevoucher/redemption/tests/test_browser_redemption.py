@@ -22,14 +22,14 @@ def upload(page, field: str, name: str):
     page.locator(f"#id_{field}_picker").set_input_files([payload])
 
 
-def test_provider_applies_unit_approves_result_on_the_notice_board(live_server, page, browser, log_in):
+def test_provider_applies_unit_approves_result_on_the_notice_board(live_server, page, browser, log_in, nav):
     w = orders.world()
     confirmed_payments(w, 2)
     url = live_server.url
 
     # The provider bundles both confirmed payments of the Guangzhou batch.
     log_in(page, w.provider_user)
-    page.get_by_role("link", name="兑现申请").click()
+    nav(page, "兑现申请")
     page.get_by_role("button", name="开始兑现申请").click()
     expect(page.get_by_text("申请已创建，已加入该城市所有已确认收券的支付。")).to_be_visible()
     expect(page.get_by_test_id("total")).to_have_text("¥2,500.00")
@@ -56,7 +56,7 @@ def test_provider_applies_unit_approves_result_on_the_notice_board(live_server, 
     unit_context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     unit = unit_context.new_page()
     log_in(unit, w.unit)
-    unit.get_by_role("link", name="兑现审核").click()
+    nav(unit, "兑现审核")
     unit.get_by_role("link", name=Application.objects.get().number).click()
     assert unit.url == application_url
     unit.get_by_role("button", name="审核通过兑现").click()

@@ -6,3 +6,7 @@ document.addEventListener("change", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+// A table wider than a phone scrolls inside its box (site.css); keyboard users must be able to scroll it too.
+document.querySelectorAll("main table").forEach((table) => {
+  if (table.scrollWidth > table.clientWidth + 1) table.tabIndex = 0;
+});

@@ -28,10 +28,10 @@ def log_in(page, url, username, device=None):
         page.get_by_role("button", name="验证").click()
 
 
-def claim_as(browser, url, user, batch_name, yuan):
+def claim_as(browser, url, user, batch_name, yuan, nav):
     page = browser.new_page(locale="zh-CN", timezone_id="Asia/Shanghai")
     log_in(page, url, user.username)
-    page.get_by_role("link", name="服务券批次").click()
+    nav(page, "服务券批次")
     page.get_by_role("link", name=batch_name).click()
     expect(page.get_by_test_id("remaining-quota")).to_have_text("¥20,000.00")
     page.get_by_label("申领金额（元）").fill(yuan)
@@ -40,7 +40,7 @@ def claim_as(browser, url, user, batch_name, yuan):
     return page
 
 
-def test_unit_opens_enterprises_claim_priority_first_wallets_shown(live_server, page, browser):
+def test_unit_opens_enterprises_claim_priority_first_wallets_shown(live_server, page, browser, nav):
     unit = city_unit_user("440100", username="gz_batches")
     device = totp_device(unit)
     plain = approved_enterprise(name="广州普通企业有限公司")
@@ -48,7 +48,7 @@ def test_unit_opens_enterprises_claim_priority_first_wallets_shown(live_server, 
     url = live_server.url
 
     log_in(page, url, "gz_batches", device)
-    page.get_by_role("link", name="服务券批次").click()
+    nav(page, "服务券批次")
     page.get_by_role("link", name="新建批次").click()
     now = clock.now()
     page.get_by_label("批次名称").fill("浏览器测试批次")
@@ -64,9 +64,9 @@ def test_unit_opens_enterprises_claim_priority_first_wallets_shown(live_server, 
     expect(page.get_by_test_id("batch-status")).to_have_text("开放申领")
     batch = Batch.objects.get()
 
-    first = claim_as(page.context.browser, url, enterprise_user(plain), "浏览器测试批次", "600")
+    first = claim_as(page.context.browser, url, enterprise_user(plain), "浏览器测试批次", "600", nav)
     expect(first.get_by_test_id("queue-place")).to_have_text("第 1 位（共 1 家）")
-    second = claim_as(page.context.browser, url, enterprise_user(priority), "浏览器测试批次", "600")
+    second = claim_as(page.context.browser, url, enterprise_user(priority), "浏览器测试批次", "600", nav)
     expect(second.get_by_test_id("queue-place")).to_have_text("第 1 位（共 2 家）")  # priority goes first
 
     with time_machine.travel(batch.claim_end + timedelta(minutes=1), tick=True):
@@ -81,7 +81,7 @@ def test_unit_opens_enterprises_claim_priority_first_wallets_shown(live_server, 
         expect(rows.nth(1)).to_contain_text("¥400.00")
 
         for enterprise_page, usable in ((second, "¥600.00"), (first, "¥400.00")):
-            enterprise_page.get_by_role("link", name="我的服务券").click()
+            nav(enterprise_page, "我的服务券")
             wallet = enterprise_page.get_by_test_id(f"wallet-{batch.pk}")
             expect(wallet.get_by_test_id("wallet-usable")).to_have_text(usable)
             expect(wallet.get_by_test_id("wallet-state")).to_have_text("可使用")
