@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "smevoucher.orders",
     "smevoucher.redemption",
     "smevoucher.reporting",
+    "smevoucher.ops",
     "smevoucher.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,9 +59,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "health_check",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: latency of the whole stack
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: status and view name per request
 ]
 
 ROOT_URLCONF = "smevoucher.urls"
@@ -105,6 +110,21 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent page loads of the embedded default wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Read replica (core/replica.py): only reads a view opts into, outside transactions, go there. Without
+# REPLICA_DATABASE_URL the alias is the primary itself (and in tests a mirror of it) and nothing is routed to it.
+READ_REPLICA_ENABLED = bool(os.environ.get("REPLICA_DATABASE_URL"))
+DATABASES["replica"] = {
+    **(
+        dj_database_url.parse(os.environ["REPLICA_DATABASE_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+        if READ_REPLICA_ENABLED
+        else DATABASES["default"]
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["smevoucher.core.replica.PrimaryReplicaRouter"]
+# Query counts and latency per database for /metrics (django-prometheus wraps the same backends).
+for _database in DATABASES.values():
+    _database["ENGINE"] = _database["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -189,9 +209,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # absolute links
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
 
 # Without a broker, tasks run in-process (eagerly) so the embedded default needs nothing else.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
@@ -267,9 +287,30 @@ if not DEBUG:
     if env_bool("BEHIND_TLS_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# LOG_FORMAT=json (production): one JSON object per line; every line carries the request id (core.request_context).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "smevoucher.core.request_context.RequestIdLogFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Operations (smevoucher/ops): Prometheus scrapes /metrics on each app server directly, from these addresses
+# or networks only; /healthz and /readyz are open (they reveal nothing but up/down).
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+READY_MAX_REPLICA_LAG_SECONDS = int(os.environ.get("READY_MAX_REPLICA_LAG_SECONDS", "60"))

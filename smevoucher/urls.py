@@ -166,4 +166,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("smevoucher.ops.urls")),
 ]
+
+handler500 = "smevoucher.core.views.server_error"  # shows the request id
