@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.replica import read_replica
 from smevoucher.documents.selectors import findings_for
 from smevoucher.providers.selectors import provider_of, serves_every_city, service_cities
 
@@ -63,6 +64,7 @@ def _scope(provider) -> dict:
 
 
 @require_GET
+@read_replica()  # a heavy public list: the replica serves it when there is one
 def catalogue(request):
     """Published products; an enterprise sees only what may serve its city (R2)."""
     form = CatalogueFilterForm(request.GET or None)

@@ -13,6 +13,7 @@ from smevoucher.accounts.services import unit_contacts_update
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.replica import read_replica
 from smevoucher.documents.models import Kind
 from smevoucher.documents.services import document_upload
 from smevoucher.documents.views import file_response
@@ -32,6 +33,7 @@ ROLE_GUIDES = {
 # The public notice board
 
 
+@read_replica()  # the public board: the replica serves it when there is one
 def notice_list(request):
     filters = NoticeFilterForm(request.GET or None)
     notices = selectors.public_notices()
