@@ -212,7 +212,7 @@ boto3.client("s3", endpoint_url=os.environ["S3_ENDPOINT_URL"], region_name=os.en
 EOF
   "$VENV/python" manage.py migrate --noinput -v0
   "$VENV/python" manage.py collectstatic --noinput -v0
-  "$VENV/python" manage.py seed_demo >"$LOGS/seed_demo.log"
+  "$VENV/python" manage.py seed_demo >"$LOGS/seed_demo.log" 2>&1
 
   log "two app servers on $PORT_WEB1 and $PORT_WEB2, Celery worker and beat"
   local web worker beat

@@ -1,4 +1,4 @@
-# ruff: noqa: S603, S608  (a local smoke test: runs manage.py and SQL it builds itself)
+# ruff: noqa: S603  (a local smoke test: runs manage.py with arguments it builds)
 """Smoke test of the running cluster (make cluster-test; deploy/cluster.sh sets the environment).
 
 Everything goes through nginx over TLS, as a user would: a log-in served by one app server continued on the

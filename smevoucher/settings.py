@@ -209,7 +209,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # absolute links
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "smevoucher.ops.cache.InstrumentedRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
 
@@ -308,9 +308,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Libraries that narrate every step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf", "boto3", "botocore")},
 }
 
 # Operations (smevoucher/ops): Prometheus scrapes /metrics on each app server directly, from these addresses
 # or networks only; /healthz and /readyz are open (they reveal nothing but up/down).
 METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]  # probed on each app server directly, over plain HTTP
 READY_MAX_REPLICA_LAG_SECONDS = int(os.environ.get("READY_MAX_REPLICA_LAG_SECONDS", "60"))
