@@ -33,6 +33,17 @@ REPLICA = f"host={HOST} port={os.environ['CLUSTER_PORT_PG_REPLICA']} user=postgr
 PASSWORD = "demo-pass-2026"  # the demo accounts' password (README)
 
 
+def client() -> requests.Session:
+    """Loopback only: no proxy or CA bundle from the environment; the cluster's own certificate."""
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = CA
+    return session
+
+
+http = client()
+
+
 def check(condition, message):
     if not condition:
         raise SystemExit(f"FAILED: {message}")
@@ -70,23 +81,22 @@ def manage(*args: str) -> subprocess.CompletedProcess:
 
 def operations():
     print("operations endpoints")
-    check(requests.get(f"{BASE}/healthz", verify=CA, timeout=10).status_code == 200, "/healthz through nginx")
-    check(requests.get(f"{BASE}/metrics", verify=CA, timeout=10).status_code == 404, "/metrics refused through nginx")
-    plain = requests.get(f"http://{HOST}:{os.environ['CLUSTER_PORT_HTTP']}/healthz", allow_redirects=False, timeout=10)
+    check(http.get(f"{BASE}/healthz", timeout=10).status_code == 200, "/healthz through nginx")
+    check(http.get(f"{BASE}/metrics", timeout=10).status_code == 404, "/metrics refused through nginx")
+    plain = http.get(f"http://{HOST}:{os.environ['CLUSTER_PORT_HTTP']}/healthz", allow_redirects=False, timeout=10)
     check(plain.status_code == 301, "plain HTTP redirects to HTTPS")
     for web in WEB:
-        ready = requests.get(f"{web}/readyz?format=json", timeout=30)
+        ready = http.get(f"{web}/readyz?format=json", timeout=30)
         checks = ready.json()
         check(ready.status_code == 200 and {"ReplicaLag()", "Migrations()"} <= set(checks), f"{web}/readyz: {checks}")
-        metrics = requests.get(f"{web}/metrics", timeout=10)
+        metrics = http.get(f"{web}/metrics", timeout=10)
         check(metrics.status_code == 200 and "django_http_requests_total_by_view_transport_method" in metrics.text,
               f"{web}/metrics answers the allowed address")
 
 
 def log_in_on_one_continue_on_the_other() -> requests.Session:
     print("log in on one app server, continue on the other")
-    session = requests.Session()
-    session.verify = CA
+    session = client()
     session.get(f"{BASE}/accounts/login/", timeout=10)
     response = session.post(
         f"{BASE}/accounts/login/",
@@ -103,8 +113,8 @@ def log_in_on_one_continue_on_the_other() -> requests.Session:
 
 
 def api_token() -> str:
-    response = requests.post(
-        f"{BASE}/api/v1/auth/token/", json={"username": "ent_gz1", "password": PASSWORD}, verify=CA, timeout=10
+    response = http.post(
+        f"{BASE}/api/v1/auth/token/", json={"username": "ent_gz1", "password": PASSWORD}, timeout=10
     )
     check(response.status_code == 200, "API token")
     return response.json()["token"]
@@ -116,8 +126,7 @@ def upload_on_one_download_on_the_other(token: str):
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     writer.write(pdf)
-    session = requests.Session()
-    session.verify = CA
+    session = client()
     session.headers["Authorization"] = f"Token {token}"
     response = session.post(
         f"{BASE}/api/v1/documents/",
@@ -141,7 +150,7 @@ def upload_on_one_download_on_the_other(token: str):
 def claim_sealed_by_the_worker(token: str):
     print("a claim, audited with its request id and sealed by the worker")
     (batch,) = query(PRIMARY, "SELECT id FROM vouchers_batch WHERE status = 'open' ORDER BY id LIMIT 1")[0]
-    response = requests.post(
+    response = http.post(
         f"{BASE}/api/v1/batches/{batch}/claims/",
         json={"amount_fen": 1000_00},
         headers={"Authorization": f"Token {token}"},
@@ -179,14 +188,14 @@ def board_read_from_the_replica():
         check(query(PRIMARY, "SELECT count(*) FROM notices_notice WHERE title = %s", (title,))[0][0] == 1,
               "the primary has it")
         for web in range(2):
-            page = requests.get(f"{BASE}/notices/", params={"q": title}, verify=CA, timeout=10)
-            api = requests.get(f"{BASE}/api/v1/notices/", params={"q": title}, verify=CA, timeout=10)
+            page = http.get(f"{BASE}/notices/", params={"q": title}, timeout=10)
+            api = http.get(f"{BASE}/api/v1/notices/", params={"q": title}, timeout=10)
             check(page.status_code == 200 and title not in page.text and title not in api.text,
                   f"replay paused: the board (page and API, request {web + 1}) does not show it yet")
     finally:
         query(REPLICA, "SELECT pg_wal_replay_resume()")
     deadline = time.monotonic() + 30
-    while title not in requests.get(f"{BASE}/notices/", params={"q": title}, verify=CA, timeout=10).text:
+    while title not in http.get(f"{BASE}/notices/", params={"q": title}, timeout=10).text:
         if time.monotonic() > deadline:
             raise SystemExit("FAILED: the board did not show the notice after the replica resumed")
         time.sleep(0.5)
@@ -195,7 +204,7 @@ def board_read_from_the_replica():
 
 def business_metrics_and_integrity():
     print("business metrics and the integrity checks")
-    metrics = requests.get(f"{WEB[0]}/metrics", timeout=10).text
+    metrics = http.get(f"{WEB[0]}/metrics", timeout=10).text
     waiting = re.search(r'^smev_claims\{status="waiting"\} (\S+)$', metrics, re.M)
     check(waiting and float(waiting.group(1)) >= 1, "smev_claims counts the claim")
     check("smev_celery_queue_length" in metrics and "smev_ledger_transactions" in metrics, "queue and ledger gauges")
