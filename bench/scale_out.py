@@ -20,6 +20,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import signal
 import ssl
 import statistics
@@ -59,6 +60,9 @@ from smevoucher.enterprises.models import Enterprise
 from smevoucher.vouchers import services
 
 n, batches, tag = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+import itertools, random
+from smevoucher.enterprises import factories
+factories._serial = itertools.count(random.randrange(1_000_000, 9_000_000))  # new credit codes on every run
 gz = city("440100")
 orgs = Organisation.objects.bulk_create(
     Organisation(kind="enterprise", name=f"扩容压测{tag}企业{i}有限公司", city=gz) for i in range(n)
@@ -70,7 +74,7 @@ ents = Enterprise.objects.bulk_create(
 )
 users = User.objects.bulk_create(User(username=f"scale{tag}_{o.pk}", organisation=o) for o in orgs)
 tokens = Token.objects.bulk_create(Token(user=u, key=secrets.token_hex(20)) for u in users)
-unit = city_unit_user("440100")
+unit = User.objects.filter(username="unit_guangzhou").first() or city_unit_user("440100")  # the demo's unit
 start = clock.now() - timedelta(minutes=1)
 ids = []
 for b in range(batches):
@@ -138,7 +142,8 @@ def tls_context(env: dict) -> ssl.SSLContext:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of these processes and their children (live ones; gunicorn workers do not exit)."""
+    """User + system CPU of these processes and every descendant: each live process's own time plus what its
+    exited children used (PostgreSQL backends and recycled gunicorn workers come and go)."""
     total = 0
     seen = set()
     stack = list(pids)
@@ -149,12 +154,19 @@ def cpu_seconds(pids: list[int]) -> float:
         seen.add(pid)
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             continue
         stack.extend(int(c) for c in children)
     return total / TICKS
+
+
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def postgres_pids(env: dict) -> list[int]:
@@ -227,7 +239,7 @@ def main() -> int:
         parser.error("n must be 1..50000 and c 1..256")
 
     env = cluster_env()
-    py_env = {**os.environ, **env}
+    py_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "smevoucher.settings"}
     web = [int((CLUSTER_DIR / "pids" / f"web{i}.pid").read_text()) for i in (1, 2)]
     configurations = [
         ("direct to app server 1 (no nginx)", (HOST, int(env["CLUSTER_PORT_WEB1"]), False), None),
@@ -249,8 +261,16 @@ def main() -> int:
                 rush(target, env, setup["tokens"][: min(200, args.n)], setup["batches"][-1], min(args.c, 16))
             tiers = {"app": web, "nginx": [p.pid for p in nginx[-1:]], "postgres": postgres_pids(env)}
             before = {tier: cpu_seconds(pids) for tier, pids in tiers.items()}
+            client_before, busy_before = resource.getrusage(resource.RUSAGE_SELF), machine_busy()
             result = rush(target, env, setup["tokens"], setup["batches"][index], args.c)
             result["cpu"] = {tier: cpu_seconds(pids) - before[tier] for tier, pids in tiers.items()}
+            client_after, busy_after = resource.getrusage(resource.RUSAGE_SELF), machine_busy()
+            result["cpu"]["client"] = (client_after.ru_utime + client_after.ru_stime) - (
+                client_before.ru_utime + client_before.ru_stime
+            )
+            busy = (busy_after[0] - busy_before[0]) / TICKS
+            # Whatever else ran on the machine meanwhile (other work, not this topology or its load generator).
+            result["other"] = max(0.0, busy - sum(result["cpu"].values())) / result["wall"]
             results.append((name, result))
         counts = json.loads(subprocess.run([sys.executable, "-c", COUNT, json.dumps(setup["batches"][:-1])],
                                            cwd=ROOT, env=py_env, capture_output=True, text=True, check=True).stdout)
@@ -261,8 +281,8 @@ def main() -> int:
 
     print(f"\nscale-out: N={args.n} claims per configuration, {args.c} concurrent clients (kept-alive connections), "
           f"{os.cpu_count()} cores, WEB_CONCURRENCY={env.get('WEB_CONCURRENCY')} sync workers per app server")
-    print(f"{'configuration':<36} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} {'lost':>5} {'dup':>4}"
-          f" {'CPU ms/claim: app':>18} {'nginx':>6} {'pg':>6}  statuses")
+    print(f"{'configuration':<34} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'lost':>4} {'dup':>3}"
+          f" {'CPU ms/claim: app':>17} {'nginx':>5} {'pg':>5} {'client':>6}  {'other load':>10}  statuses")
     for (name, result), batch in zip(results, setup["batches"], strict=False):
         lat = sorted(result["latencies"])
         rps = len(lat) / result["wall"]
@@ -270,8 +290,10 @@ def main() -> int:
         rows = counts[str(batch)]
         lost, dup = args.n - rows["distinct"], rows["rows"] - rows["distinct"]
         cpu = {tier: seconds * 1000 / args.n for tier, seconds in result["cpu"].items()}
-        print(f"{name:<36} {rps:>7.1f} {p50:>7.1f} {p99:>8.1f} {lost:>5} {dup:>4} {cpu['app']:>18.2f}"
-              f" {cpu['nginx']:>6.2f} {cpu['postgres']:>6.2f}  {result['statuses']}")
+        print(f"{name:<34} {rps:>6.1f} {p50:>7.1f} {p99:>7.1f} {lost:>4} {dup:>3} {cpu['app']:>17.2f}"
+              f" {cpu['nginx']:>5.2f} {cpu['postgres']:>5.2f} {cpu['client']:>6.2f}  {result['other']:>6.2f} cores"
+              f"  {result['statuses']}")
+    print("CPU ms/claim: CPU time each tier spent divided by the claims; other load: cores busy with anything else.")
     return 0
 
 
