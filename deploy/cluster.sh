@@ -210,9 +210,12 @@ boto3.client("s3", endpoint_url=os.environ["S3_ENDPOINT_URL"], region_name=os.en
              aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
              aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"]).create_bucket(Bucket=os.environ["S3_BUCKET"])
 EOF
+  "$VENV/python" manage.py collectstatic --noinput -v0 >"$LOGS/collectstatic.log" 2>&1 &
+  local collecting=$!
   "$VENV/python" manage.py migrate --noinput -v0
-  "$VENV/python" manage.py collectstatic --noinput -v0
+  log "demo data"
   "$VENV/python" manage.py seed_demo >"$LOGS/seed_demo.log" 2>&1
+  wait "$collecting"
 
   log "two app servers on $PORT_WEB1 and $PORT_WEB2, Celery worker and beat"
   local web worker beat
@@ -242,9 +245,12 @@ stop_pid() {  # TERM the process group, then KILL it if it is still there after 
   [ -n "$pid" ] || return 0
   kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 75); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    case "$(ps -o stat= -p "$pid" 2>/dev/null || true)" in
+      "" | Z*) return 0 ;;  # gone, or exited and waiting for `cluster.sh test` (its parent) to reap it
+    esac
     sleep 0.2
   done
+  log "$name did not stop within 15 s: killing it"
   kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 }
 

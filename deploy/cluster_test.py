@@ -217,8 +217,13 @@ def board_read_from_the_replica():
 
 def business_metrics_and_integrity():
     print("business metrics and the integrity checks")
-    metrics = http.get(f"{WEB[0]}/metrics", timeout=10).text
-    waiting = re.search(r'^smev_claims\{status="waiting"\} (\S+)$', metrics, re.M)
+    deadline = time.monotonic() + 30  # the business figures are cached for 15 s
+    while True:
+        metrics = http.get(f"{WEB[0]}/metrics", timeout=10).text
+        waiting = re.search(r'^smev_claims\{status="waiting"\} (\S+)$', metrics, re.M)
+        if (waiting and float(waiting.group(1)) >= 1) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     check(waiting and float(waiting.group(1)) >= 1, "smev_claims counts the claim")
     check("smev_celery_queue_length" in metrics and "smev_ledger_transactions" in metrics, "queue and ledger gauges")
     for command in ("verify_ledger", "verify_audit"):
