@@ -86,7 +86,8 @@ def operations():
     plain = http.get(f"http://{HOST}:{os.environ['CLUSTER_PORT_HTTP']}/healthz", allow_redirects=False, timeout=10)
     check(plain.status_code == 301, "plain HTTP redirects to HTTPS")
     static = http.get(f"{BASE}/static/css/site.css", timeout=10)
-    check(static.status_code == 200 and static.headers.get("Cache-Control") == "public", "nginx serves static files")
+    check(static.status_code == 200 and static.headers.get("Cache-Control") == "max-age=604800"
+          and "Strict-Transport-Security" in static.headers, "nginx serves static files (cached 7 days)")
     too_big = http.post(f"{BASE}/api/v1/documents/", data=b"0" * (41 * 1024 * 1024), timeout=30)
     check(too_big.status_code == 413, "nginx refuses a 41 MB upload (client_max_body_size)")
     for web in WEB:
