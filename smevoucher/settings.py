@@ -314,7 +314,8 @@ LOGGING = {
 }
 
 # Operations (smevoucher/ops): Prometheus scrapes /metrics on each app server directly, from these addresses
-# or networks only; /healthz and /readyz are open (they reveal nothing but up/down).
+# or networks only. /healthz and /readyz answer anyone who reaches the app server; the public nginx site lets only
+# OPS_NETWORKS reach /readyz (which names its checks).
 METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]  # probed on each app server directly, over plain HTTP
 READY_MAX_REPLICA_LAG_SECONDS = int(os.environ.get("READY_MAX_REPLICA_LAG_SECONDS", "60"))
