@@ -45,11 +45,9 @@ createdb -h 127.0.0.1 -p "$CLUSTER_PORT_PG" -U postgres "$restore_db"
 pg_restore --no-owner --no-privileges --exit-on-error -d "$restore_url" "$backup/db.dump"
 "$PY" deploy/backup_tool.py objects-put "$backup/objects" "$restore_bucket"
 
-log "verify the restored copy"
+log "verify the restored copy (row counts first: verify_audit seals events still pending)"
 export DATABASE_URL="$restore_url" S3_BUCKET="$restore_bucket"
 unset REPLICA_DATABASE_URL
-"$PY" manage.py verify_ledger
-"$PY" manage.py verify_audit
 "$PY" deploy/backup_tool.py counts >"$backup/restored-counts.json"
 "$PY" - "$backup" <<'PYEOF'
 import json, sys
@@ -57,12 +55,13 @@ from pathlib import Path
 backup = Path(sys.argv[1])
 before = json.loads((backup / "counts.json").read_text())
 after = json.loads((backup / "restored-counts.json").read_text())
-# verify_audit seals events that were still pending: it changes rows, never their number.
 differences = {t: (before.get(t), after.get(t)) for t in set(before) | set(after) if before.get(t) != after.get(t)}
 if differences:
     sys.exit(f"row counts differ (backup, restored): {differences}")
 print(f"row counts match: {sum(after.values())} rows in {len(after)} tables")
 PYEOF
+"$PY" manage.py verify_ledger
+"$PY" manage.py verify_audit
 "$PY" manage.py shell -c "
 from django.core.files.storage import default_storage
 from smevoucher.documents.models import Document
