@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install translations run test lint messages totp clean
+.PHONY: install translations run test lint messages totp clean cluster cluster-stop cluster-test restore-drill
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,22 @@ messages: install
 # Current one-time code of a demo staff account: make totp NAME=unit_guangzhou
 totp: install
 	@$(BIN)/python manage.py demo_totp $(NAME)
+
+# The production topology on one machine (deploy/cluster.sh; needs Debian's nginx and PostgreSQL server packages):
+# nginx + two app servers + Celery worker and beat + PostgreSQL primary and streaming replica + Redis + S3 (moto).
+cluster: translations
+	deploy/cluster.sh start
+
+cluster-stop:
+	deploy/cluster.sh stop
+
+# Starts the cluster, runs the smoke test through nginx (deploy/cluster_test.py), stops everything (even on failure).
+cluster-test: translations
+	deploy/cluster.sh test
+
+# Backup of the running cluster (deploy/backup.sh), restored into a fresh database and bucket, then verified.
+restore-drill: translations
+	deploy/restore_drill.sh
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 test-results

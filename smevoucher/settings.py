@@ -26,6 +26,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev-only-key-set-SECRET_KEY-in-production")
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")  # the previous key while rotating (README, Operations)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Behind the TLS proxy: the client address is taken from X-Forwarded-For, counting TRUSTED_PROXY_COUNT
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "smevoucher.redemption",
     "smevoucher.workbench",
     "smevoucher.reporting",
+    "smevoucher.ops",
     "smevoucher.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -66,9 +68,12 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "health_check",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: latency of the whole stack
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -86,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: status and view name per request
 ]
 
 ROOT_URLCONF = "smevoucher.urls"
@@ -117,6 +123,21 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent page loads of the embedded default wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Read replica (core/replica.py): only reads a view opts into, outside transactions, go there. Without
+# REPLICA_DATABASE_URL the alias is the primary itself (and in tests a mirror of it) and nothing is routed to it.
+READ_REPLICA_ENABLED = bool(os.environ.get("REPLICA_DATABASE_URL"))
+DATABASES["replica"] = {
+    **(
+        dj_database_url.parse(os.environ["REPLICA_DATABASE_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+        if READ_REPLICA_ENABLED
+        else DATABASES["default"]
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["smevoucher.core.replica.PrimaryReplicaRouter"]
+# Query counts and latency per database for /metrics (django-prometheus wraps the same backends).
+for _database in DATABASES.values():
+    _database["ENGINE"] = _database["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -215,9 +236,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # absolute links
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "smevoucher.ops.cache.InstrumentedRedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
 
 # Without a broker, tasks run in-process (eagerly) so the embedded default needs nothing else.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
@@ -340,9 +361,34 @@ if not DEBUG:
     if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# LOG_FORMAT=json (production): one JSON object per line; every line carries the request id (core.request_context).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "smevoucher.core.request_context.RequestIdLogFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Libraries that narrate every step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf", "boto3", "botocore")},
 }
+
+# Operations (smevoucher/ops): Prometheus scrapes /metrics on each app server directly, from these addresses
+# or networks only. /healthz and /readyz answer anyone who reaches the app server; the public nginx site lets only
+# OPS_NETWORKS reach /readyz (which names its checks).
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]  # probed on each app server directly, over plain HTTP
+READY_MAX_REPLICA_LAG_SECONDS = int(os.environ.get("READY_MAX_REPLICA_LAG_SECONDS", "60"))

@@ -20,6 +20,7 @@ from smevoucher.workbench import api as workbench_api
 
 handler400 = "smevoucher.core.views.bad_request"  # the API's error format under /api/, a Chinese page elsewhere
 handler404 = "smevoucher.core.views.not_found"
+handler500 = "smevoucher.core.views.server_error"  # shows the request id
 
 # The Django admin is for site administrators, who log in with a TOTP code too.
 admin.site.__class__ = OTPAdminSite
@@ -195,4 +196,6 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/swagger_ui.html"),
         name="api-docs",
     ),
+    path("", include("smevoucher.ops.urls")),
 ]
+

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.core.api import FenField, HasPerm, IntegerField
+from smevoucher.core.replica import read_replica
 from smevoucher.enterprises.models import Industry, Size
 
 from . import selectors, services
@@ -328,6 +329,7 @@ class CatalogueView(GenericAPIView):
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[CatalogueQuery], responses=CatalogueOutput(many=True))
+    @read_replica()  # a heavy public list: the replica serves it when there is one
     def get(self, request):
         """Published products; an enterprise gets only those that may serve its city (R2). Filters: q, category,
         city (code), price_min_fen, price_max_fen."""

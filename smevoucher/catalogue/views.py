@@ -12,6 +12,7 @@ from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
 from smevoucher.core.lists import ListFilterForm, page_of
+from smevoucher.core.replica import read_replica
 from smevoucher.documents.selectors import findings_for
 from smevoucher.providers.selectors import provider_of, serves_every_city, service_cities
 
@@ -61,6 +62,7 @@ def _scope(provider) -> dict:
 
 
 @require_GET
+@read_replica()  # a heavy public list: the replica serves it when there is one
 def catalogue(request):
     """Published products; an enterprise sees only what may serve its city (R2)."""
     form = CatalogueFilterForm(request.GET or None)

@@ -1,4 +1,4 @@
-"""The audit log (R16): who did what to which object, before/after, when, from which address.
+"""The audit log (R16): who did what to which object, before/after, when, from which address and request.
 
 `record()` is called inside the service's transaction, so the event commits or rolls back with the
 change it describes. It only inserts a row: no shared row is locked, so a rush of claims does not queue
@@ -47,6 +47,8 @@ def event_hash(event: AuditEvent) -> str:
         "ip": event.ip_address,
         "prev": event.prev_hash,
     }
+    if event.request_id:  # events recorded before request ids existed keep their hashes
+        content["request"] = event.request_id
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -71,6 +73,7 @@ def record(actor, action: str, obj=None, *, before=None, after=None, reason: str
         after=_plain(after),
         reason=reason or "",
         ip_address=request_context.client_ip(),
+        request_id=request_context.request_id(),
     )
     if settings.AUDIT_SEAL_AFTER_COMMIT:
         transaction.on_commit(_seal_after_commit)

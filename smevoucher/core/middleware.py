@@ -1,4 +1,6 @@
+import logging
 import re
+import time
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -10,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from . import request_context
 from .client_address import client_address
+
+request_log = logging.getLogger("smevoucher.request")
 
 
 class LanguageMiddleware:
@@ -35,17 +39,31 @@ class LanguageMiddleware:
 
 
 class RequestContextMiddleware:
-    """Makes the client's address available to the audit log."""
+    """Makes the client's address and the request id available to the audit log and the logs; the id goes back
+    in the X-Request-ID header (and on the error page), and one log line per request carries it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.request_id = request_context.new_request_id(request.headers.get("X-Request-ID"))
         token = request_context.set_client_ip(client_address(request))
+        id_token = request_context.set_request_id(request.request_id)
+        started = time.monotonic()
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            response.headers["X-Request-ID"] = request.request_id
+            request_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={"status": response.status_code, "duration_ms": round((time.monotonic() - started) * 1000)},
+            )
+            return response
         finally:
             request_context.reset(token)
+            request_context.reset_request_id(id_token)
 
 
 class NoStoreMiddleware:

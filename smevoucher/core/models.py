@@ -38,6 +38,8 @@ class AuditEvent(AppendOnly):
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # The request it came from (the X-Request-ID of the response, the id in the logs and on the error page).
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
     # Filled when the event is sealed into the chain, after its transaction committed.
     seal_seq = models.BigIntegerField(null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.core.api import HasPerm
+from smevoucher.core.replica import read_replica
 from smevoucher.documents.models import Document
 from smevoucher.documents.views import file_response
 
@@ -76,6 +77,7 @@ class NoticeListView(GenericAPIView):
         parameters=[OpenApiParameter("city", str), OpenApiParameter("category", str), OpenApiParameter("q", str)],
         responses=NoticeOutput(many=True),
     )
+    @read_replica()  # a heavy public list: the replica serves it when there is one
     def get(self, request):
         """The public notice board: published, not expired, pinned first."""
         notices = selectors.filter_notices(

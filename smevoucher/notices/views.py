@@ -14,6 +14,7 @@ from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.forms import add_domain_errors
 from smevoucher.core.lists import ListFilterForm, page_of
+from smevoucher.core.replica import read_replica
 from smevoucher.documents.views import file_response
 
 from . import selectors, services
@@ -31,6 +32,7 @@ ROLE_GUIDES = {
 # The public notice board
 
 
+@read_replica()  # the public board: the replica serves it when there is one
 def notice_list(request):
     filters = NoticeFilterForm(request.GET or None)
     notices = selectors.public_notices()
