@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_sealing'),
+        ('core', '0003_audit_checks'),
     ]
 
     operations = [
