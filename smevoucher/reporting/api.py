@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from smevoucher.core import api as core_api
 from smevoucher.core.api import HasPerm
+from smevoucher.core.replica import read_replica
 
 from . import selectors
 
@@ -144,6 +145,7 @@ class SummaryView(ReportPermission, APIView):
         description="The batch funnel (fen and counts) of the year, city and batch, from the voucher ledger, as of "
         "the last refresh.",
     )
+    @read_replica()
     def get(self, request):
         scope, _data = _scope(request)
         return Response(SummaryOutput(_summary_data(scope)).data)
@@ -168,6 +170,7 @@ class ClaimsOverTimeView(ReportPermission, APIView):
         responses=ClaimsOverTimeOutput,
         description="Claims per minute on the batch's opening day and per day over the window(s).",
     )
+    @read_replica()
     def get(self, request):
         scope, _data = _scope(request)
         figures = selectors.claims_over_time(scope)
@@ -181,6 +184,7 @@ class ProvidersView(ReportPermission, APIView):
         responses=ProvidersOutput,
         description=f"Providers' cap usage (R7) per issuing city of the year, highest share first, {PAGE_SIZE} a page.",
     )
+    @read_replica()
     def get(self, request):
         scope, data = _scope(request, ProvidersFilterInput)
         page = data["page"]

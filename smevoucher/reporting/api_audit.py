@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from smevoucher.core import access
 from smevoucher.core import api as core_api
+from smevoucher.core.replica import read_replica
 
 from . import audit_trail
 
@@ -70,6 +71,7 @@ class AuditListView(APIView):
         ],
         responses=AuditPageOutput,
     )
+    @read_replica()
     def get(self, request):
         search = audit_trail.parse_search(request.query_params)
         if access.is_unit_staff(request.user):

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.replica import using_replica
 from smevoucher.notices.services import notify
 
 from . import exports
@@ -69,7 +70,7 @@ def export_run(*, job_id: int) -> ExportJob | None:
     job = ExportJob.objects.select_related("owner__organisation").get(pk=job_id)
     try:
         kind = exports.kind_for(job.owner, job.kind)
-        total = exports.queryset(kind, job.owner, job.filters).count()
+        total = using_replica(exports.queryset(kind, job.owner, job.filters)).count()
         ExportJob.objects.filter(pk=job.pk).update(total_rows=total)
 
         def progress(count):

@@ -28,6 +28,7 @@ from smevoucher.catalogue.models import Category, Product, ProductRevision
 from smevoucher.catalogue.selectors import products_visible_to
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.replica import using_replica
 from smevoucher.core.spreadsheets import csv_row, xlsx_row
 from smevoucher.directory.models import Level
 from smevoucher.enterprises.models import Enterprise, Industry, Size
@@ -513,7 +514,8 @@ def _remembering(convert: Callable | None) -> Callable | None:
 
 def rows(kind: Kind, user, filters: dict) -> Iterator[list]:
     """Every row as cell values, streamed from the database CHUNK rows at a time."""
-    values = queryset(kind, user, filters).values_list(*[column.path for column in kind.columns])
+    # Read from the replica when there is one (the rows are a report, never a rule's input).
+    values = using_replica(queryset(kind, user, filters).values_list(*[column.path for column in kind.columns]))
     converters = [_remembering(column.convert) for column in kind.columns]
 
     def convert(row):

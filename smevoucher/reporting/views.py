@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smevoucher.core.replica import read_replica
+
 from . import dashboard, receipts, selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,6 +63,7 @@ def _xlsx_response(tables, filename: str) -> HttpResponse:
 
 
 @login_required
+@read_replica()
 def dashboard_page(request):
     scope = _scope(request)
     summary, tables = dashboard.dashboard_tables(scope)
@@ -77,6 +80,7 @@ def dashboard_page(request):
 
 
 @login_required
+@read_replica()
 def dashboard_export(request, key: str):
     """One chart's figures (or all of them, key "all") as XLSX."""
     scope = _scope(request)
@@ -97,6 +101,7 @@ def dashboard_refresh(request):
 
 
 @login_required
+@read_replica()
 def receipts_page(request):
     if not request.user.has_perm("reporting.view_receipts"):
         raise PermissionDenied
@@ -110,6 +115,7 @@ def receipts_page(request):
 
 
 @login_required
+@read_replica()
 def receipts_export(request):
     if not request.user.has_perm("reporting.view_receipts"):
         raise PermissionDenied

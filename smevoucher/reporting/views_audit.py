@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.replica import read_replica
 
 from . import audit_trail
 
@@ -40,6 +41,7 @@ def _rows(events, viewer=None):
 
 
 @login_required
+@read_replica()
 def audit_search(request):
     if not access.is_unit_staff(request.user):
         raise PermissionDenied
@@ -70,6 +72,7 @@ def audit_search(request):
 
 
 @login_required
+@read_replica()
 def history(request, object_type: str, object_id: str):
     """One object's history (newest first, "show more" by keyset); 404 to whoever may not see the object."""
     events = audit_trail.history_of(user=request.user, object_type=object_type, object_id=object_id)
