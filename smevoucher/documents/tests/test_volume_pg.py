@@ -1,14 +1,11 @@
 """Real concurrent connections on PostgreSQL: uploads arriving together cannot pass an organisation's daily
 volume (issue 14)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
 from smevoucher.accounts.factories import OrganisationFactory, UserFactory, city
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.testing import run_together
 from smevoucher.documents import services
 from smevoucher.documents.models import Document, UploadDay
 from smevoucher.documents.tests import corpus
@@ -16,22 +13,6 @@ from smevoucher.documents.tests import corpus
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8
-
-
-def run_together(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            return call()
-        except Exception as exc:  # collected for the assertions
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_concurrent_uploads_never_pass_the_daily_volume(settings):

@@ -1,13 +1,10 @@
 """Real concurrent connections on PostgreSQL: R7 holds when one provider confirms many orders at once near its
 cap, and double-clicked confirmations and payments apply once."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
 from smevoucher.core.models import AuditEvent
+from smevoucher.core.testing import run_together
 from smevoucher.orders import factories, services
 from smevoucher.orders.models import Order, Payment
 from smevoucher.vouchers.errors import CapExceeded
@@ -17,22 +14,6 @@ from smevoucher.vouchers.selectors import ledger_problems
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 16  # PostgreSQL's connections are shared: stay well below them
-
-
-def run_together(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            return call()
-        except Exception as exc:  # collected for the assertions
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_many_confirmations_at_once_never_pass_the_cap():

@@ -1,13 +1,10 @@
 """Real concurrent connections on PostgreSQL: R13 "a payment is in at most one live application" holds when
 several applications race for the same payments, and a double-clicked approval redeems once."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection
 
 from smevoucher.core.models import AuditEvent
+from smevoucher.core.testing import run_together
 from smevoucher.orders import factories as orders
 from smevoucher.redemption import factories, services
 from smevoucher.redemption.errors import PaymentTaken
@@ -18,22 +15,6 @@ from smevoucher.vouchers.selectors import ledger_problems
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 8  # PostgreSQL's connections are shared with other test runs: stay well below them
-
-
-def run_together(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            return call()
-        except Exception as exc:  # collected for the assertions
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_one_payment_goes_into_one_live_application_when_many_race():
