@@ -103,10 +103,22 @@ def start_nginx(env: dict, name: str, port: int, servers: str) -> tuple[subproce
     """An nginx of our own from the production site file, balancing over `servers`."""
     folder = CLUSTER_DIR / "bench" / name
     (folder / "temp").mkdir(parents=True, exist_ok=True)
-    site_env = {**env, "APP_SERVERS": servers, "HTTPS_LISTEN": f"{HOST}:{port}", "HTTP_LISTEN": f"{HOST}:{port + 1}",
-                "NGINX_LOG_DIR": str(folder), "HTTPS_PORT_SUFFIX": f":{port}"}
-    site = subprocess.run(["deploy/render.sh", "deploy/nginx/smevoucher.conf"], cwd=ROOT, env=site_env,
-                          capture_output=True, text=True, check=True).stdout
+    site_env = {
+        **env,
+        "APP_SERVERS": servers,
+        "HTTPS_LISTEN": f"{HOST}:{port}",
+        "HTTP_LISTEN": f"{HOST}:{port + 1}",
+        "NGINX_LOG_DIR": str(folder),
+        "HTTPS_PORT_SUFFIX": f":{port}",
+    }
+    site = subprocess.run(
+        ["deploy/render.sh", "deploy/nginx/smevoucher.conf"],
+        cwd=ROOT,
+        env=site_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     (folder / "site.conf").write_text(site)
     user = "user root;" if os.getuid() == 0 else ""
     (folder / "nginx.conf").write_text(f"""{user}
@@ -244,12 +256,23 @@ def main() -> int:
     configurations = [
         ("direct to app server 1 (no nginx)", (HOST, int(env["CLUSTER_PORT_WEB1"]), False), None),
         ("nginx -> 1 app server", (HOST, args.port, True), f"{HOST}:{env['CLUSTER_PORT_WEB1']}"),
-        ("nginx -> 2 app servers", (HOST, args.port + 10, True),
-         f"{HOST}:{env['CLUSTER_PORT_WEB1']} {HOST}:{env['CLUSTER_PORT_WEB2']}"),
+        (
+            "nginx -> 2 app servers",
+            (HOST, args.port + 10, True),
+            f"{HOST}:{env['CLUSTER_PORT_WEB1']} {HOST}:{env['CLUSTER_PORT_WEB2']}",
+        ),
     ]
     tag = str(int(time.time()))
-    setup = json.loads(subprocess.run([sys.executable, "-c", SETUP, str(args.n), str(len(configurations) + 1), tag],
-                                      cwd=ROOT, env=py_env, capture_output=True, text=True, check=True).stdout)
+    setup = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", SETUP, str(args.n), str(len(configurations) + 1), tag],
+            cwd=ROOT,
+            env=py_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     nginx = []
     try:
         results = []
@@ -272,17 +295,29 @@ def main() -> int:
             # Whatever else ran on the machine meanwhile (other work, not this topology or its load generator).
             result["other"] = max(0.0, busy - sum(result["cpu"].values())) / result["wall"]
             results.append((name, result))
-        counts = json.loads(subprocess.run([sys.executable, "-c", COUNT, json.dumps(setup["batches"][:-1])],
-                                           cwd=ROOT, env=py_env, capture_output=True, text=True, check=True).stdout)
+        counts = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", COUNT, json.dumps(setup["batches"][:-1])],
+                cwd=ROOT,
+                env=py_env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
     finally:
         for process in nginx:
             os.killpg(process.pid, signal.SIGQUIT)
             process.wait(timeout=30)
 
-    print(f"\nscale-out: N={args.n} claims per configuration, {args.c} concurrent clients (kept-alive connections), "
-          f"{os.cpu_count()} cores, WEB_CONCURRENCY={env.get('WEB_CONCURRENCY')} sync workers per app server")
-    print(f"{'configuration':<34} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'lost':>4} {'dup':>3}"
-          f" {'CPU ms/claim: app':>17} {'nginx':>5} {'pg':>5} {'client':>6}  {'other load':>10}  statuses")
+    print(
+        f"\nscale-out: N={args.n} claims per configuration, {args.c} concurrent clients (kept-alive connections), "
+        f"{os.cpu_count()} cores, WEB_CONCURRENCY={env.get('WEB_CONCURRENCY')} sync workers per app server"
+    )
+    print(
+        f"{'configuration':<34} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'lost':>4} {'dup':>3}"
+        f" {'CPU ms/claim: app':>17} {'nginx':>5} {'pg':>5} {'client':>6}  {'other load':>10}  statuses"
+    )
     for (name, result), batch in zip(results, setup["batches"], strict=False):
         lat = sorted(result["latencies"])
         rps = len(lat) / result["wall"]
@@ -290,9 +325,11 @@ def main() -> int:
         rows = counts[str(batch)]
         lost, dup = args.n - rows["distinct"], rows["rows"] - rows["distinct"]
         cpu = {tier: seconds * 1000 / args.n for tier, seconds in result["cpu"].items()}
-        print(f"{name:<34} {rps:>6.1f} {p50:>7.1f} {p99:>7.1f} {lost:>4} {dup:>3} {cpu['app']:>17.2f}"
-              f" {cpu['nginx']:>5.2f} {cpu['postgres']:>5.2f} {cpu['client']:>6.2f}  {result['other']:>6.2f} cores"
-              f"  {result['statuses']}")
+        print(
+            f"{name:<34} {rps:>6.1f} {p50:>7.1f} {p99:>7.1f} {lost:>4} {dup:>3} {cpu['app']:>17.2f}"
+            f" {cpu['nginx']:>5.2f} {cpu['postgres']:>5.2f} {cpu['client']:>6.2f}  {result['other']:>6.2f} cores"
+            f"  {result['statuses']}"
+        )
     print("CPU ms/claim: CPU time each tier spent divided by the claims; other load: cores busy with anything else.")
     return 0
 

@@ -1,11 +1,11 @@
 # ruff: noqa: S603, S607, S608  (an operator's tool: runs pg_dump and counts tables whose names it reads from PostgreSQL)
 """The parts of deploy/backup.sh and the restore drill that need Python (psycopg, boto3).
 
-    backup_tool.py dump OUTDIR           pg_dump of DATABASE_URL and exact row counts of every table, both from one
-                                         snapshot (OUTDIR/db.dump, OUTDIR/counts.json)
-    backup_tool.py objects-get OUTDIR    copy every object of S3_BUCKET (or PRIVATE_FILES_ROOT) to OUTDIR/objects
-    backup_tool.py objects-put DIR BUCKET   upload DIR's files into BUCKET (created when missing)
-    backup_tool.py counts                exact row counts of DATABASE_URL as JSON (the drill compares them)
+backup_tool.py dump OUTDIR           pg_dump of DATABASE_URL and exact row counts of every table, both from one
+                                     snapshot (OUTDIR/db.dump, OUTDIR/counts.json)
+backup_tool.py objects-get OUTDIR    copy every object of S3_BUCKET (or PRIVATE_FILES_ROOT) to OUTDIR/objects
+backup_tool.py objects-put DIR BUCKET   upload DIR's files into BUCKET (created when missing)
+backup_tool.py counts                exact row counts of DATABASE_URL as JSON (the drill compares them)
 """
 
 import json
@@ -40,8 +40,15 @@ def dump(outdir: Path) -> None:
         counts = row_counts(connection)
         # pg_dump reads the very snapshot the counts came from, while this transaction holds it.
         subprocess.run(
-            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-             f"--file={outdir / 'db.dump'}", libpq_url()],
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--snapshot={snapshot}",
+                f"--file={outdir / 'db.dump'}",
+                libpq_url(),
+            ],
             check=True,
         )
         connection.execute("COMMIT")

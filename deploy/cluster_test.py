@@ -86,8 +86,12 @@ def operations():
     plain = http.get(f"http://{HOST}:{os.environ['CLUSTER_PORT_HTTP']}/healthz", allow_redirects=False, timeout=10)
     check(plain.status_code == 301, "plain HTTP redirects to HTTPS")
     static = http.get(f"{BASE}/static/css/site.css", timeout=10)
-    check(static.status_code == 200 and static.headers.get("Cache-Control") == "max-age=604800"
-          and "Strict-Transport-Security" in static.headers, "nginx serves static files (cached 7 days)")
+    check(
+        static.status_code == 200
+        and static.headers.get("Cache-Control") == "max-age=604800"
+        and "Strict-Transport-Security" in static.headers,
+        "nginx serves static files (cached 7 days)",
+    )
     too_big = http.post(f"{BASE}/api/v1/documents/", data=b"0" * (41 * 1024 * 1024), timeout=30)
     check(too_big.status_code == 413, "nginx refuses a 41 MB upload (client_max_body_size)")
     for web in WEB:
@@ -95,8 +99,10 @@ def operations():
         checks = ready.json()
         check(ready.status_code == 200 and {"ReplicaLag()", "Migrations()"} <= set(checks), f"{web}/readyz: {checks}")
         metrics = http.get(f"{web}/metrics", timeout=10)
-        check(metrics.status_code == 200 and "django_http_requests_total_by_view_transport_method" in metrics.text,
-              f"{web}/metrics answers the allowed address")
+        check(
+            metrics.status_code == 200 and "django_http_requests_total_by_view_transport_method" in metrics.text,
+            f"{web}/metrics answers the allowed address",
+        )
 
 
 def log_in_on_one_continue_on_the_other() -> requests.Session:
@@ -114,8 +120,10 @@ def log_in_on_one_continue_on_the_other() -> requests.Session:
     first = upstream_of(response)
     # The enterprise's own page: an anonymous visitor would be sent to the log-in page instead.
     followed = on_other_server(session, first, "GET", "/enterprises/mine/", timeout=10)
-    check(followed.status_code == 200 and "广州明珠精密制造有限公司" in followed.text,
-          f"logged in on {first}, the enterprise's page served by {upstream_of(followed)}")
+    check(
+        followed.status_code == 200 and "广州明珠精密制造有限公司" in followed.text,
+        f"logged in on {first}, the enterprise's page served by {upstream_of(followed)}",
+    )
     return session
 
 
@@ -152,11 +160,17 @@ def upload_on_one_download_on_the_other(token: str):
     document = response.json()["id"]
     first = upstream_of(response)
     download = on_other_server(session, first, "GET", f"/api/v1/documents/{document}/download/", timeout=30)
-    check(download.status_code == 200 and download.content.startswith(b"%PDF"),
-          f"uploaded on {first}, downloaded from {upstream_of(download)}")
-    s3 = boto3.client("s3", endpoint_url=os.environ["S3_ENDPOINT_URL"], region_name=os.environ["S3_REGION"],
-                      aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
-                      aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"])
+    check(
+        download.status_code == 200 and download.content.startswith(b"%PDF"),
+        f"uploaded on {first}, downloaded from {upstream_of(download)}",
+    )
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=os.environ["S3_ENDPOINT_URL"],
+        region_name=os.environ["S3_REGION"],
+        aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"],
+    )
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket=os.environ["S3_BUCKET"]).get("Contents", [])]
     check(any(key.startswith("materials/") for key in keys), "the file is in the object storage")
 
@@ -203,13 +217,17 @@ def board_read_from_the_replica():
             " body='演练')",
         )
         check(published.returncode == 0, f"published on the primary {published.stderr[-300:]}")
-        check(query(PRIMARY, "SELECT count(*) FROM notices_notice WHERE title = %s", (title,))[0][0] == 1,
-              "the primary has it")
+        check(
+            query(PRIMARY, "SELECT count(*) FROM notices_notice WHERE title = %s", (title,))[0][0] == 1,
+            "the primary has it",
+        )
         for web in range(2):
             page = http.get(f"{BASE}/notices/", timeout=10)  # newest first (a search would echo the title)
             api = http.get(f"{BASE}/api/v1/notices/", params={"q": title}, timeout=10)
-            check(page.status_code == 200 and title not in page.text and title not in api.text,
-                  f"replay paused: the board (page and API, request {web + 1}) does not show it yet")
+            check(
+                page.status_code == 200 and title not in page.text and title not in api.text,
+                f"replay paused: the board (page and API, request {web + 1}) does not show it yet",
+            )
     finally:
         query(REPLICA, "SELECT pg_wal_replay_resume()")
     deadline = time.monotonic() + 30

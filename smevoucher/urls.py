@@ -198,4 +198,3 @@ urlpatterns = [
     ),
     path("", include("smevoucher.ops.urls")),
 ]
-

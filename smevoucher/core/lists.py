@@ -39,7 +39,8 @@ class ListFilterForm(forms.Form):
                     condition |= Q(**{column: int(found.group(1))})
             queryset = queryset.filter(condition)
         # Several statuses may be asked for at once (the workbench's cards link with e.g. status=a&status=b).
-        valid = {value for value, _label in self.fields["status"].choices if value}
+        field = self.fields.get("status")
+        valid = {value for value, _label in field.choices if value} if field else set()
         statuses = [value for value in self.data.getlist("status") if value in valid]
         if statuses:
             queryset = queryset.filter(**{f"{status_field}__in": statuses})

@@ -1,6 +1,6 @@
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist, loader
+from django.template import loader
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -39,7 +39,7 @@ def server_error(request):
     request_id = request_context.request_id() or getattr(request, "request_id", "")
     try:
         body = loader.get_template("500.html").render({"request_id": request_id})
-    except TemplateDoesNotExist:
+    except Exception:
         body = format_html(
             "<!doctype html><html lang='zh-hans'><head><meta charset='utf-8'><title>服务器错误</title></head>"
             "<body><h1>服务器错误（500）</h1><p>请稍后再试。如需报告问题，请提供请求编号：<code>{}</code></p>"

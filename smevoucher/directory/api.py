@@ -118,7 +118,7 @@ class ImportUploadInput(serializers.Serializer):
 
 
 class ImportRowOutput(serializers.Serializer):
-    row = serializers.IntegerField()
+    row = IntegerField()
     name = serializers.CharField()
     level = serializers.ChoiceField(choices=Level.choices)
     valid_until = serializers.DateField()
@@ -126,22 +126,22 @@ class ImportRowOutput(serializers.Serializer):
 
 
 class ImportErrorOutput(serializers.Serializer):
-    row = serializers.IntegerField()
+    row = IntegerField()
     name = serializers.CharField(required=False)
     message = serializers.CharField()
 
 
 class ImportOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IntegerField()
     filename = serializers.CharField()
     status = serializers.CharField()
-    total_rows = serializers.IntegerField()
-    processed_rows = serializers.IntegerField()
+    total_rows = IntegerField()
+    processed_rows = IntegerField()
     errors = ImportErrorOutput(many=True)
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Rows to create, update, leave.")
+    counts = serializers.DictField(child=IntegerField(), help_text="Rows to create, update, leave.")
     rows = ImportRowOutput(many=True, help_text="The first rows of each kind (create, update) to read first.")
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
+    created = IntegerField()
+    updated = IntegerField()
 
 
 def _import_output(import_id: int) -> dict:

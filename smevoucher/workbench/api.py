@@ -3,12 +3,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from smevoucher.core.api import IntegerField
+
 from .cards import cards_for_request
 
 
 class CardSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable code of the to-do, e.g. order_to_confirm")
-    count = serializers.IntegerField(help_text="Rows in the linked list")
+    count = IntegerField(help_text="Rows in the linked list")
     due = serializers.DateTimeField(allow_null=True, help_text="Nearest deadline among them, or null")
     url = serializers.CharField(allow_null=True, help_text="The filtered list (null: no list for this role)")
 

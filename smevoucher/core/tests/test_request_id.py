@@ -63,9 +63,10 @@ def test_the_request_id_is_in_the_header_the_logs_and_the_audit_row(client, reco
 
 @override_settings(ROOT_URLCONF=__name__)
 def test_the_proxys_request_id_is_kept_and_a_forged_one_replaced(client):
-    assert client.get("/audited/", HTTP_X_REQUEST_ID="0123456789abcdef0123456789abcdef").headers[
-        "X-Request-ID"
-    ] == "0123456789abcdef0123456789abcdef"
+    assert (
+        client.get("/audited/", HTTP_X_REQUEST_ID="0123456789abcdef0123456789abcdef").headers["X-Request-ID"]
+        == "0123456789abcdef0123456789abcdef"
+    )
     replaced = client.get("/audited/", HTTP_X_REQUEST_ID="<script>").headers["X-Request-ID"]
     assert replaced != "<script>" and len(replaced) == 32
 

@@ -10,3 +10,5 @@ document.addEventListener("click", (event) => {
 document.querySelectorAll("main table").forEach((table) => {
   if (table.scrollWidth > table.clientWidth + 1) table.tabIndex = 0;
 });
+// A refused form's error summary (GOV.UK pattern) takes the focus, so a screen reader reads it first.
+document.querySelector("[data-error-summary]")?.focus();
