@@ -122,7 +122,7 @@ BY_KIND = {
             _("Orders and receipts"),
             [
                 (_("Orders received"), "orders:list", "order_to_confirm", "contract_to_confirm", "payment_to_confirm"),
-                (_("Receipts"), "reporting:receipts"),
+                (_("Voucher receipts"), "reporting:receipts"),
             ],
         ),
         (

@@ -15,7 +15,7 @@ from .helpers import column, read_table
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_unit_requests_an_export_sees_it_finish_and_downloads_it(live_server, page, log_in, monkeypatch):
+def test_a_unit_requests_an_export_sees_it_finish_and_downloads_it(live_server, page, log_in, nav, monkeypatch):
     w = factories.world()
     order = factories.advance(w, factories.place(w), Order.Status.CONFIRMED)
     unit = city_unit_user()
@@ -23,7 +23,7 @@ def test_a_unit_requests_an_export_sees_it_finish_and_downloads_it(live_server, 
     monkeypatch.setattr(tasks.run_export, "delay", lambda *args, **kwargs: None)
 
     log_in(page, unit)
-    page.get_by_role("link", name="数据导出").click()
+    nav(page, "数据导出")
     page.get_by_label("导出内容").select_option("orders")
     page.get_by_label("格式").select_option("xlsx")
     page.get_by_role("button", name="申请导出").click()

@@ -12,12 +12,12 @@ from .factories import scheme_flow
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_city_unit_sees_the_funnel_the_api_reports(live_server, page, log_in):
+def test_a_city_unit_sees_the_funnel_the_api_reports(live_server, page, log_in, nav):
     flow = scheme_flow()
     violations = []  # the charts draw under the site's Content-Security-Policy: no inline script or style element
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     log_in(page, flow.world.unit)
-    page.get_by_role("link", name="统计报表").click()
+    nav(page, "统计报表")
     expect(page.get_by_role("heading", name="统计报表")).to_be_visible()
     expect(page.locator("#chart-funnel svg")).to_be_visible()  # ECharts drew the funnel
     api = page.request.get(f"{live_server.url}/api/v1/reports/summary/").json()
@@ -42,9 +42,9 @@ def test_a_city_unit_sees_the_funnel_the_api_reports(live_server, page, log_in):
     assert violations == []
 
 
-def test_the_provider_opens_its_receipts(live_server, page, log_in):
+def test_the_provider_opens_its_receipts(live_server, page, log_in, nav):
     flow = scheme_flow(expire=False)
     log_in(page, flow.world.provider_user)
-    page.get_by_role("link", name="收券对账").click()
+    nav(page, "收券对账")
     expect(page.get_by_test_id(f"receipt-{flow.short_paid.pk}")).to_contain_text("¥400.00")
     expect(page.get_by_test_id("total-difference")).to_have_text("¥400.00")
