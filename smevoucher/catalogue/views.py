@@ -107,9 +107,7 @@ def _own_provider(request):
 @login_required
 def my_products(request):
     provider = _own_provider(request)
-    filters = ListFilterForm(
-        request.GET or None, statuses=Product.Status.choices, search_help=_("Product name")
-    )
+    filters = ListFilterForm(request.GET or None, statuses=Product.Status.choices, search_help=_("Product name"))
     # Any revision's name: a renamed product is found by its old and its new name; distinct as several may match.
     products = filters.apply(selectors.products_visible_to(request.user), search=("revisions__name",))
     page = page_of(request, selectors.with_revisions(products.distinct()))
