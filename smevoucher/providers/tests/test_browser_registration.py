@@ -77,7 +77,7 @@ def test_eligible_station_registers_is_approved_by_guangzhou_and_logs_in_as_appr
     page.get_by_label("公章清晰可辨认").check()
     page.get_by_label("承诺书日期为当年").check()
     page.get_by_role("button", name="批准").click()
-    expect(page.get_by_text("服务机构已审核通过")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="服务机构已审核通过")).to_be_visible()  # also in the history panel
     expect(page.get_by_test_id("provider-status")).to_have_text("已通过")
     page.get_by_role("button", name="退出").click()
 
