@@ -39,6 +39,7 @@ def test_search_status_and_queue_narrow_the_registrations():
     assert shown(c, queue="1", q=second.uscc) == {second.pk}
     html = c.get("/providers/", {"queue": "1"}).content.decode()
     assert '<input type="hidden" name="queue" value="1">' in html  # the search form keeps the queue
+    assert 'href="?queue=1">' in html  # and so does clearing the filters
     assert 'data-testid="empty-state"' in c.get("/providers/", {"q": "没有这家机构"}).content.decode()
 
 
