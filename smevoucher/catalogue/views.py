@@ -107,12 +107,16 @@ def _own_provider(request):
 @login_required
 def my_products(request):
     provider = _own_provider(request)
-    products = selectors.with_revisions(selectors.products_visible_to(request.user))
+    filters = ListFilterForm(request.GET or None, statuses=Product.Status.choices, search_help=_("Product name"))
+    # Any revision's name: a renamed product is found by its old and its new name; distinct as several may match.
+    products = filters.apply(selectors.products_visible_to(request.user), search=("revisions__name",))
+    page = page_of(request, selectors.with_revisions(products.distinct()))
     rows = [
         (product, product.published_revision or selectors.latest_of(product), selectors.working_of(product))
-        for product in products
+        for product in page
     ]
-    return render(request, "catalogue/my_products.html", {"provider": provider, "rows": rows})
+    context = {"provider": provider, "rows": rows, "page": page, "filter_form": filters}
+    return render(request, "catalogue/my_products.html", context)
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -90,7 +90,8 @@ def entries_for_list(*, query: str = "", level: str = "", state: str = "") -> Qu
         registered=Exists(Entry.objects.filter(pk=OuterRef("pk"), provider__isnull=False)),
     )
     if query:
-        entries = entries.filter(name_key__contains=name_key(query))
+        # The name as the directory keys it, or the source document's title or number (issue 13).
+        entries = entries.filter(Q(name_key__contains=name_key(query)) | Q(source__icontains=query))
     if level in Level.values:
         entries = entries.filter(level=level)
     today = clock.today()
@@ -100,7 +101,7 @@ def entries_for_list(*, query: str = "", level: str = "", state: str = "") -> Qu
         entries = entries.filter(active=True, valid_until__lt=today)
     elif state == "inactive":
         entries = entries.filter(active=False)
-    return entries.order_by("level_rank", "name")
+    return entries.order_by("level_rank", "name", "pk")
 
 
 def import_preview(import_id: int, *, limit: int = 200) -> dict:

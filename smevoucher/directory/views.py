@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.lists import page_of
 
 from . import selectors, services, sheets
 from .forms import CheckForm, EntryForm, ImportForm
@@ -45,7 +45,8 @@ def entry_list(request):
         request,
         "directory/list.html",
         {
-            "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+            "page": page_of(request, entries),
+            "filtered": bool(query or level or state),
             "query": query,
             "level": level,
             "state": state,

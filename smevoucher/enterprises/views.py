@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from smevoucher.core import access
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.ratelimits import limited
 from smevoucher.documents.selectors import findings_for
 
@@ -124,22 +124,17 @@ def unit_list(request):
         default=Value(2),
         output_field=IntegerField(),
     )
-    enterprises = selectors.enterprises_visible_to(request.user).order_by(waiting, "created_at")
-    status = request.GET.get("status", "")
-    if status in Enterprise.Status.values:
-        enterprises = enterprises.filter(status=status)
-    query = request.GET.get("q", "").strip()
-    if query:
-        enterprises = enterprises.filter(organisation__name__icontains=query) | enterprises.filter(uscc=query.upper())
-    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    enterprises = selectors.enterprises_visible_to(request.user).order_by(waiting, "created_at", "pk")
+    filters = ListFilterForm(
+        request.GET or None, statuses=Enterprise.Status.choices, search_help=_("Name or credit code")
+    )
+    enterprises = filters.apply(enterprises, search=("organisation__name", "uscc"))
     return render(
         request,
         "enterprises/unit_list.html",
         {
-            "page": page,
-            "status": status,
-            "query": query,
-            "statuses": Enterprise.Status.choices,
+            "page": page_of(request, enterprises),
+            "filter_form": filters,
             "is_province": access.organisation_kind(request.user) == access.PROVINCE_UNIT,
         },
     )

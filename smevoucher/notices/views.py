@@ -2,10 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from smevoucher.accounts.models import Organisation
@@ -192,11 +194,16 @@ def contacts_edit(request):
 
 @login_required
 def notification_list(request):
-    notifications = selectors.notifications_of(request.user)
-    if request.GET.get("unread"):
-        notifications = notifications.filter(read_at__isnull=True)
-    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    return render(request, "notices/notifications.html", {"page": page, "unread_only": bool(request.GET.get("unread"))})
+    states = [("unread", pgettext("notification", "Unread")), ("read", pgettext("notification", "Read"))]
+    filters = ListFilterForm(request.GET or None, statuses=states, search_help=_("Title"))
+    # Read or not is a timestamp; the filter compares its state as a word, within one user's messages.
+    notifications = selectors.notifications_of(request.user).annotate(
+        state=Case(When(read_at__isnull=True, then=Value("unread")), default=Value("read"))
+    )
+    notifications = filters.apply(notifications, search=("title",), status_field="state")
+    return render(
+        request, "notices/notifications.html", {"page": page_of(request, notifications, 30), "filter_form": filters}
+    )
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from smevoucher.core import access, clock
 from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
+from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.pdf import render_pdf
 from smevoucher.core.ratelimits import limited
 from smevoucher.directory.models import CITY_LEVELS
@@ -112,22 +113,23 @@ def unit_list(request):
     # ?queue=1: only the registrations this unit decides (R4), as the workbench counts them.
     queue = bool(request.GET.get("queue"))
     providers = selectors.review_queue_for(request.user) if queue else selectors.providers_visible_to(request.user)
-    status = request.GET.get("status", "submitted")
-    if status in Provider.Status.values:
-        providers = providers.filter(status=status)
-    query = request.GET.get("q", "").strip()
-    if query:
-        providers = providers.filter(organisation__name__icontains=query)
-    page = Paginator(providers.order_by("submitted_at"), 50).get_page(request.GET.get("page"))
+    data = request.GET.copy()
+    data.setdefault("status", Provider.Status.SUBMITTED)  # the review queue unless the unit asks otherwise
+    filters = ListFilterForm(data, statuses=Provider.Status.choices, search_help=_("Full name or credit code"))
+    providers = filters.apply(providers, search=("organisation__name", "uscc"))
+    page = page_of(request, providers.order_by("submitted_at", "pk"))
+    # Marks only the rows on this page, so the page costs the same however long the queue is.
+    queue_ids = set(
+        selectors.review_queue_for(request.user).filter(pk__in=[p.pk for p in page]).values_list("pk", flat=True)
+    )
     return render(
         request,
         "providers/unit_list.html",
         {
             "page": page,
-            "status": status,
-            "query": query,
-            "statuses": Provider.Status.choices,
-            "queue_ids": set(selectors.review_queue_for(request.user).values_list("pk", flat=True)),
+            "filter_form": filters,
+            "filter_keep": [("queue", "1")] if queue else [],
+            "queue_ids": queue_ids,
         },
     )
 

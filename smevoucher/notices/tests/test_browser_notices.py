@@ -53,3 +53,22 @@ def test_reading_a_notification_lowers_the_unread_count(live_server, page, log_i
     page.get_by_role("button", name="服务机构已确认您的订单").click()
     expect(page).to_have_url(f"{live_server.url}/documents/")
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
+
+
+def test_a_user_searches_the_messages_and_keeps_only_the_unread(live_server, page, log_in):
+    user = UserFactory()
+    notify([user], event="order.confirmed", title="服务机构已确认您的订单", url="/documents/")
+    notify([user], event="claim.allocated", title="您申领的服务券已发放", url="/documents/")
+    log_in(page, user)
+    page.goto(f"{live_server.url}/notifications/")
+    page.get_by_role("button", name="服务机构已确认您的订单").click()  # read now
+    page.goto(f"{live_server.url}/notifications/")
+    page.get_by_label("状态").select_option(label="未读")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.get_by_test_id("notification")).to_have_count(1)
+    expect(page.get_by_test_id("notification")).to_contain_text("您申领的服务券已发放")
+    page.get_by_label("搜索").fill("订单")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.get_by_test_id("empty-state")).to_contain_text("没有符合条件的消息")
+    page.get_by_role("link", name="清除筛选条件").click()
+    expect(page.get_by_test_id("notification")).to_have_count(2)

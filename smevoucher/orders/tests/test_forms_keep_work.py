@@ -175,5 +175,10 @@ def test_list_searches_take_any_text(w, q):
         (w.unit, "/products/review/"),
         (w.unit, "/notices/manage/"),
         (w.provider_user, "/documents/"),
+        (w.unit, "/providers/"),
+        (w.unit, "/enterprises/"),
+        (w.unit, "/directory/"),
+        (w.provider_user, "/products/"),
+        (w.enterprise_user, "/notifications/"),
     ):
         assert client(user).get(url, {"q": q, "status": "nonsense", "page": "x"}).status_code == expected, url

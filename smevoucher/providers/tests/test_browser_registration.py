@@ -77,7 +77,7 @@ def test_eligible_station_registers_is_approved_by_guangzhou_and_logs_in_as_appr
     page.get_by_label("公章清晰可辨认").check()
     page.get_by_label("承诺书日期为当年").check()
     page.get_by_role("button", name="批准").click()
-    expect(page.get_by_text("服务机构已审核通过")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="服务机构已审核通过")).to_be_visible()  # also in the history panel
     expect(page.get_by_test_id("provider-status")).to_have_text("已通过")
     page.get_by_role("button", name="退出").click()
 
@@ -90,3 +90,22 @@ def test_eligible_station_registers_is_approved_by_guangzhou_and_logs_in_as_appr
     expect(page).to_have_url(re.compile(r"/providers/mine/$"))
     expect(page.get_by_test_id("approved-banner")).to_contain_text("已通过审核")
     expect(page.get_by_test_id("provider-status")).to_have_text("已通过")
+
+
+def test_a_unit_searches_its_review_queue_by_credit_code(live_server, page, log_in):
+    from smevoucher.accounts.factories import province_user
+    from smevoucher.providers.factories import register_provider
+
+    register_provider(level="provincial")
+    second = register_provider(level="provincial")
+    log_in(page, province_user())
+    page.goto(f"{live_server.url}/providers/?queue=1")
+    expect(page.get_by_test_id("provider-row")).to_have_count(2)
+    page.get_by_label("搜索").fill(second.uscc)
+    page.get_by_role("button", name="搜索").click()
+    expect(page.get_by_test_id("provider-row")).to_have_count(1)
+    expect(page.get_by_test_id("provider-row")).to_contain_text(second.organisation.name)
+    assert "queue=1" in page.url  # the search stays within the unit's own queue
+    page.get_by_label("搜索").fill("没有这家机构")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
