@@ -69,3 +69,12 @@ def login_verified(client, user: User) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+def logged_in_client(user: User):
+    """A Django test client logged in as the user (the TOTP step passed for staff)."""
+    from django.test import Client
+
+    client = Client()
+    login_verified(client, user)
+    return client

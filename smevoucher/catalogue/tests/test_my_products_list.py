@@ -2,9 +2,8 @@
 created, pages, and costs the same per page."""
 
 import pytest
-from django.test import Client
 
-from smevoucher.accounts.factories import login_verified
+from smevoucher.accounts.factories import logged_in_client
 from smevoucher.catalogue import services
 from smevoucher.catalogue.factories import content, published_product
 from smevoucher.providers.factories import approved_provider, provider_user_of
@@ -12,10 +11,7 @@ from smevoucher.providers.factories import approved_provider, provider_user_of
 pytestmark = pytest.mark.django_db
 
 
-def client(user):
-    c = Client()
-    login_verified(c, user)
-    return c
+client = logged_in_client
 
 
 def draft(provider, name=None):

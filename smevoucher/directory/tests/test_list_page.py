@@ -4,9 +4,8 @@ what to do when empty, and costs the same per page."""
 from datetime import date
 
 import pytest
-from django.test import Client
 
-from smevoucher.accounts.factories import city_unit_user, login_verified, province_user
+from smevoucher.accounts.factories import city_unit_user, logged_in_client, province_user
 from smevoucher.core import clock
 from smevoucher.directory import services
 from smevoucher.directory.factories import directory_entry
@@ -14,10 +13,7 @@ from smevoucher.directory.factories import directory_entry
 pytestmark = pytest.mark.django_db
 
 
-def client(user):
-    c = Client()
-    login_verified(c, user)
-    return c
+client = logged_in_client
 
 
 def shown(c, **params) -> set[int]:

@@ -1,19 +1,15 @@
 """Issue 13 (7): the messages list searches titles, filters read/unread, pages, and costs the same per page."""
 
 import pytest
-from django.test import Client
 
-from smevoucher.accounts.factories import UserFactory, login_verified
+from smevoucher.accounts.factories import UserFactory, logged_in_client
 from smevoucher.notices import services
 from smevoucher.notices.services import notify
 
 pytestmark = pytest.mark.django_db
 
 
-def client(user):
-    c = Client()
-    login_verified(c, user)
-    return c
+client = logged_in_client
 
 
 def test_search_and_the_read_filter_narrow_the_messages():

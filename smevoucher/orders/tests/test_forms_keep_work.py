@@ -5,9 +5,8 @@ import io
 import re
 
 import pytest
-from django.test import Client
 
-from smevoucher.accounts.factories import login_verified
+from smevoucher.accounts.factories import logged_in_client
 from smevoucher.catalogue.factories import pdf_bytes
 from smevoucher.documents.models import Document
 from smevoucher.documents.selectors import pending_document
@@ -20,10 +19,7 @@ pytestmark = pytest.mark.django_db
 S = Order.Status
 
 
-def client(user):
-    c = Client()
-    login_verified(c, user)
-    return c
+client = logged_in_client
 
 
 def upload(name):

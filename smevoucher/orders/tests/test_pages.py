@@ -6,7 +6,7 @@ import io
 import pytest
 from django.test import Client
 
-from smevoucher.accounts.factories import city_unit_user, login_verified
+from smevoucher.accounts.factories import city_unit_user, logged_in_client
 from smevoucher.catalogue.factories import pdf_bytes
 from smevoucher.enterprises.factories import enterprise_user
 from smevoucher.orders import factories, services
@@ -18,10 +18,7 @@ pytestmark = pytest.mark.django_db
 S = Order.Status
 
 
-def client(user):
-    c = Client()
-    login_verified(c, user)
-    return c
+client = logged_in_client
 
 
 def upload(name):

@@ -2,19 +2,15 @@
 the workbench's ?queue=1, pages, and costs the same per page."""
 
 import pytest
-from django.test import Client
 
-from smevoucher.accounts.factories import city_unit_user, login_verified, province_user
+from smevoucher.accounts.factories import city_unit_user, logged_in_client, province_user
 from smevoucher.providers import services
 from smevoucher.providers.factories import CHECKED, register_provider, reviewer_for
 
 pytestmark = pytest.mark.django_db
 
 
-def client(user):
-    c = Client()
-    login_verified(c, user)
-    return c
+client = logged_in_client
 
 
 def shown(c, **params) -> set[int]:
