@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import request_context
+from . import jobs, request_context
 from .models import AuditChainHead, AuditCheck, AuditEvent
 
 GENESIS = "0" * 64
@@ -76,14 +76,8 @@ def record(actor, action: str, obj=None, *, before=None, after=None, reason: str
         request_id=request_context.request_id(),
     )
     if settings.AUDIT_SEAL_AFTER_COMMIT:
-        transaction.on_commit(_seal_after_commit)
+        jobs.queue_after_commit("smevoucher.core.tasks.seal_audit_log")
     return event
-
-
-def _seal_after_commit():
-    from .tasks import seal_audit_log
-
-    seal_audit_log.delay()
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import City
-from smevoucher.core import audit
+from smevoucher.core import audit, jobs
 from smevoucher.core.errors import ValidationFailed
 
 from . import sheets
@@ -167,9 +167,7 @@ def directory_import_upload(*, actor, filename: str, content: bytes) -> Import:
         raise ValidationFailed(fields={"file": [_("The file is not an Excel workbook (.xlsx).")]})
     job = Import.objects.create(filename=(filename or "directory.xlsx")[:200], content=content, uploaded_by=actor)
     audit.record(actor, "directory.import_uploaded", job, after={"filename": job.filename, "size": len(content)})
-    from .tasks import check_directory_import
-
-    transaction.on_commit(lambda: check_directory_import.delay(job.pk))
+    jobs.queue_after_commit("smevoucher.directory.tasks.check_directory_import", job.pk)
     return job
 
 

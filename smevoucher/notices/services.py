@@ -4,7 +4,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from smevoucher.core import access, audit, clock
+from smevoucher.core import access, audit, clock, jobs
 from smevoucher.core.errors import ValidationFailed
 
 from .models import EmailPreference, Notice, Notification
@@ -32,9 +32,7 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
     )
     ids = [n.pk for n in notifications]
     if ids:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        jobs.queue_after_commit("smevoucher.notices.tasks.send_notification_emails", ids)
     return notifications
 
 

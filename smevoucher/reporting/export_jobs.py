@@ -10,12 +10,12 @@ from datetime import timedelta
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from smevoucher.core import jobs
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.replica import using_replica
 from smevoucher.notices.services import notify
@@ -49,14 +49,7 @@ def export_request(*, actor, kind: str, fmt: str = "xlsx", filters: dict | None 
     if jobs_of(actor).filter(status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]).count() >= MAX_OPEN_JOBS:
         raise ValidationFailed(_("Wait until one of your exports has finished."), code="too_many_exports")
     job = ExportJob.objects.create(owner=actor, kind=chosen.code, format=fmt, filters=cleaned)
-    language = translation.get_language()
-
-    def queue():
-        from .tasks import run_export
-
-        run_export.delay(job.pk, language)
-
-    transaction.on_commit(queue)
+    jobs.queue_after_commit("smevoucher.reporting.tasks.run_export", job.pk, translation.get_language())
     return job
 
 

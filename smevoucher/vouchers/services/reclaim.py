@@ -5,12 +5,10 @@ moves what the locked balance holds, so a sweep can stop halfway, run twice or r
 without moving a fen twice.
 """
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from smevoucher.core import audit, clock
+from smevoucher.core import audit, clock, jobs
 from smevoucher.core.errors import Conflict
 
 from ..errors import DeadlineNotReached
@@ -29,12 +27,6 @@ def _give_back_quota(batch: Batch, claim: Claim | None, fen: int) -> None:
     claim.quota_returned_fen += fen
     claim.quota_fen = max(claim.quota_fen - fen, 0)
     claim.save(update_fields=["quota_returned_fen", "quota_fen"])
-
-
-def _queue_backfill(batch_id: int) -> None:
-    from ..tasks import backfill_batch
-
-    backfill_batch.delay(batch_id)
 
 
 def _reclaim(*, actor, batch: Batch, claim: Claim | None, source: LedgerAccount, rule: str, obj) -> int:
@@ -56,7 +48,7 @@ def _reclaim(*, actor, batch: Batch, claim: Claim | None, source: LedgerAccount,
             _give_back_quota(batch, claim, fen)
             # 递补 after this commits, in its own transaction: this one holds accounts that a backfill may not
             # lock in the one fixed order.
-            transaction.on_commit(partial(_queue_backfill, batch.pk))
+            jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", batch.pk)
     return fen
 
 

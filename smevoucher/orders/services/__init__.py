@@ -1,0 +1,39 @@
+"""Order transitions (DESIGN §2 steps 3–8; R0, R2, R7–R12). One named function per transition: it re-reads the
+order under a lock, checks the actor, the state table, the rules and the deadlines, moves the vouchers in the
+same transaction, records the audit event and notifies the other side. A repeated request that finds the work
+done returns quietly (a double click is not an error).
+
+Lock order everywhere: order → refund request → the provider's cap row → ledger accounts (batch and claim
+only inside the vouchers' reclaim), so no two paths deadlock.
+
+One module per stage (CONVENTIONS §2), as in `vouchers.services`.
+"""
+
+from .contract import contract_confirm, contract_return, contract_upload, order_complete
+from .deadlines import order_deadline_sweep, order_reclaim
+from .ordering import order_cancel, order_confirm, order_decline, order_place, voucher_maximum_fen
+from .payment import city_materials_set, payment_confirm, payment_reject, payment_submit, required_materials
+from .refund import refund_approval_blocker, refund_approve, refund_refuse, refund_request
+
+__all__ = [
+    "city_materials_set",
+    "contract_confirm",
+    "contract_return",
+    "contract_upload",
+    "order_cancel",
+    "order_complete",
+    "order_confirm",
+    "order_deadline_sweep",
+    "order_decline",
+    "order_place",
+    "order_reclaim",
+    "payment_confirm",
+    "payment_reject",
+    "payment_submit",
+    "refund_approval_blocker",
+    "refund_approve",
+    "refund_refuse",
+    "refund_request",
+    "required_materials",
+    "voucher_maximum_fen",
+]
