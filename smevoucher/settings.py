@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "smevoucher.vouchers",
     "smevoucher.orders",
     "smevoucher.redemption",
+    "smevoucher.feedback",
     "smevoucher.workbench",
     "smevoucher.reporting",
     "smevoucher.ops",

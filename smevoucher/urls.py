@@ -8,6 +8,7 @@ from smevoucher.catalogue import api as catalogue_api
 from smevoucher.directory import api as directory_api
 from smevoucher.documents import api as documents_api
 from smevoucher.enterprises import api as enterprises_api
+from smevoucher.feedback import api as feedback_api
 from smevoucher.notices import api as notices_api
 from smevoucher.orders import api as orders_api
 from smevoucher.providers import api as providers_api
@@ -50,6 +51,12 @@ api_v1 = [
     path("enterprises/<int:pk>/", enterprises_api.EnterpriseDetailView.as_view(), name="enterprise"),
     path("enterprises/<int:pk>/approve/", enterprises_api.EnterpriseApproveView.as_view(), name="enterprise-approve"),
     path("enterprises/<int:pk>/return/", enterprises_api.EnterpriseReturnView.as_view(), name="enterprise-return"),
+    path("enterprises/<int:pk>/suspend/", enterprises_api.EnterpriseSuspendView.as_view(), name="enterprise-suspend"),
+    path(
+        "enterprises/<int:pk>/reinstate/",
+        enterprises_api.EnterpriseReinstateView.as_view(),
+        name="enterprise-reinstate",
+    ),
     path("enterprises/<int:pk>/submit/", enterprises_api.EnterpriseSubmitView.as_view(), name="enterprise-submit"),
     path(
         "enterprises/<int:pk>/priority-tags/",
@@ -68,6 +75,9 @@ api_v1 = [
     path("providers/<int:pk>/submit/", providers_api.ProviderSubmitView.as_view(), name="provider-submit"),
     path("providers/<int:pk>/approve/", providers_api.ProviderApproveView.as_view(), name="provider-approve"),
     path("providers/<int:pk>/return/", providers_api.ProviderReturnView.as_view(), name="provider-return"),
+    path("providers/<int:pk>/suspend/", providers_api.ProviderSuspendView.as_view(), name="provider-suspend"),
+    path("providers/<int:pk>/reinstate/", providers_api.ProviderReinstateView.as_view(), name="provider-reinstate"),
+    path("provider-suspensions/", providers_api.SuspensionListView.as_view(), name="provider-suspensions"),
     path(
         "providers/<int:pk>/change-requests/",
         providers_api.ProviderChangeRequestsView.as_view(),
@@ -131,6 +141,12 @@ api_v1 = [
     ),
     path("orders/<int:pk>/reject-payment/", orders_api.OrderRejectPaymentView.as_view(), name="order-reject-payment"),
     path("orders/<int:pk>/refund-request/", orders_api.OrderRefundRequestView.as_view(), name="order-refund-request"),
+    path("orders/<int:pk>/rating/", feedback_api.OrderRatingView.as_view(), name="order-rating"),
+    path("orders/<int:pk>/complaint/", feedback_api.OrderComplaintView.as_view(), name="order-complaint"),
+    path("complaints/", feedback_api.ComplaintListView.as_view(), name="complaints"),
+    path("complaints/<int:pk>/", feedback_api.ComplaintDetailView.as_view(), name="complaint"),
+    path("complaints/<int:pk>/answer/", feedback_api.ComplaintAnswerView.as_view(), name="complaint-answer"),
+    path("complaints/<int:pk>/close/", feedback_api.ComplaintCloseView.as_view(), name="complaint-close"),
     path("refund-requests/", orders_api.RefundRequestListView.as_view(), name="refund-requests"),
     path("refund-requests/<int:pk>/approve/", orders_api.RefundApproveView.as_view(), name="refund-request-approve"),
     path("refund-requests/<int:pk>/refuse/", orders_api.RefundRefuseView.as_view(), name="refund-request-refuse"),
@@ -185,6 +201,7 @@ urlpatterns = [
     path("", include("smevoucher.reporting.urls")),
     path("orders/", include("smevoucher.orders.urls")),
     path("redemption/", include("smevoucher.redemption.urls")),
+    path("feedback/", include("smevoucher.feedback.urls")),
     path("workbench/", include("smevoucher.workbench.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

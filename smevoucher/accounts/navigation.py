@@ -55,6 +55,7 @@ UNIT = [
             (_("Enterprises"), "enterprises:unit_list", "enterprise_review"),
             (_("Provider registrations"), "providers:unit_list", "provider_review"),
             (_("Change requests"), "providers:change_request_list", "change_review"),
+            (_("Violations record"), "providers:suspension_list"),
             (_("Product review"), "catalogue:review_queue", "product_review"),
         ],
     ),
@@ -70,6 +71,7 @@ UNIT = [
         [
             (_("Orders"), "orders:list"),
             (_("Refund requests"), "orders:refund_list", "refund_review"),
+            (_("Complaints"), "feedback:complaint_list"),
             (_("Redemption review"), "redemption:list", "redemption_review", "results_to_publish"),
             (_("Materials cities require"), "orders:city_materials"),
         ],
@@ -105,7 +107,10 @@ BY_KIND = {
         (_("Service catalogue"), [(_("Service catalogue"), "catalogue:catalogue")]),
         (
             _("My orders"),
-            [(_("My orders"), "orders:list", "contract_due", "payment_due", "payment_rejected")],
+            [
+                (_("My orders"), "orders:list", "contract_due", "payment_due", "payment_rejected"),
+                (_("My complaints"), "feedback:complaint_list"),
+            ],
         ),
         (
             _("My enterprise"),

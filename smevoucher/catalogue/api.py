@@ -143,10 +143,12 @@ class ProductSummaryOutput(serializers.ModelSerializer):
 class CatalogueOutput(serializers.ModelSerializer):
     provider = ProviderSummary()
     revision = PublicRevisionOutput(source="published_revision")
+    rating_count = IntegerField(read_only=True)
+    rating_average = serializers.FloatField(read_only=True, allow_null=True, help_text="1–5, one decimal")
 
     class Meta:
         model = Product
-        fields = ["id", "provider", "revision"]
+        fields = ["id", "provider", "revision", "rating_count", "rating_average"]
 
 
 class TierInput(serializers.Serializer):

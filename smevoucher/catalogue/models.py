@@ -51,6 +51,10 @@ class Product(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The enterprises' ratings (feedback app), summed in the rating's own transaction so the catalogue shows
+    # the average without reading every rating.
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0)
+    rating_total = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -73,6 +77,10 @@ class Product(models.Model):
     def __str__(self):
         revision = self.published_revision or self.revisions.order_by("-number").first()
         return revision.name if revision else f"#{self.pk}"
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_total / self.rating_count, 1) if self.rating_count else None
 
 
 class ProductRevision(models.Model):

@@ -6,11 +6,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import City
-from smevoucher.core import access, clock
+from smevoucher.core import access
 from smevoucher.core.errors import Conflict
 from smevoucher.directory.models import CITY_LEVELS
-from smevoucher.providers.models import Provider
-from smevoucher.providers.selectors import may_receive_vouchers, may_serve
+from smevoucher.providers.selectors import may_receive_vouchers, may_serve, receiving_vouchers_q
 
 from .models import Product, ProductRevision, ProductTier, RevisionRegion
 
@@ -121,12 +120,8 @@ def serving_city(city_id: int) -> Q:
 def catalogue_for(user) -> QuerySet[Product]:
     """Published products of approved providers that may receive vouchers (R1); an enterprise sees only those that
     may serve its city (R2). Anonymous visitors and staff see every published product."""
-    products = _base().filter(
-        status=Product.Status.PUBLISHED,
-        provider__status=Provider.Status.APPROVED,
-        provider__entry__active=True,
-        provider__entry__valid_until__gte=clock.today(),
-    )
+    # R1 and manual 三: a suspended provider's products leave the catalogue while the suspension runs.
+    products = _base().filter(receiving_vouchers_q("provider__"), status=Product.Status.PUBLISHED)
     if access.organisation_kind(user) == access.ENTERPRISE:
         city_id = enterprise_city_id(user)
         products = products.filter(serving_city(city_id)) if city_id else products.none()

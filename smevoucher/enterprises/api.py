@@ -53,6 +53,7 @@ class EnterpriseOutput(serializers.ModelSerializer):
             "contact_email",
             "status",
             "review_note",
+            "suspension_reason",
             "licence",
             "priority_tags",
             "created_at",
@@ -109,6 +110,38 @@ class EnterpriseReturnView(APIView):
         data = ReturnInput(data=request.data)
         data.is_valid(raise_exception=True)
         enterprise = services.enterprise_return(
+            actor=request.user, enterprise_id=pk, reason=data.validated_data["reason"]
+        )
+        return Response(EnterpriseOutput(enterprise).data)
+
+
+class SuspendInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class ReinstateInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+
+
+class EnterpriseSuspendView(APIView):
+    @extend_schema(request=SuspendInput, responses=EnterpriseOutput)
+    def post(self, request, pk: int):
+        """Issue 15.10: the city unit suspends an approved enterprise with a reason (it cannot claim or order)."""
+        data = SuspendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        enterprise = services.enterprise_suspend(
+            actor=request.user, enterprise_id=pk, reason=data.validated_data["reason"]
+        )
+        return Response(EnterpriseOutput(enterprise).data)
+
+
+class EnterpriseReinstateView(APIView):
+    @extend_schema(request=ReinstateInput, responses=EnterpriseOutput)
+    def post(self, request, pk: int):
+        """Issue 15.10: the city unit lifts the suspension."""
+        data = ReinstateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        enterprise = services.enterprise_reinstate(
             actor=request.user, enterprise_id=pk, reason=data.validated_data["reason"]
         )
         return Response(EnterpriseOutput(enterprise).data)

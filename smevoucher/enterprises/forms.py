@@ -62,6 +62,16 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reasons for return"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for suspension"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReinstateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reinstatement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class PriorityTagsForm(forms.Form):
     tags = forms.ModelMultipleChoiceField(
         label=_("Priority tags"),

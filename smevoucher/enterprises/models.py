@@ -1,5 +1,5 @@
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.models import City, Organisation
@@ -70,6 +70,8 @@ class Enterprise(models.Model):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned for correction")
+        # Issue 15.10: after approval a unit suspends (it cannot claim or order) instead of returning it.
+        SUSPENDED = "suspended", pgettext_lazy("enterprise status", "Suspended")
 
     organisation = models.OneToOneField(
         Organisation, on_delete=models.PROTECT, related_name="enterprise", verbose_name=_("organisation")
@@ -84,6 +86,7 @@ class Enterprise(models.Model):
     contact_email = models.EmailField(_("contact e-mail"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     review_note = models.TextField(_("reasons for return"), blank=True)
+    suspension_reason = models.TextField(_("reason for suspension"), blank=True)
     licence = models.ForeignKey(
         "documents.Document",
         on_delete=models.PROTECT,

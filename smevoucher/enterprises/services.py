@@ -185,6 +185,20 @@ def require_approved(enterprise: Enterprise | None) -> Enterprise:
                 "claim vouchers and order only after its city unit approves it."
             )
         )
+    if enterprise.status == Enterprise.Status.SUSPENDED:
+        unit = city_unit_of(enterprise)
+        raise NotApproved(
+            _(
+                "Your enterprise is suspended by its city unit and cannot claim vouchers or order: %(reason)s. "
+                "Contact %(unit)s (%(phone)s)."
+            )
+            % {
+                "reason": enterprise.suspension_reason,
+                "unit": unit.name if unit else "",
+                "phone": unit.phone if unit else "",
+            },
+            code="enterprise_suspended",
+        )
     if enterprise.status != Enterprise.Status.APPROVED:
         raise NotApproved(
             _("Your enterprise is waiting for its city unit's review; it can claim vouchers and order once approved.")
@@ -201,7 +215,7 @@ def enterprise_resubmit(*, actor, enterprise_id: int, changes: dict | None = Non
     again for review; a pending enterprise may also add or replace its licence. An approved one cannot."""
     enterprise = Enterprise.objects.select_for_update().select_related("organisation").filter(pk=enterprise_id).first()
     access.require(actor, "enterprises.change_enterprise", enterprise)
-    if enterprise.status == Enterprise.Status.APPROVED:
+    if enterprise.status in (Enterprise.Status.APPROVED, Enterprise.Status.SUSPENDED):
         raise Conflict(_("The enterprise is already approved; nothing needs to be submitted."))
     changes = {k: (v.strip() if isinstance(v, str) else v) for k, v in (changes or {}).items() if k in RESUBMIT_FIELDS}
     changes = {k: v for k, v in changes.items() if v not in (None, "")}
@@ -275,6 +289,8 @@ def enterprise_approve(*, actor, enterprise_id: int) -> Enterprise:
         )
     if enterprise.status == Enterprise.Status.RETURNED:
         raise Conflict(_("The registration was returned; wait until the enterprise submits it again."))
+    if enterprise.status == Enterprise.Status.SUSPENDED:
+        raise Conflict(_("The enterprise is suspended; reinstate it instead."), code="enterprise_suspended")
     before = enterprise.status
     enterprise.status, enterprise.review_note = Enterprise.Status.APPROVED, ""
     enterprise.save(update_fields=["status", "review_note"])
@@ -297,6 +313,11 @@ def enterprise_return(*, actor, enterprise_id: int, reason: str) -> Enterprise:
     if not reason:
         raise ValidationFailed(fields={"reason": [_("Give the reasons, so the enterprise knows what to fix.")]})
     enterprise = _enterprise_for_review(actor=actor, enterprise_id=enterprise_id)
+    if enterprise.status in (Enterprise.Status.APPROVED, Enterprise.Status.SUSPENDED):
+        # Issue 15.10: returning an approved enterprise would be a silent revocation; suspend it instead.
+        raise Conflict(
+            _("An approved enterprise cannot be returned; suspend it with a reason instead."), code="use_suspend"
+        )
     before = enterprise.status
     enterprise.status, enterprise.review_note = Enterprise.Status.RETURNED, reason
     enterprise.save(update_fields=["status", "review_note"])
@@ -326,4 +347,70 @@ def enterprise_set_priority_tags(*, actor, enterprise_id: int, tag_codes: list[s
     after = sorted(tag.code for tag in tags)
     if before != after:
         audit.record(actor, "enterprise.priority_tags_set", enterprise, before={"tags": before}, after={"tags": after})
+    return enterprise
+
+
+def city_unit_of(enterprise: Enterprise) -> Organisation | None:
+    """The unit that reviews the enterprise (R0), whose contact a suspended enterprise is shown."""
+    return Organisation.objects.filter(kind=Organisation.Kind.CITY_UNIT, city_id=enterprise.city_id).first()
+
+
+@transaction.atomic
+def enterprise_suspend(*, actor, enterprise_id: int, reason: str) -> Enterprise:
+    """Issue 15.10: the city unit suspends an approved enterprise with a reason; it cannot claim or order (its
+    open orders and wallet run on), is told why and whom to contact, and may be reinstated."""
+    reason = (reason or "").strip()[:2000]
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Give the reason.")]})
+    enterprise = _enterprise_for_review(actor=actor, enterprise_id=enterprise_id)
+    if enterprise.status == Enterprise.Status.SUSPENDED:
+        return enterprise  # a repeated click
+    if enterprise.status != Enterprise.Status.APPROVED:
+        raise Conflict(_("Only an approved enterprise can be suspended."), code="enterprise_not_approved")
+    enterprise.status, enterprise.suspension_reason = Enterprise.Status.SUSPENDED, reason
+    enterprise.save(update_fields=["status", "suspension_reason"])
+    audit.record(
+        actor,
+        "enterprise.suspended",
+        enterprise,
+        before={"status": "approved"},
+        after={"status": "suspended"},
+        reason=reason,
+    )
+    notify_organisation(
+        enterprise.organisation,
+        event="enterprise.suspended",
+        title=_("Your enterprise is suspended"),
+        body=reason,
+        url=reverse("enterprises:home"),
+        obj=enterprise,
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_reinstate(*, actor, enterprise_id: int, reason: str = "") -> Enterprise:
+    """Issue 15.10: the city unit lifts the suspension; the enterprise may claim and order again."""
+    enterprise = _enterprise_for_review(actor=actor, enterprise_id=enterprise_id)
+    if enterprise.status != Enterprise.Status.SUSPENDED:
+        return enterprise  # nothing to lift (a repeated click)
+    reason = (reason or "").strip()[:2000]
+    enterprise.status, enterprise.suspension_reason = Enterprise.Status.APPROVED, ""
+    enterprise.save(update_fields=["status", "suspension_reason"])
+    audit.record(
+        actor,
+        "enterprise.reinstated",
+        enterprise,
+        before={"status": "suspended"},
+        after={"status": "approved"},
+        reason=reason,
+    )
+    notify_organisation(
+        enterprise.organisation,
+        event="enterprise.reinstated",
+        title=_("Your enterprise is reinstated"),
+        body=reason,
+        url=reverse("enterprises:home"),
+        obj=enterprise,
+    )
     return enterprise

@@ -15,7 +15,7 @@ from smevoucher.core.ratelimits import limited
 from smevoucher.documents.selectors import findings_for
 
 from . import selectors, services
-from .forms import PriorityTagsForm, ResubmitForm, ReturnForm, SignUpForm
+from .forms import PriorityTagsForm, ReinstateForm, ResubmitForm, ReturnForm, SignUpForm, SuspendForm
 from .models import Enterprise
 
 
@@ -43,7 +43,7 @@ def home(request):
     if enterprise is None:
         return redirect("accounts:dashboard")
     form = None
-    if enterprise.status != Enterprise.Status.APPROVED and request.user.has_perm(
+    if enterprise.status in (Enterprise.Status.PENDING, Enterprise.Status.RETURNED) and request.user.has_perm(
         "enterprises.change_enterprise", enterprise
     ):
         initial = {field: getattr(enterprise, field) for field in services.RESUBMIT_FIELDS}
@@ -62,7 +62,8 @@ def home(request):
             else:
                 messages.success(request, _("Submitted. Your city unit will review the enterprise."))
                 return redirect("enterprises:home")
-    return render(request, "enterprises/home.html", {"enterprise": enterprise, "form": form})
+    unit = services.city_unit_of(enterprise) if enterprise.status == Enterprise.Status.SUSPENDED else None
+    return render(request, "enterprises/home.html", {"enterprise": enterprise, "form": form, "unit": unit})
 
 
 @login_required
@@ -76,6 +77,8 @@ def detail(request, pk: int):
         context["licence_findings"] = findings_for(enterprise.licence, viewer=request.user)
     if context["can_review"]:
         context["return_form"] = ReturnForm()
+        context["suspend_form"] = SuspendForm()
+        context["reinstate_form"] = ReinstateForm()
         context["tags_form"] = PriorityTagsForm(initial={"tags": list(enterprise.priority_tags.all())})
     return render(request, "enterprises/detail.html", context)
 
@@ -102,6 +105,27 @@ def return_for_correction(request, pk: int):
         messages.error(request, " ".join(str(m) for ms in exc.fields.values() for m in ms))
     else:
         messages.success(request, _("The registration was returned to the enterprise."))
+    return redirect("enterprises:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def suspend(request, pk: int):
+    """Issue 15.10: suspend an approved enterprise with a reason."""
+    try:
+        services.enterprise_suspend(actor=request.user, enterprise_id=pk, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, " ".join(str(m) for ms in exc.fields.values() for m in ms) or exc.message)
+    else:
+        messages.success(request, _("The enterprise is suspended; it has been told why."))
+    return redirect("enterprises:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def reinstate(request, pk: int):
+    services.enterprise_reinstate(actor=request.user, enterprise_id=pk, reason=request.POST.get("reason", ""))
+    messages.success(request, _("The enterprise is reinstated."))
     return redirect("enterprises:detail", pk=pk)
 
 

@@ -30,15 +30,16 @@ class Order(models.Model):
 
     S = Status
     # The allowed transitions; each has one named service in services.py.
+    # CANCELLED after the contract stage only when the provider may no longer receive vouchers (issue 15.3).
     TRANSITIONS = {
         S.PLACED: {S.CONFIRMED, S.DECLINED, S.CANCELLED, S.RECLAIMED},
         S.CONFIRMED: {S.CONTRACT_UPLOADED, S.CANCELLED, S.RECLAIMED},
-        S.CONTRACT_UPLOADED: {S.CONTRACT_CONFIRMED, S.CONTRACT_RETURNED},
+        S.CONTRACT_UPLOADED: {S.CONTRACT_CONFIRMED, S.CONTRACT_RETURNED, S.CANCELLED},
         S.CONTRACT_RETURNED: {S.CONTRACT_UPLOADED, S.CANCELLED, S.RECLAIMED},
-        S.CONTRACT_CONFIRMED: {S.COMPLETED, S.RECLAIMED},
-        S.COMPLETED: {S.PAYMENT_SUBMITTED, S.RECLAIMED},
-        S.PAYMENT_SUBMITTED: {S.PAYMENT_CONFIRMED, S.PAYMENT_REJECTED},
-        S.PAYMENT_REJECTED: {S.PAYMENT_SUBMITTED, S.RECLAIMED},
+        S.CONTRACT_CONFIRMED: {S.COMPLETED, S.CANCELLED, S.RECLAIMED},
+        S.COMPLETED: {S.PAYMENT_SUBMITTED, S.CANCELLED, S.RECLAIMED},
+        S.PAYMENT_SUBMITTED: {S.PAYMENT_CONFIRMED, S.PAYMENT_REJECTED, S.CANCELLED},
+        S.PAYMENT_REJECTED: {S.PAYMENT_SUBMITTED, S.CANCELLED, S.RECLAIMED},
         S.PAYMENT_CONFIRMED: {S.REFUNDED},
         S.REFUNDED: set(),
         S.DECLINED: set(),
@@ -49,6 +50,9 @@ class Order(models.Model):
     WITHOUT_CONTRACT = (S.PLACED, S.CONFIRMED, S.CONTRACT_RETURNED)
     # Orders holding vouchers in escrow that an R10 expiry reclaims when no payment was submitted in time.
     UNPAID = (S.PLACED, S.CONFIRMED, S.CONTRACT_UPLOADED, S.CONTRACT_RETURNED, S.CONTRACT_CONFIRMED, S.COMPLETED)
+    # Orders still holding vouchers in escrow, which the enterprise may cancel once the provider may no longer
+    # receive vouchers (issue 15.3).
+    OPEN = (*UNPAID, S.PAYMENT_SUBMITTED, S.PAYMENT_REJECTED)
     # The cap (R7) holds a reservation for the order in these states.
     RESERVING = (
         S.CONFIRMED,

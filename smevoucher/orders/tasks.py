@@ -15,3 +15,9 @@ def send_order_reminders() -> int:
     from .reminders import order_send_reminders
 
     return order_send_reminders()
+
+
+@shared_task
+def tell_provider_suspended(provider_id: int) -> int:
+    """Manual 三: queued by providers.provider_suspend after it commits."""
+    return services.tell_provider_suspended(provider_id=provider_id)

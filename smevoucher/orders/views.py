@@ -177,6 +177,8 @@ def _detail_context(request, order, **forms):
         "findings": selectors.payment_findings(live, viewer=request.user) if live else [],
         "refunds": list(order.refund_requests.all()),
         "refund_blocker": _refund_blocker(order, side),
+        # Issue 15.3: the provider may no longer receive vouchers, so the enterprise may cancel at any open stage.
+        "provider_lapsed": side in ("enterprise", "unit") and services.provider_lapsed(order),
         "difference_fen": order.expected_voucher_fen - (live.voucher_fen if live else 0),
         "reason_form": ReasonForm(),
         "contract_form": ContractForm(actor=request.user),
@@ -227,7 +229,7 @@ WITH_REASON = {
 }
 DONE = {
     "confirm": _("The order is confirmed."),
-    "cancel": _("The order is cancelled; the vouchers are back in your wallet."),
+    "cancel": _("The order is cancelled; its vouchers are given back."),
     "confirm-contract": _("The contract is confirmed."),
     "confirm-payment": _("The vouchers are received."),
     "decline": _("The order is declined."),

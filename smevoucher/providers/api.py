@@ -13,7 +13,7 @@ from smevoucher.core.parsers import JSONParser
 from smevoucher.core.ratelimits import limited
 
 from . import selectors, services
-from .models import ChangeRequest, Provider
+from .models import ChangeRequest, Provider, Suspension
 
 
 class ProviderOutput(serializers.ModelSerializer):
@@ -49,6 +49,7 @@ class ProviderOutput(serializers.ModelSerializer):
             "decided_at",
             "service_scope",
             "may_receive_vouchers",
+            "suspended_until",
         ]
 
     def get_service_scope(self, provider) -> list[str]:
@@ -154,6 +155,56 @@ class ProviderSubmitView(APIView):
             changes=values,
         )
         return Response(ProviderOutput(provider).data)
+
+
+class SuspendInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+    until = serializers.DateField(help_text="The last day of the suspension (inclusive).")
+
+
+class ReinstateInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+
+
+class SuspensionOutput(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.organisation.name")
+    unit_name = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Suspension
+        fields = ["id", "provider", "provider_name", "unit", "unit_name", "reason", "until", "created_at"]
+        fields += ["lifted_at", "lift_reason"]
+
+
+class ProviderSuspendView(APIView):
+    @extend_schema(request=SuspendInput, responses=SuspensionOutput)
+    def post(self, request, pk: int):
+        """Manual 三: the reviewing unit (or the province) suspends the provider through `until` with a reason:
+        it cannot confirm orders or receive vouchers and its products leave the catalogue."""
+        data = SuspendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        suspension = services.provider_suspend(actor=request.user, provider_id=pk, **data.validated_data)
+        return Response(SuspensionOutput(suspension).data, status=status.HTTP_201_CREATED)
+
+
+class ProviderReinstateView(APIView):
+    @extend_schema(request=ReinstateInput, responses=ProviderOutput)
+    def post(self, request, pk: int):
+        """Manual 三: end the running suspension early."""
+        data = ReinstateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        provider = services.provider_reinstate(actor=request.user, provider_id=pk, **data.validated_data)
+        return Response(ProviderOutput(provider).data)
+
+
+class SuspensionListView(GenericAPIView):
+    serializer_class = SuspensionOutput
+
+    @extend_schema(responses=SuspensionOutput(many=True))
+    def get(self, request):
+        """Manual 三: the violations record; the province sees all, a city unit those of providers it reviews."""
+        page = self.paginate_queryset(selectors.suspensions_visible_to(request.user).order_by("-created_at", "-pk"))
+        return self.get_paginated_response(SuspensionOutput(page, many=True).data)
 
 
 class ProviderChecklistInput(serializers.Serializer):

@@ -169,3 +169,18 @@ class ChangeRequestForm(KeepsMaterials, forms.Form):
 
 class DecisionForm(forms.Form):
     reply = forms.CharField(label=_("Reply to the provider"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SuspendForm(forms.Form):
+    """Manual 三: a unit suspends a provider through a day, with a reason."""
+
+    reason = forms.CharField(label=_("Reason for suspension"), widget=forms.Textarea(attrs={"rows": 3}))
+    until = forms.DateField(
+        label=_("Suspended until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class ReinstateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reinstatement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

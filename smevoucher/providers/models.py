@@ -48,6 +48,9 @@ class Provider(models.Model):
     submitted_at = models.DateTimeField(_("submitted"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # Manual 三: the last day of the current suspension (the open Suspension's `until`); a date, so the
+    # suspension ends by itself at the next midnight without a job, and the catalogue can filter on it.
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -121,3 +124,34 @@ class ChangeRequest(models.Model):
             if new:
                 rows.append((label, self.old_values.get(field, ""), new))
         return rows
+
+
+class Suspension(models.Model):
+    """Manual 三: a unit suspends a provider for a period with a reason. The rows are its violations record;
+    the open one (not lifted) sets `Provider.suspended_until`."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="suspensions")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    reason = models.TextField(_("reason"))
+    until = models.DateField(_("suspended until"))
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("suspended"))
+    lifted_at = models.DateTimeField(_("reinstated"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(_("reason for reinstatement"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        constraints = [
+            # One open suspension at a time: a second one while suspended is refused, not stacked.
+            models.UniqueConstraint(
+                fields=["provider"], condition=Q(lifted_at__isnull=True), name="one_open_suspension"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.created_at:%Y-%m-%d}–{self.until}"

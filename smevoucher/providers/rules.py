@@ -31,3 +31,5 @@ rules.add_perm("providers.view_provider", is_own_provider | is_reviewing_unit | 
 rules.add_perm("providers.review_provider", is_reviewing_unit)
 rules.add_perm("providers.change_provider", is_own_provider & access.is_org_admin)
 rules.add_perm("providers.list_providers", access.is_unit_staff)
+# Manual 三: the reviewing unit (R4) suspends and reinstates; the province unit may act on any provider.
+rules.add_perm("providers.sanction_provider", is_reviewing_unit | access.is_province_unit)

@@ -1,12 +1,12 @@
 """Reads about providers: who may see which, the reviewing unit (R4), the service scope (R2)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from smevoucher.accounts.models import City, Organisation
 from smevoucher.core import access, clock
 from smevoucher.directory.models import CITY_LEVELS
 
-from .models import ChangeRequest, Provider
+from .models import ChangeRequest, Provider, Suspension
 from .rules import reviewing_city_id
 
 
@@ -64,16 +64,42 @@ def serves_every_city(provider: Provider) -> bool:
 def may_serve(provider: Provider, city: City | int) -> bool:
     """R2: may this provider serve an enterprise of this city? Only an approved provider serves anyone.
     Orders and the catalogue call this."""
-    if provider.status != Provider.Status.APPROVED:
+    if provider.status != Provider.Status.APPROVED or is_suspended(provider):
         return False
     city_id = city if isinstance(city, int) else city.pk
     return serves_every_city(provider) or provider.city_id == city_id
 
 
 def may_receive_vouchers(provider: Provider, on=None) -> bool:
-    """Approved, and its directory entry active and not past its last day for receiving vouchers (R1)."""
-    entry = provider.entry
-    return provider.status == Provider.Status.APPROVED and entry.active and entry.valid_until >= (on or clock.today())
+    """Approved, not suspended (manual 三), and its directory entry active and not past its last day for
+    receiving vouchers (R1)."""
+    entry, on = provider.entry, on or clock.today()
+    approved = provider.status == Provider.Status.APPROVED and not is_suspended(provider, on)
+    return approved and entry.active and entry.valid_until >= on
+
+
+def is_suspended(provider: Provider, on=None) -> bool:
+    """Manual 三: suspended through `suspended_until` inclusive; the suspension ends by itself the day after."""
+    return provider.suspended_until is not None and provider.suspended_until >= (on or clock.today())
+
+
+def receiving_vouchers_q(prefix: str = "") -> Q:
+    """`may_receive_vouchers` as a filter, for lists such as the catalogue (R1, manual 三)."""
+    today = clock.today()
+    return Q(
+        **{
+            f"{prefix}status": Provider.Status.APPROVED,
+            f"{prefix}entry__active": True,
+            f"{prefix}entry__valid_until__gte": today,
+        }
+    ) & (Q(**{f"{prefix}suspended_until__isnull": True}) | Q(**{f"{prefix}suspended_until__lt": today}))
+
+
+def suspensions_visible_to(user) -> QuerySet[Suspension]:
+    """The violations record: the province sees every suspension; others those of the providers they see."""
+    return Suspension.objects.filter(provider__in=providers_visible_to(user)).select_related(
+        "provider__organisation", "unit", "suspended_by", "lifted_by"
+    )
 
 
 def change_requests_visible_to(user) -> QuerySet[ChangeRequest]:

@@ -18,7 +18,15 @@ from smevoucher.directory.models import CITY_LEVELS
 from smevoucher.directory.selectors import eligibility
 
 from . import selectors, services
-from .forms import ChangeRequestForm, CorrectionForm, DecisionForm, RegistrationForm, ReviewForm
+from .forms import (
+    ChangeRequestForm,
+    CorrectionForm,
+    DecisionForm,
+    RegistrationForm,
+    ReinstateForm,
+    ReviewForm,
+    SuspendForm,
+)
 from .models import ChangeRequest, Provider
 
 
@@ -102,6 +110,9 @@ def _profile_context(request, provider, **extra) -> dict:
         "reviewing_unit": selectors.reviewing_unit(provider),
         "change_requests": provider.change_requests.select_related("proof")[:20],
         "may_receive_vouchers": selectors.may_receive_vouchers(provider),
+        "suspended": selectors.is_suspended(provider),
+        # Manual 三: the violations record (every suspension, lifted or not).
+        "suspensions": provider.suspensions.select_related("unit", "suspended_by", "lifted_by")[:50],
         **extra,
     }
 
@@ -141,9 +152,50 @@ def detail(request, pk: int):
         return redirect("providers:home")
     can_review = request.user.has_perm("providers.review_provider", provider)
     form = ReviewForm(initial=provider.checklist) if can_review else None
+    sanction = {}
+    if request.user.has_perm("providers.sanction_provider", provider) and provider.status == Provider.Status.APPROVED:
+        sanction = {"suspend_form": SuspendForm(prefix="suspend"), "reinstate_form": ReinstateForm(prefix="reinstate")}
     return render(
-        request, "providers/detail.html", _profile_context(request, provider, can_review=can_review, form=form)
+        request,
+        "providers/detail.html",
+        _profile_context(request, provider, can_review=can_review, form=form, **sanction),
     )
+
+
+@login_required
+@require_POST
+def suspend(request, pk: int):
+    """Manual 三: a unit suspends the provider for a period with a reason."""
+    form = SuspendForm(request.POST, prefix="suspend")
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(fields=form.errors)
+        services.provider_suspend(actor=request.user, provider_id=pk, **form.cleaned_data)
+    except DomainError as exc:
+        for problem in [m for ms in exc.fields.values() for m in ms] or [exc.message]:
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("The provider is suspended; it and the enterprises of its open orders are told."))
+    return redirect("providers:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def reinstate(request, pk: int):
+    form = ReinstateForm(request.POST, prefix="reinstate")
+    form.is_valid()
+    services.provider_reinstate(actor=request.user, provider_id=pk, reason=form.cleaned_data.get("reason", ""))
+    messages.success(request, _("The provider is reinstated."))
+    return redirect("providers:detail", pk=pk)
+
+
+@login_required
+def suspension_list(request):
+    """Manual 三: the violations record across providers; the province sees all."""
+    if not request.user.has_perm("providers.list_providers"):
+        raise Http404
+    suspensions = selectors.suspensions_visible_to(request.user)
+    return render(request, "providers/suspension_list.html", {"page": page_of(request, suspensions)})
 
 
 def _decide(request, pk: int, decision):

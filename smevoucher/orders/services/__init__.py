@@ -11,7 +11,15 @@ One module per stage (CONVENTIONS §2), as in `vouchers.services`.
 
 from .contract import contract_confirm, contract_return, contract_upload, order_complete
 from .deadlines import order_deadline_sweep, order_reclaim
-from .ordering import order_cancel, order_confirm, order_decline, order_place, voucher_maximum_fen
+from .ordering import (
+    order_cancel,
+    order_confirm,
+    order_decline,
+    order_place,
+    provider_lapsed,
+    tell_provider_suspended,
+    voucher_maximum_fen,
+)
 from .payment import city_materials_set, payment_confirm, payment_reject, payment_submit, required_materials
 from .refund import refund_approval_blocker, refund_approve, refund_refuse, refund_request
 
@@ -30,10 +38,12 @@ __all__ = [
     "payment_confirm",
     "payment_reject",
     "payment_submit",
+    "provider_lapsed",
     "refund_approval_blocker",
     "refund_approve",
     "refund_refuse",
     "refund_request",
     "required_materials",
+    "tell_provider_suspended",
     "voucher_maximum_fen",
 ]

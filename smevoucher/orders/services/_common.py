@@ -9,6 +9,7 @@ from smevoucher.core import access, audit, clock
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.documents.models import Document
 from smevoucher.notices.services import notify_organisation
+from smevoucher.providers.models import Provider
 from smevoucher.providers.selectors import may_receive_vouchers
 from smevoucher.vouchers import services as vouchers
 
@@ -92,6 +93,13 @@ def _not_expired(order: Order) -> None:
 
 
 def _may_receive(order: Order) -> None:
+    """The provider re-read under a lock (after the order's: the lock order of a suspension too), so a
+    confirmation racing a suspension either commits before it or sees it (manual 三)."""
+    order.provider = (
+        Provider.objects.select_for_update(of=("self",))
+        .select_related("organisation", "entry")
+        .get(pk=order.provider_id)
+    )
     if not may_receive_vouchers(order.provider):
         raise Conflict(_("Your organisation may not receive vouchers now."), code="provider_not_eligible")
 

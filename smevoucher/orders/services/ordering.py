@@ -4,15 +4,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from smevoucher.accounts.models import Organisation
 from smevoucher.catalogue import selectors as catalogue
 from smevoucher.core import access, audit, clock
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.enterprises.services import require_approved
-from smevoucher.providers.selectors import may_serve
+from smevoucher.providers.selectors import may_receive_vouchers, may_serve
 from smevoucher.vouchers import services as vouchers
 from smevoucher.vouchers.models import Batch, Claim
 
-from ..errors import ContractDeadlinePassed, OutOfScope
+from ..errors import ContractDeadlinePassed, NotAllowedNow, OutOfScope
 from ..models import Order
 from ._common import (
     ENTERPRISE,
@@ -25,6 +26,7 @@ from ._common import (
     _positive,
     _reason,
     _require,
+    _tell,
     _tell_enterprise,
     _tell_provider,
 )
@@ -151,12 +153,48 @@ def order_decline(*, actor, order_id: int, reason: str) -> Order:
     return order
 
 
+def provider_lapsed(order: Order) -> bool:
+    """Issue 15.3: the order is open and its provider may no longer receive vouchers (directory entry expired,
+    or suspended under manual 三), so the enterprise may cancel it at any stage."""
+    return order.status in Order.OPEN and not may_receive_vouchers(order.provider)
+
+
 @transaction.atomic
 def order_cancel(*, actor, order_id: int) -> Order:
-    """The enterprise cancels before its contract is accepted; the vouchers go back to the wallet."""
+    """The enterprise cancels before its contract is accepted; the vouchers go back to the wallet. Issue 15.3:
+    when the provider may no longer receive vouchers, at any open stage; past the order's deadline (R9) its
+    vouchers then go to the pool, with the quota given back, and the issuing city's unit is told too."""
     order = _lock(actor, order_id, ENTERPRISE)
     if order.status == S.CANCELLED:
         return order
-    _end(order, S.CANCELLED, actor, "order.cancelled")
-    _tell_provider(order, "order.cancelled", _("Order %(number)s was cancelled") % {"number": order.number})
+    lapsed = provider_lapsed(order)
+    if order.status not in Order.WITHOUT_CONTRACT and not lapsed:
+        raise NotAllowedNow()
+    rule = vouchers.R9 if lapsed and clock.now() > order.contract_due else None
+    _end(order, S.CANCELLED, actor, "order.cancelled", rule=rule, reason="provider_ineligible" if lapsed else "")
+    title = _("Order %(number)s was cancelled") % {"number": order.number}
+    _tell_provider(order, "order.cancelled", title)
+    if lapsed:
+        body = _("The provider may no longer receive vouchers; the enterprise cancelled the order.")
+        unit = Organisation.objects.filter(kind=Organisation.Kind.CITY_UNIT, city_id=order.batch.city_id).first()
+        if unit is not None:
+            _tell(unit, order, "order.cancelled", title, body)
     return order
+
+
+def tell_provider_suspended(*, provider_id: int) -> int:
+    """Manual 三: the enterprises of a suspended provider's open orders are told they may cancel them (one
+    notice per order). Returns the number of orders told about."""
+    orders = Order.objects.filter(provider_id=provider_id, status__in=Order.OPEN).select_related(
+        "enterprise__organisation", "provider__organisation"
+    )
+    told = 0
+    for order in orders.iterator():
+        _tell_enterprise(
+            order,
+            "order.provider_suspended",
+            _("Order %(number)s: the provider is suspended") % {"number": order.number},
+            _("You may cancel the order; its vouchers go back to your wallet."),
+        )
+        told += 1
+    return told

@@ -10,6 +10,7 @@ from .registration import (
     provider_submit,
 )
 from .review import provider_approve, provider_return
+from .sanctions import provider_reinstate, provider_suspend
 
 __all__ = [
     "CHECKLIST",
@@ -21,6 +22,8 @@ __all__ = [
     "commitment_date_errors",
     "provider_approve",
     "provider_register",
+    "provider_reinstate",
     "provider_return",
     "provider_submit",
+    "provider_suspend",
 ]
