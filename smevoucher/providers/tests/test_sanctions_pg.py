@@ -58,7 +58,7 @@ def test_a_confirmation_that_checked_before_the_suspension_commits_before_it(mon
     """The worst interleaving, forced: the confirmation has checked the provider and the suspension starts then.
     The suspension must wait for the confirmation (the provider row is locked), never commit in between."""
     w = factories.world()
-    order, unit = factories.place(w), province_user()
+    order, unit = factories.place(w), province_user()  # made before the threads run
     checked, suspended = threading.Event(), threading.Event()
     real_reserve = vouchers.cap_reserve
 
