@@ -74,9 +74,7 @@ def test_a_confirmation_that_checked_before_the_suspension_commits_before_it(mon
     def suspend():
         checked.wait(10)
         try:
-            return provider_suspend(
-                actor=province_user(), provider_id=w.provider.pk, reason="违规", until=clock.today()
-            )
+            return provider_suspend(actor=unit, provider_id=w.provider.pk, reason="违规", until=clock.today())
         finally:
             suspended.set()
 
