@@ -25,6 +25,7 @@ from smevoucher.vouchers import services as voucher_services
 from smevoucher.vouchers.models import Batch
 
 from . import data
+from .feedback import seed_feedback, seed_sanctions
 from .orders import seed_orders
 from .products import seed_products
 from .redemption import seed_redemption
@@ -208,6 +209,8 @@ def seed() -> list[tuple[str, str, str]]:
     logins.append(("enterprise", data.ENTERPRISES[1][0], "approved, Guangzhou, holds vouchers of an allocated batch"))
     logins += seed_orders()
     logins += seed_redemption()
+    logins += seed_feedback()
+    logins += seed_sanctions()
 
     admin = _user(data.ADMIN["username"], None, email=data.ADMIN["email"], is_staff=True, is_superuser=True)
     logins.append(("site administrator", admin.username, f"TOTP key {_totp(admin)}"))
