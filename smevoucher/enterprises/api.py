@@ -115,19 +115,19 @@ class EnterpriseReturnView(APIView):
         return Response(EnterpriseOutput(enterprise).data)
 
 
-class SuspendInput(serializers.Serializer):
+class EnterpriseSuspendInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=2000)
 
 
-class ReinstateInput(serializers.Serializer):
+class EnterpriseReinstateInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
 
 
 class EnterpriseSuspendView(APIView):
-    @extend_schema(request=SuspendInput, responses=EnterpriseOutput)
+    @extend_schema(request=EnterpriseSuspendInput, responses=EnterpriseOutput)
     def post(self, request, pk: int):
         """Issue 15.10: the city unit suspends an approved enterprise with a reason (it cannot claim or order)."""
-        data = SuspendInput(data=request.data)
+        data = EnterpriseSuspendInput(data=request.data)
         data.is_valid(raise_exception=True)
         enterprise = services.enterprise_suspend(
             actor=request.user, enterprise_id=pk, reason=data.validated_data["reason"]
@@ -136,10 +136,10 @@ class EnterpriseSuspendView(APIView):
 
 
 class EnterpriseReinstateView(APIView):
-    @extend_schema(request=ReinstateInput, responses=EnterpriseOutput)
+    @extend_schema(request=EnterpriseReinstateInput, responses=EnterpriseOutput)
     def post(self, request, pk: int):
         """Issue 15.10: the city unit lifts the suspension."""
-        data = ReinstateInput(data=request.data)
+        data = EnterpriseReinstateInput(data=request.data)
         data.is_valid(raise_exception=True)
         enterprise = services.enterprise_reinstate(
             actor=request.user, enterprise_id=pk, reason=data.validated_data["reason"]

@@ -157,12 +157,12 @@ class ProviderSubmitView(APIView):
         return Response(ProviderOutput(provider).data)
 
 
-class SuspendInput(serializers.Serializer):
+class ProviderSuspendInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=2000)
     until = serializers.DateField(help_text="The last day of the suspension (inclusive).")
 
 
-class ReinstateInput(serializers.Serializer):
+class ProviderReinstateInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
 
 
@@ -177,21 +177,21 @@ class SuspensionOutput(serializers.ModelSerializer):
 
 
 class ProviderSuspendView(APIView):
-    @extend_schema(request=SuspendInput, responses=SuspensionOutput)
+    @extend_schema(request=ProviderSuspendInput, responses=SuspensionOutput)
     def post(self, request, pk: int):
         """Manual 三: the reviewing unit (or the province) suspends the provider through `until` with a reason:
         it cannot confirm orders or receive vouchers and its products leave the catalogue."""
-        data = SuspendInput(data=request.data)
+        data = ProviderSuspendInput(data=request.data)
         data.is_valid(raise_exception=True)
         suspension = services.provider_suspend(actor=request.user, provider_id=pk, **data.validated_data)
         return Response(SuspensionOutput(suspension).data, status=status.HTTP_201_CREATED)
 
 
 class ProviderReinstateView(APIView):
-    @extend_schema(request=ReinstateInput, responses=ProviderOutput)
+    @extend_schema(request=ProviderReinstateInput, responses=ProviderOutput)
     def post(self, request, pk: int):
         """Manual 三: end the running suspension early."""
-        data = ReinstateInput(data=request.data)
+        data = ProviderReinstateInput(data=request.data)
         data.is_valid(raise_exception=True)
         provider = services.provider_reinstate(actor=request.user, provider_id=pk, **data.validated_data)
         return Response(ProviderOutput(provider).data)
