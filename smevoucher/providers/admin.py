@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ChangeRequest, Provider
+from .models import ChangeRequest, Provider, Suspension
 
 
 @admin.register(Provider)
@@ -17,3 +17,17 @@ class ChangeRequestAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "proof", "provider", "requested_by", "decided_by"]
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(admin.ModelAdmin):
+    """Read-only: suspensions are made and lifted by units through the services (audited)."""
+
+    list_display = ["__str__", "unit", "until", "lifted_at"]
+    list_select_related = ["provider__organisation", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
