@@ -178,7 +178,7 @@ def _detail_context(request, order, **forms):
         "refunds": list(order.refund_requests.all()),
         "refund_blocker": _refund_blocker(order, side),
         # Issue 15.3: the provider may no longer receive vouchers, so the enterprise may cancel at any open stage.
-        "provider_lapsed": side in ("enterprise", "unit") and services.provider_lapsed(order),
+        "provider_lapsed": side == "enterprise" and services.provider_lapsed(order),
         "difference_fen": order.expected_voucher_fen - (live.voucher_fen if live else 0),
         "reason_form": ReasonForm(),
         "contract_form": ContractForm(actor=request.user),
