@@ -29,7 +29,7 @@ def balance(batch, kind, **kw):
 
 def suspend(w):
     provider_suspend(
-        actor=province_user(), provider_id=w.provider.pk, reason="违规", until=clock.today() + timedelta(days=30)
+        actor=province_user(), provider_id=w.provider.pk, reason="违规", until=clock.today() + timedelta(days=365)
     )
 
 
