@@ -2,6 +2,7 @@
 created, pages, and costs the same per page."""
 
 import pytest
+from django.utils import timezone
 
 from smevoucher.accounts.factories import logged_in_client
 from smevoucher.catalogue import services
@@ -38,7 +39,8 @@ def test_search_and_status_narrow_the_products():
     assert shown(c, status="unpublished", q="所得税") == set()
     html = c.get("/products/", {"q": "没有这个产品"}).content.decode()
     assert 'data-testid="empty-state"' in html
-    assert published.created_at.strftime("%Y-%m-%d") in c.get("/products/").content.decode()
+    shown_on = timezone.localtime(published.created_at).strftime("%Y-%m-%d")  # the page shows Shanghai dates
+    assert shown_on in c.get("/products/").content.decode()
 
 
 def test_an_empty_list_says_what_to_do():
