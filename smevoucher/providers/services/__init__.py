@@ -9,6 +9,7 @@ from .registration import (
     provider_register,
     provider_submit,
 )
+from .letters import letter_renewal_approve, letter_renewal_return, letter_renewal_submit, letter_send_reminders
 from .review import provider_approve, provider_return
 
 __all__ = [
@@ -19,6 +20,10 @@ __all__ = [
     "change_request_refuse",
     "change_request_submit",
     "commitment_date_errors",
+    "letter_renewal_approve",
+    "letter_renewal_return",
+    "letter_renewal_submit",
+    "letter_send_reminders",
     "provider_approve",
     "provider_register",
     "provider_return",
