@@ -11,8 +11,8 @@ One module per stage (CONVENTIONS §2), as in `vouchers.services`.
 
 from .contract import contract_confirm, contract_return, contract_upload, order_complete
 from .deadlines import order_deadline_sweep, order_reclaim
-from .ordering import order_cancel, order_confirm, order_decline, order_place, voucher_maximum_fen
 from .materials import city_material_describe, city_materials_set, required_materials
+from .ordering import order_cancel, order_confirm, order_decline, order_place, voucher_maximum_fen
 from .payment import payment_confirm, payment_reject, payment_submit
 from .refund import refund_approval_blocker, refund_approve, refund_refuse, refund_request
 

@@ -1,7 +1,6 @@
 """Issue 15: the city's described materials (15.2), the commitment-letter gate on confirmations (15.4) and the
 provider's voucher-expiry reminders (15.6)."""
 
-import io
 from datetime import date, timedelta
 
 import pytest
@@ -13,8 +12,8 @@ from django.test import Client
 
 from smevoucher.accounts.factories import city_unit_user, logged_in_client
 from smevoucher.catalogue.factories import pdf_bytes
-from smevoucher.core.models import AuditEvent
 from smevoucher.core.errors import ValidationFailed
+from smevoucher.core.models import AuditEvent
 from smevoucher.notices.models import Notification
 from smevoucher.orders import factories, services
 from smevoucher.orders.errors import LetterNotCurrent
