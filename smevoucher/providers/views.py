@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from smevoucher.core import access, clock
 from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
 from smevoucher.core.lists import ListFilterForm, page_of
-from smevoucher.core.pdf import render_pdf
 from smevoucher.core.ratelimits import limited
 from smevoucher.directory.models import CITY_LEVELS
 from smevoucher.directory.selectors import eligibility
@@ -26,6 +25,8 @@ from .forms import (
     RegistrationForm,
     ReviewForm,
 )
+from .letter_template import FILENAME as LETTER_FILENAME
+from .letter_template import commitment_letter_pdf
 from .models import ChangeRequest, LetterRenewal, Provider
 
 
@@ -60,21 +61,9 @@ def register(request):
 
 
 def commitment_letter(request):
-    """The commitment letter template (R3) as a PDF in Chinese, prefilled with the organisation's name: a
-    logged-in provider's own name, or an eligible name during registration."""
-    provider = selectors.provider_of(request.user) if request.user.is_authenticated else None
-    if provider is not None:
-        name = provider.name
-    else:
-        result = eligibility(request.GET.get("name", ""))
-        if not result.eligible:
-            raise Http404
-        name = result.entry.name
-    pdf = render_pdf("providers/commitment_letter_pdf.html", {"name": name, "year": clock.today().year})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        "inline; filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E6%9C%BA%E6%9E%84%E6%89%BF%E8%AF%BA%E4%B9%A6.pdf"
-    )
+    """The commitment letter template (R3) as a PDF in Chinese, prefilled with the organisation's name."""
+    response = HttpResponse(commitment_letter_pdf(request.user, request.GET.get("name", "")), "application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{LETTER_FILENAME}"
     return response
 
 
