@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import Client
+from rest_framework.test import APIClient
 
-from smevoucher.accounts.factories import city_unit_user, logged_in_client
+from smevoucher.accounts.factories import city_unit_user, logged_in_client, login_verified
 from smevoucher.catalogue.factories import pdf_bytes
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditEvent
@@ -20,6 +21,7 @@ from smevoucher.orders.errors import LetterNotCurrent
 from smevoucher.orders.models import CityMaterial, Order, OrderReminder
 from smevoucher.orders.reminders import order_send_reminders
 from smevoucher.providers import services as provider_services
+from smevoucher.providers.factories import approved_provider, provider_user_of
 from smevoucher.providers.models import Provider
 
 S = Order.Status
@@ -143,3 +145,53 @@ def test_providers_are_reminded_7_and_1_days_before_unpaid_vouchers_expire_once_
     sent = OrderReminder.objects.filter(deadline="expiry")
     assert set(sent.values_list("order_id", "days_before")) == {(confirmed.pk, 7), (confirmed.pk, 1)}
     assert not sent.filter(order=paid).exists()
+
+
+# --- the API of 15.2 and the cap gauge ------------------------------------------------------------------------------
+
+
+def _api(user=None):
+    api = APIClient()
+    if user is not None:
+        login_verified(api, user)
+    return api
+
+
+def test_the_city_materials_api_is_public_to_read_and_the_unit_sets_and_describes(w):
+    unit = _api(w.unit)
+    response = unit.post("/api/v1/city-materials/", {"purpose": "payment", "names": ["服务验收单"]}, format="json")
+    assert response.status_code == 200 and [m["name"] for m in response.json()] == ["服务验收单"]
+    material_id = response.json()[0]["id"]
+    response = unit.patch(
+        f"/api/v1/city-materials/{material_id}/",
+        {
+            "description": "双方盖章",
+            "reason": "证明完成",
+            "template": SimpleUploadedFile("模板.pdf", pdf_bytes("模板")),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 200 and response.json()["template_url"].endswith("/template/")
+    listed = _api().get("/api/v1/city-materials/", {"city": w.batch.city.code}).json()["results"]
+    assert [(m["name"], m["description"], m["reason"]) for m in listed] == [("服务验收单", "双方盖章", "证明完成")]
+    provider = _api(w.provider_user)
+    assert (
+        provider.post("/api/v1/city-materials/", {"purpose": "payment", "names": []}, format="json").status_code == 403
+    )
+    assert provider.patch(f"/api/v1/city-materials/{material_id}/", {"reason": "x"}, format="json").status_code == 403
+    assert _api().post("/api/v1/city-materials/", {"purpose": "payment", "names": []}, format="json").status_code in (
+        401,
+        403,
+    )
+    assert services.required_materials(w.enterprise.city_id) == ["服务验收单"]
+
+
+def test_the_cap_gauge_api_shows_the_provider_its_own_gauge_only(w):
+    factories.advance(w, factories.place(w, expected_fen=1_000_00), S.CONFIRMED)
+    rows = _api(w.provider_user).get(f"/api/v1/providers/{w.provider.pk}/cap/").json()
+    assert rows[0]["city"] == w.batch.city.code and rows[0]["reserved_fen"] == 1_000_00
+    assert rows[0]["cap_fen"] == rows[0]["free_fen"] + rows[0]["reserved_fen"] + rows[0]["received_fen"]
+    for user in (w.unit, w.enterprise_user):
+        assert _api(user).get(f"/api/v1/providers/{w.provider.pk}/cap/").status_code == 404
+    other = provider_user_of(approved_provider())
+    assert _api(other).get(f"/api/v1/providers/{w.provider.pk}/cap/").status_code == 404
