@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from rest_framework.test import APIClient
 
 from smevoucher.accounts.factories import city_unit_user, login_verified
@@ -58,7 +59,7 @@ def test_the_reviewing_unit_approves_with_the_checklist_and_the_letter_becomes_t
     provider = approved_provider(entry=directory_entry(level="municipal", city_code="440100"))
     with time_machine.travel(JANUARY, tick=False):
         renewal = _submit(provider, date(NEXT_YEAR, 1, 3))
-        with pytest.raises(Exception):  # another city's unit: not found
+        with pytest.raises(Http404):  # another city's unit: not found
             services.letter_renewal_approve(actor=city_unit_user("440300"), renewal_id=renewal.pk, checklist=CHECKED)
         with pytest.raises(ValidationFailed):
             services.letter_renewal_approve(actor=reviewer_for(provider), renewal_id=renewal.pk, checklist={})
