@@ -261,6 +261,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},
     "order-deadline-sweep": {"task": "smevoucher.orders.tasks.order_deadline_sweep", "schedule": 600.0},
     "order-reminders": {"task": "smevoucher.orders.tasks.send_order_reminders", "schedule": 3600.0},
+    "letter-reminders": {"task": "smevoucher.providers.tasks.send_letter_reminders", "schedule": 3600.0},
     "reporting-figures-refresh": {"task": "smevoucher.reporting.tasks.refresh_figures", "schedule": 300.0},
 }
 # R14: remind enterprises this many days before each voucher deadline.

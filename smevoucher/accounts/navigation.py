@@ -33,6 +33,7 @@ NOTICES_AND_HELP = (
         (_("Notices"), "notices:list"),
         (_("How it works"), "core:flow"),
         (_("Help centre"), "notices:help"),
+        (_("Materials each city requires"), "orders:city_materials"),
     ],
 )
 
@@ -53,7 +54,7 @@ UNIT = [
         _("Reviews"),
         [
             (_("Enterprises"), "enterprises:unit_list", "enterprise_review"),
-            (_("Provider registrations"), "providers:unit_list", "provider_review"),
+            (_("Provider registrations"), "providers:unit_list", "provider_review", "letter_review"),
             (_("Change requests"), "providers:change_request_list", "change_review"),
             (_("Violations record"), "providers:suspension_list"),
             (_("Product review"), "catalogue:review_queue", "product_review"),
@@ -145,6 +146,7 @@ BY_KIND = {
             _("My provider"),
             [
                 (_("My provider profile"), "providers:home"),
+                (_("Commitment letter"), "providers:letter", "letter_to_renew"),
                 (_("Materials"), "documents:list"),
             ],
         ),

@@ -60,6 +60,7 @@ class PublicRevisionOutput(serializers.ModelSerializer):
             "deliverables",
             "acceptance_criteria",
             "pricing",
+            "sub_products",
             "price_min_fen",
             "price_max_fen",
             "tiers",
@@ -176,6 +177,9 @@ class ProductInput(serializers.Serializer):
     deliverables = serializers.CharField(allow_blank=True, required=False)
     acceptance_criteria = serializers.CharField(allow_blank=True, required=False)
     pricing = serializers.ChoiceField(choices=ProductRevision.Pricing.choices, required=False)
+    sub_products = serializers.BooleanField(
+        required=False, help_text="The product bundles more than one sub-product (then 3 to 5 material sets)."
+    )
     price_fen = FenField(min_value=1, required=False, help_text="One price (pricing=single).")
     tiers = TierInput(many=True, required=False, help_text="Tiers (pricing=tiers): what each price buys.")
     guidance_title = serializers.CharField(allow_blank=True, max_length=200, required=False)

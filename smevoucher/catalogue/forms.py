@@ -25,6 +25,7 @@ CONTENT_FIELDS = [
     "deliverables",
     "acceptance_criteria",
     "pricing",
+    "sub_products",
     "guidance_title",
     "guidance_number",
     "basis_cost",
@@ -75,6 +76,11 @@ class ProductForm(KeepsMaterials, forms.Form):
         initial=ProductRevision.Pricing.SINGLE,
     )
     price = YuanField(label=_("Price (yuan)"), required=False)
+    sub_products = forms.BooleanField(
+        label=_("The product bundles more than one sub-product"),
+        required=False,
+        help_text=_("Then, as with a price range, 3 to 5 sets of historical materials are needed."),
+    )
     guidance_title = forms.CharField(label=_("Guidance price document (if any)"), max_length=200, required=False)
     guidance_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
     basis_cost = forms.CharField(label=_("Cost"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -115,6 +115,8 @@ class ProductRevision(models.Model):
     pricing = models.CharField(_("pricing"), max_length=10, choices=Pricing.choices, default=Pricing.SINGLE)
     price_min_fen = models.BigIntegerField(_("lowest price (fen)"), default=0)
     price_max_fen = models.BigIntegerField(_("highest price (fen)"), default=0)
+    # Seed 二(二)6: a product made of several sub-products (不止一个子产品) needs 3–5 sets like a price range.
+    sub_products = models.BooleanField(_("bundles several sub-products"), default=False)
 
     guidance_title = models.CharField(_("guidance price document"), max_length=200, blank=True)
     guidance_number = models.CharField(_("document number"), max_length=100, blank=True)
@@ -163,6 +165,11 @@ class ProductRevision(models.Model):
     @property
     def is_range(self) -> bool:
         return self.pricing == self.Pricing.TIERS
+
+    @property
+    def needs_several_sets(self) -> bool:
+        """Seed 二(二)6: tiers, a price range or several sub-products need 3 to 5 sets of historical materials."""
+        return self.is_range or self.sub_products
 
     def size_labels(self) -> list[str]:
         return [str(Size(code).label) for code in self.target_sizes if code in Size.values]

@@ -49,7 +49,7 @@ EVIDENCE = {
 }
 
 MIN_COMPARABLES = 2
-SETS_FOR_RANGE = (3, 5)  # a product with tiers or a price range: 3 to 5 sets
+SETS_FOR_RANGE = (3, 5)  # a product with tiers, a price range or several sub-products: 3 to 5 sets
 MIN_SETS_SINGLE = 1
 MAX_SETS = 5
 MAX_TIERS = 10
@@ -66,8 +66,9 @@ def evidence_for(category: str) -> list[tuple[str, str]]:
     return EVIDENCE.get(category, AS_APPLICABLE)
 
 
-def sets_required(is_range: bool) -> tuple[int, int]:
-    return SETS_FOR_RANGE if is_range else (MIN_SETS_SINGLE, MAX_SETS)
+def sets_required(several: bool) -> tuple[int, int]:
+    """(fewest, most) sets; `several` is ProductRevision.needs_several_sets."""
+    return SETS_FOR_RANGE if several else (MIN_SETS_SINGLE, MAX_SETS)
 
 
 def by_category() -> list[dict]:

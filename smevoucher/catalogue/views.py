@@ -197,7 +197,7 @@ def my_product(request, pk: int):
             "working": working,
             "missing": services.missing_items(working) if working and working.editable else [],
             "evidence_items": req.evidence_for(shown.category) if shown else [],
-            "sets_required": req.sets_required(shown.is_range) if shown else None,
+            "sets_required": req.sets_required(shown.needs_several_sets) if shown else None,
             "editable": request.user.has_perm("catalogue.change_product", product)
             and (working is None or working.editable)
             and product.provider.status == product.provider.Status.APPROVED,

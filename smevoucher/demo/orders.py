@@ -61,6 +61,7 @@ def seed_orders() -> list[tuple[str, str, str]]:
     )
     revision = product.published_revision
     tier = revision.tiers.order_by("position").first()
+    enterprise_city = enterprise_user.organisation.enterprise.city_id
     e, p = enterprise_user, provider_user
     for n, state in enumerate(STATES, start=1):
         order = services.order_place(
@@ -103,6 +104,7 @@ def seed_orders() -> list[tuple[str, str, str]]:
             voucher_fen=voucher,
             invoice_id=_doc(e, "invoice", f"发票{n}"),
             transfer_proof_id=_doc(e, "transfer_proof", f"转账凭证{n}"),
+            materials={name: _doc(e, "city_extra", name) for name in services.required_materials(enterprise_city)},
         )
         if state == "payment_rejected":
             services.payment_reject(actor=p, order_id=pk, reason="转账凭证金额与发票自付部分不一致。")

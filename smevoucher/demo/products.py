@@ -80,6 +80,7 @@ PRODUCTS = [
         "returned",
         {
             "overview": "为小微企业提供一年的记账、报税和财税咨询服务。",
+            "sub_products": True,  # 记账、报税、财税咨询三项子服务: 3 to 5 sets (issue 15.5)
             "process": "签约—资料交接—每月记账报税—年度汇算。",
             "duration": "12个月",
             "deliverables": "月度财务报表、纳税申报记录。",
@@ -125,7 +126,7 @@ def seed_products(reviewers: dict, province_user) -> list[tuple[str, str, str]]:
         _required, what = requirements.qualification_for(category)
         content["qualification"] = _pdf("服务资质证明", provider.name, name, str(what))
         product = catalogue_services.product_create(actor=user, **content)
-        sets = 3 if pricing == "tiers" else 1
+        sets = 3 if pricing == "tiers" or extra.get("sub_products") else 1
         for n in range(1, sets + 1):
             client = f"演示客户企业{n}（2024年）"
             evidence_items = requirements.evidence_for(category)

@@ -26,6 +26,7 @@ from smevoucher.vouchers.models import Batch
 
 from . import data
 from .feedback import seed_feedback, seed_sanctions
+from .materials import seed_city_materials
 from .orders import seed_orders
 from .products import seed_products
 from .redemption import seed_redemption
@@ -206,6 +207,7 @@ def seed() -> list[tuple[str, str, str]]:
         if not Notice.objects.filter(title=title).exists():
             notice_publish(actor=publishers[publisher], category=category, title=title, body=body, pinned=pinned)
     _voucher_batches(reviewers["440100"])
+    logins += seed_city_materials(reviewers["440100"])
     logins.append(("enterprise", data.ENTERPRISES[1][0], "approved, Guangzhou, holds vouchers of an allocated batch"))
     logins += seed_orders()
     logins += seed_redemption()

@@ -2,16 +2,24 @@
 the pages; amounts are integer fen; documents are uploaded first through `documents/` and passed by id."""
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.core.api import FenField, IntegerField
+from smevoucher.core.parsers import JSONParser
+from smevoucher.providers.selectors import provider_of
+from smevoucher.vouchers import services as voucher_services
 
 from . import selectors, services
-from .models import Order, Payment, RefundRequest
+from .models import CityMaterial, Order, Payment, RefundRequest
 
 
 class OrderPaymentOutput(serializers.ModelSerializer):
@@ -289,3 +297,118 @@ class RefundRefuseView(APIView):
         return Response(
             RefundRequestOutput(services.refund_refuse(actor=request.user, refund_id=pk, reason=reason)).data
         )
+
+
+# --- issue 15.2: the city's required materials (public to read; the city unit sets and describes them) ----------
+
+
+class CityMaterialOutput(serializers.ModelSerializer):
+    id = IntegerField()
+    position = IntegerField()
+    city = serializers.CharField(source="city.code")
+    template_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CityMaterial
+        fields = ["id", "city", "purpose", "position", "name", "description", "reason", "template_name", "template_url"]
+
+    def get_template_url(self, material) -> str | None:
+        return reverse("orders:city_material_template", args=[material.pk]) if material.template else None
+
+
+class CityMaterialsSetInput(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=CityMaterial.Purpose.choices)
+    names = serializers.ListField(child=serializers.CharField(max_length=100, allow_blank=True), max_length=50)
+
+
+class CityMaterialDescribeInput(serializers.Serializer):
+    description = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    template = serializers.FileField(required=False, help_text="PDF, JPG or PNG, at most 5 MB.")
+    remove_template = serializers.BooleanField(required=False, default=False)
+
+
+def _public_read(view):
+    return [AllowAny()] if view.request.method == "GET" else [IsAuthenticated()]
+
+
+class CityMaterialListView(GenericAPIView):
+    serializer_class = CityMaterialOutput
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_permissions(self):
+        return _public_read(self)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("city", str, description="GB/T 2260 code of the city"),
+            OpenApiParameter("purpose", str, enum=CityMaterial.Purpose.values),
+        ],
+        responses=CityMaterialOutput(many=True),
+    )
+    def get(self, request):
+        """Public: each city's required materials (what, why, template), by city and purpose, in order."""
+        materials = CityMaterial.objects.select_related("city").order_by("city__code", "purpose", "position", "pk")
+        if city := request.query_params.get("city"):
+            materials = materials.filter(city__code=city[:6])
+        if (purpose := request.query_params.get("purpose")) in CityMaterial.Purpose.values:
+            materials = materials.filter(purpose=purpose)
+        page = self.paginate_queryset(materials)
+        return self.get_paginated_response(CityMaterialOutput(page, many=True).data)
+
+    @extend_schema(request=CityMaterialsSetInput, responses=CityMaterialOutput(many=True))
+    def post(self, request):
+        """A city unit sets its city's required materials for one purpose, in order (a kept name keeps its
+        description and template)."""
+        data = CityMaterialsSetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.city_materials_set(actor=request.user, **data.validated_data)
+        purpose = data.validated_data["purpose"]
+        materials = selectors.city_materials_of(request.user.organisation.city_id)[purpose]
+        return Response(CityMaterialOutput(materials, many=True).data)
+
+
+class CityMaterialDetailView(APIView):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_permissions(self):
+        return _public_read(self)
+
+    @extend_schema(responses=CityMaterialOutput)
+    def get(self, request, pk: int):
+        return Response(CityMaterialOutput(get_object_or_404(CityMaterial.objects.select_related("city"), pk=pk)).data)
+
+    @extend_schema(request={"multipart/form-data": CityMaterialDescribeInput}, responses=CityMaterialOutput)
+    def patch(self, request, pk: int):
+        """The city unit says what the material is, why it is needed, and attaches or removes a template."""
+        data = CityMaterialDescribeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        material = get_object_or_404(CityMaterial, pk=pk)
+        values = {"description": material.description, "reason": material.reason, **data.validated_data}
+        material = services.city_material_describe(actor=request.user, material_id=pk, **values)
+        return Response(CityMaterialOutput(material).data)
+
+
+# --- R7: a provider's cap gauge, as on its pages (the provider's own users only) ----------------------------------
+
+
+class ProviderCapOutput(serializers.Serializer):
+    city = serializers.CharField(source="city.code")
+    year = IntegerField()
+    cap_fen = FenField()
+    reserved_fen = FenField()
+    received_fen = FenField()
+    used_fen = FenField()
+    free_fen = FenField()
+    percent = IntegerField()
+
+
+class ProviderCapView(APIView):
+    @extend_schema(responses=ProviderCapOutput(many=True))
+    def get(self, request, pk: int):
+        """R7: the provider's cap per issuing city and year: reserved, received, free. Only its own users see it,
+        as on its pages."""
+        provider = provider_of(request.user)
+        if provider is None or provider.pk != pk:
+            raise Http404
+        return Response(ProviderCapOutput(voucher_services.cap_usage_of(provider.organisation_id), many=True).data)

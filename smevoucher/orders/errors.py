@@ -26,6 +26,13 @@ class VouchersExpired(Conflict):
     default_message = _("The vouchers of this order have expired.")
 
 
+class LetterNotCurrent(Conflict):
+    code = "commitment_letter_outdated"
+    default_message = _(
+        "Upload your commitment letter dated this year first: until then you cannot confirm orders or payments."
+    )
+
+
 class AmountsDoNotMatch(DomainError):
     code = "amounts_do_not_match"
     default_message = _("The amounts do not match.")

@@ -10,7 +10,10 @@ from smevoucher.catalogue.factories import pdf_bytes, published_product
 from smevoucher.core import clock
 from smevoucher.documents.services import document_upload
 from smevoucher.enterprises.factories import enterprise_user
+from smevoucher.providers import services as provider_services
 from smevoucher.providers.factories import approved_provider, provider_user_of
+from smevoucher.providers.models import Provider
+from smevoucher.providers.selectors import letter_is_current
 from smevoucher.vouchers import services as voucher_services
 from smevoucher.vouchers.factories import approved_enterprise, batch_terms
 
@@ -76,6 +79,18 @@ def world(*, total_fen: int = 100_000_00, wallet_fen: int = 20_000_00, level: st
         product=product,
         unit=city_unit_user(),
     )
+
+
+def renew_letter(w: World) -> None:
+    """R3 each year: the provider uploads its commitment letter dated in the current year, if it must."""
+    provider = Provider.objects.get(pk=w.provider.pk)
+    if not letter_is_current(provider):
+        provider_services.letter_renewal_submit(
+            actor=w.provider_user,
+            provider_id=provider.pk,
+            commitment_date=clock.today(),
+            letter_files=[("承诺书.pdf", pdf_bytes("承诺书"))],
+        )
 
 
 def material(user, kind: str, name: str = "材料"):

@@ -47,9 +47,12 @@ class PaymentForm(KeepsMaterials, forms.Form):
 
     def __init__(self, *args, extra_materials=(), order=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.extra_names = list(extra_materials)
-        for i, name in enumerate(self.extra_names):
-            self.fields[f"extra_{i}"] = MaterialField(label=name, kind=Kind.CITY_EXTRA)
+        # names, or the city's CityMaterial rows (their description becomes the help text)
+        self.extra_names = [getattr(material, "name", material) for material in extra_materials]
+        for i, material in enumerate(extra_materials):
+            self.fields[f"extra_{i}"] = MaterialField(
+                label=self.extra_names[i], kind=Kind.CITY_EXTRA, help_text=getattr(material, "description", "")
+            )
         self.order = order
         if order is not None:
             self.fields["voucher_fen"].initial = order.expected_voucher_fen
@@ -73,3 +76,18 @@ class CityMaterialsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class CityMaterialDescribeForm(forms.Form):
+    description = forms.CharField(
+        label=_("What it is"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        label=_("Why it is needed"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    template = forms.FileField(
+        label=_("Template (optional)"),
+        required=False,
+        help_text=_("PDF, JPG or PNG, at most 5 MB: a form or sample the enterprise or provider fills in."),
+    )
+    remove_template = forms.BooleanField(label=_("Remove the current template"), required=False)

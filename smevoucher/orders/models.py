@@ -193,7 +193,8 @@ class PaymentMaterial(models.Model):
 
 class CityMaterial(models.Model):
     """A material a city requires besides the standard ones, per purpose (payment here; redemption reuses it).
-    Each city's unit keeps its own list."""
+    Each city's unit keeps its own list and says what each material is and why it is needed, with an optional
+    template file (kept in private storage and served by a view; the requirements are public)."""
 
     class Purpose(models.TextChoices):
         PAYMENT = "payment", _("With a voucher payment")
@@ -203,6 +204,10 @@ class CityMaterial(models.Model):
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
     name = models.CharField(_("material"), max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(_("what it is"), blank=True)
+    reason = models.TextField(_("why it is needed"), blank=True)
+    template = models.FileField(_("template"), upload_to="city-materials/%Y/", max_length=200, blank=True)
+    template_name = models.CharField(_("template file name"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["city", "purpose", "position", "id"]
@@ -250,14 +255,22 @@ class RefundRequest(models.Model):
 
 
 class OrderReminder(models.Model):
-    """R14: a contract-deadline reminder that was sent for an order, so the job never sends it twice."""
+    """R14: a reminder that was sent for an order (the contract deadline to both sides, the vouchers' expiry to the
+    provider), so the job never sends it twice."""
+
+    class Deadline(models.TextChoices):
+        CONTRACT = "contract", _("Contract deadline")
+        EXPIRY = "expiry", _("Voucher expiry")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="reminders")
+    deadline = models.CharField(max_length=8, choices=Deadline.choices, default=Deadline.CONTRACT)
     days_before = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["order", "days_before"], name="one_order_reminder_each")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "deadline", "days_before"], name="one_order_reminder_each_kind")
+        ]
 
     def __str__(self):
         return f"{self.order_id} -{self.days_before}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from smevoucher.core import access, clock
 from smevoucher.documents.selectors import findings_for
 
-from .models import Order, Payment, RefundRequest
+from .models import CityMaterial, Order, Payment, RefundRequest
 
 S = Order.Status
 
@@ -135,3 +135,15 @@ def next_step(order: Order) -> dict:
     elif due:
         due = getattr(order, due)
     return {"step": step or None, "action": action, "who": who, "due": due}
+
+
+def city_materials_of(city_id: int) -> dict[str, list[CityMaterial]]:
+    """The city's required materials by purpose (public: anyone may read them), in the unit's order."""
+    by_purpose = {purpose: [] for purpose in CityMaterial.Purpose.values}
+    for material in CityMaterial.objects.filter(city_id=city_id):
+        by_purpose[material.purpose].append(material)
+    return by_purpose
+
+
+def city_materials_by_name(city_id: int, purpose: str) -> dict[str, CityMaterial]:
+    return {m.name: m for m in CityMaterial.objects.filter(city_id=city_id, purpose=purpose)}

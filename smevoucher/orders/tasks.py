@@ -11,7 +11,8 @@ def order_deadline_sweep() -> int:
 
 @shared_task
 def send_order_reminders() -> int:
-    """R14: contract-deadline reminders (listed in settings.CELERY_BEAT_SCHEDULE); safe to run twice."""
+    """R14: contract-deadline and provider voucher-expiry reminders (listed in settings.CELERY_BEAT_SCHEDULE);
+    safe to run twice."""
     from .reminders import order_send_reminders
 
     return order_send_reminders()

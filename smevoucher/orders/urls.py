@@ -13,4 +13,7 @@ urlpatterns = [
     path("refunds/", views.refund_list, name="refund_list"),
     path("refunds/<int:pk>/<str:decision>/", views.refund_decide, name="refund_decide"),
     path("city-materials/", views.city_materials, name="city_materials"),
+    path("city-materials/<int:pk>/edit/", views.city_material_edit, name="city_material_edit"),
+    path("city-materials/<int:pk>/template/", views.city_material_template, name="city_material_template"),
+    path("city-materials/<slug:city>/", views.city_materials_public, name="city_materials_public"),
 ]

@@ -4,24 +4,36 @@ the order's current step, the next action, who must take it and by when."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smevoucher.accounts.models import City
 from smevoucher.catalogue import selectors as catalogue
 from smevoucher.core import access, clock, flow
 from smevoucher.core.errors import DomainError, ValidationFailed
 from smevoucher.core.forms import add_domain_errors
 from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
+from smevoucher.documents import checks
 from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import selectors as voucher_selectors
 from smevoucher.vouchers import services as voucher_services
 from smevoucher.vouchers.models import LedgerAccount
 
 from . import selectors, services
-from .forms import CityMaterialsForm, CompleteForm, ContractForm, OrderForm, PaymentForm, ReasonForm
+from .forms import (
+    CityMaterialDescribeForm,
+    CityMaterialsForm,
+    CompleteForm,
+    ContractForm,
+    OrderForm,
+    PaymentForm,
+    ReasonForm,
+)
 from .models import CityMaterial, Order, RefundRequest
 
 S = Order.Status
@@ -180,6 +192,7 @@ def _detail_context(request, order, **forms):
         # Issue 15.3: the provider may no longer receive vouchers, so the enterprise may cancel at any open stage.
         "provider_lapsed": side == "enterprise" and services.provider_lapsed(order),
         "difference_fen": order.expected_voucher_fen - (live.voucher_fen if live else 0),
+        "city_checks": _city_checks(order, live) if live and side != "enterprise" else [],
         "reason_form": ReasonForm(),
         "contract_form": ContractForm(actor=request.user),
         "complete_form": CompleteForm(),
@@ -187,6 +200,13 @@ def _detail_context(request, order, **forms):
     }
     context.update(forms)
     return context
+
+
+def _city_checks(order, payment) -> list[tuple]:
+    """Issue 15.2: the enterprise city's required materials (what, why, template) beside what was uploaded."""
+    uploaded = {m.name: m for m in payment.materials.all()}
+    required = selectors.city_materials_of(order.enterprise.city_id)[CityMaterial.Purpose.PAYMENT]
+    return [(material, uploaded.get(material.name)) for material in required]
 
 
 def _refund_blocker(order, side) -> str:
@@ -210,7 +230,7 @@ def _payment_form(request, order, **kwargs):
         kwargs.get("data"),
         kwargs.get("files"),
         actor=request.user,
-        extra_materials=services.required_materials(order.enterprise.city_id),
+        extra_materials=selectors.city_materials_of(order.enterprise.city_id)[CityMaterial.Purpose.PAYMENT],
         order=order,
     )
 
@@ -342,10 +362,19 @@ def refund_decide(request, pk: int, decision: str):
     return redirect("orders:refund_list")
 
 
+def _purposes(city_id: int) -> list[tuple[str, list]]:
+    materials = selectors.city_materials_of(city_id)
+    return [(label, materials[value]) for value, label in CityMaterial.Purpose.choices]
+
+
 @login_required
 def city_materials(request):
+    """A city unit names its city's required materials; anyone else (a provider, an enterprise) reads every
+    city's requirements."""
     if not request.user.has_perm("orders.set_city_materials"):
-        raise PermissionDenied
+        if request.method == "POST":
+            raise PermissionDenied
+        return render(request, "orders/city_materials_all.html", {"cities": City.objects.all()})
     city_id = request.user.organisation.city_id
     initial = {p: "\n".join(services.required_materials(city_id, p)) for p in CityMaterial.Purpose.values}
     form = CityMaterialsForm(request.POST or None, initial=initial)
@@ -356,4 +385,45 @@ def city_materials(request):
             )
         messages.success(request, _("The city's required materials are saved."))
         return redirect("orders:city_materials")
-    return render(request, "orders/city_materials.html", {"form": form})
+    city = request.user.organisation.city
+    return render(request, "orders/city_materials.html", {"form": form, "city": city, "purposes": _purposes(city_id)})
+
+
+@login_required
+def city_material_edit(request, pk: int):
+    """The unit says what a required material is, why it is needed, and may attach a template."""
+    if not request.user.has_perm("orders.set_city_materials"):
+        raise PermissionDenied
+    material = get_object_or_404(CityMaterial, pk=pk, city_id=request.user.organisation.city_id)
+    initial = {"description": material.description, "reason": material.reason}
+    form = CityMaterialDescribeForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.city_material_describe(actor=request.user, material_id=pk, **form.cleaned_data)
+        except ValidationFailed as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The material's description is saved."))
+            return redirect("orders:city_materials")
+    return render(request, "orders/city_material_edit.html", {"form": form, "material": material})
+
+
+def city_materials_public(request, city: str):
+    """Public (no login): what enterprises and providers of this city upload besides the standard materials."""
+    city = get_object_or_404(City, slug=city)
+    return render(
+        request,
+        "orders/city_materials_public.html",
+        {"city": city, "purposes": _purposes(city.pk), "cities": City.objects.all()},
+    )
+
+
+def city_material_template(request, pk: int):
+    """A required material's template, public like the list, from private storage (never a public URL)."""
+    material = get_object_or_404(CityMaterial.objects.exclude(template=""), pk=pk)
+    content = default_storage.open(material.template.name, "rb").read()
+    response = HttpResponse(content, content_type=checks.sniff(material.template_name, content))
+    response["Content-Disposition"] = content_disposition_header(True, material.template_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

@@ -1,19 +1,27 @@
+import json
+
+from django.http import HttpResponse
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.accounts.serializers import CitySerializer
+from smevoucher.core.api import IntegerField
 from smevoucher.core.parsers import JSONParser
 from smevoucher.core.ratelimits import limited
 
 from . import selectors, services
-from .models import ChangeRequest, Provider, Suspension
+from .letter_template import FILENAME as LETTER_FILENAME
+from .letter_template import commitment_letter_pdf
+from .models import ChangeRequest, LetterRenewal, Provider, Suspension
 
 
 class ProviderOutput(serializers.ModelSerializer):
@@ -329,3 +337,122 @@ class ChangeRequestDecisionView(APIView):
         service = services.change_request_apply if self.decision == "apply" else services.change_request_refuse
         change = service(actor=request.user, request_id=pk, reply=data.validated_data["reply"])
         return Response(ChangeRequestOutput(change).data)
+
+
+# --- R3 each year: the commitment letter template and its renewal --------------------------------------------------
+
+
+class PDFRenderer(BaseRenderer):
+    """The letter template is a PDF; a refusal is still the JSON error body."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
+
+
+class CommitmentLetterTemplateView(APIView):
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("name", str, description="An eligible full name (when not logged in).")],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request):
+        """The commitment letter template (R3) as a PDF, prefilled with the caller's (or an eligible) name."""
+        pdf = commitment_letter_pdf(request.user, request.query_params.get("name", ""))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{LETTER_FILENAME}"
+        return response
+
+
+class LetterRenewalOutput(serializers.ModelSerializer):
+    id = IntegerField()
+    provider = IntegerField(source="provider_id")
+    year = IntegerField()
+    letter = IntegerField(source="letter_id")
+
+    class Meta:
+        model = LetterRenewal
+        fields = [
+            "id",
+            "provider",
+            "year",
+            "commitment_date",
+            "letter",
+            "status",
+            "review_note",
+            "checklist",
+            "submitted_at",
+            "decided_at",
+        ]
+
+
+class LetterRenewalInput(serializers.Serializer):
+    commitment_date = serializers.DateField()
+    letter = serializers.ListField(child=serializers.FileField(), help_text="Files in merge order.")
+
+
+class ProviderLettersView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=LetterRenewalOutput(many=True))
+    def get(self, request, pk: int):
+        """The provider's renewed commitment letters, newest first."""
+        provider = selectors.provider_get_for(user=request.user, provider_id=pk)
+        return Response(LetterRenewalOutput(provider.letter_renewals.all()[:50], many=True).data)
+
+    @extend_schema(request={"multipart/form-data": LetterRenewalInput}, responses={201: LetterRenewalOutput})
+    def post(self, request, pk: int):
+        """R3 each year: upload the commitment letter dated in the current year; the reviewing unit checks it."""
+        selectors.provider_get_for(user=request.user, provider_id=pk)
+        data = LetterRenewalInput(data=_multipart(request, ["letter"]))
+        data.is_valid(raise_exception=True)
+        renewal = services.letter_renewal_submit(
+            actor=request.user,
+            provider_id=pk,
+            commitment_date=data.validated_data["commitment_date"],
+            letter_files=data.validated_data["letter"],
+        )
+        return Response(LetterRenewalOutput(renewal).data, status=status.HTTP_201_CREATED)
+
+
+class LetterRenewalListView(GenericAPIView):
+    serializer_class = LetterRenewalOutput
+
+    @extend_schema(responses=LetterRenewalOutput(many=True))
+    def get(self, request):
+        """Renewed letters the caller may see: its own, or those its unit reviews; `status` filters."""
+        renewals = selectors.letter_renewals_visible_to(request.user)
+        if request.query_params.get("status") in LetterRenewal.Status.values:
+            renewals = renewals.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(renewals.order_by("pk"))
+        return self.get_paginated_response(LetterRenewalOutput(page, many=True).data)
+
+
+class LetterDecisionInput(serializers.Serializer):
+    checklist = ProviderChecklistInput(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LetterRenewalDecisionView(APIView):
+    decision = "approve"
+
+    @extend_schema(request=LetterDecisionInput, responses=LetterRenewalOutput)
+    def post(self, request, pk: int):
+        """The reviewing unit approves the letter (every checklist item ticked) or returns it with a reason."""
+        selectors.letter_renewal_get_for(user=request.user, renewal_id=pk)
+        data = LetterDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if self.decision == "approve":
+            renewal = services.letter_renewal_approve(
+                actor=request.user, renewal_id=pk, checklist=data.validated_data.get("checklist") or {}
+            )
+        else:
+            renewal = services.letter_renewal_return(
+                actor=request.user, renewal_id=pk, reason=data.validated_data["reason"]
+            )
+        return Response(LetterRenewalOutput(renewal).data)

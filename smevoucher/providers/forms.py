@@ -184,3 +184,25 @@ class ReinstateForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reinstatement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+class LetterRenewalForm(KeepsMaterials, forms.Form):
+    """R3 each year: the commitment letter dated in the current year."""
+
+    commitment_date = forms.DateField(
+        label=_("Date of the commitment letter"),
+        widget=_date_widget(),
+        help_text=_("The date written on the signed letter; it must be in the current year."),
+    )
+    letter = MaterialField(
+        kind=Kind.COMMITMENT_LETTER,
+        label=_("Commitment letter"),
+        help_text=_(
+            "Signed by the legal representative by hand (not a signature stamp), dated this year, with a legible "
+            "official seal."
+        ),
+    )
+
+    def service_arguments(self) -> dict:
+        return {"commitment_date": self.cleaned_data["commitment_date"], "letter_files": self.cleaned_data["letter"]}
+
+    def add_service_errors(self, fields: dict) -> None:
+        ProfileFields.add_service_errors(self, fields)

@@ -155,3 +155,65 @@ class Suspension(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.created_at:%Y-%m-%d}–{self.until}"
+class LetterRenewal(models.Model):
+    """R3 each year: an approved provider uploads a commitment letter dated in the current year; the unit that
+    reviews the provider (R4) approves it (it becomes the provider's letter) or returns it with reasons."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Pending review")
+        RETURNED = "returned", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="letter_renewals", verbose_name=_("service provider")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    commitment_date = models.DateField(_("date of the commitment letter"))
+    letter = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("commitment letter")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    review_note = models.TextField(_("reasons for return"), blank=True)
+    checklist = models.JSONField(_("review checklist"), default=dict, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("commitment letter renewal")
+        verbose_name_plural = _("commitment letter renewals")
+        constraints = [
+            # One letter under review at a time, so two uploads cannot race.
+            models.UniqueConstraint(
+                fields=["provider"], condition=Q(status="submitted"), name="one_letter_renewal_under_review"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider_id}:{self.year}:{self.status}"
+
+
+class LetterReminder(models.Model):
+    """A commitment-letter reminder sent to a provider for a year (in December ahead of it, and once it has begun),
+    so the job never sends it twice."""
+
+    class Stage(models.TextChoices):
+        AHEAD = "ahead", _("Before the year")
+        DUE = "due", _("The year has begun")
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    stage = models.CharField(max_length=5, choices=Stage.choices)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year", "stage"], name="one_letter_reminder_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider_id}:{self.year}:{self.stage}"

@@ -1,12 +1,12 @@
 """Reads about providers: who may see which, the reviewing unit (R4), the service scope (R2)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from smevoucher.accounts.models import City, Organisation
 from smevoucher.core import access, clock
 from smevoucher.directory.models import CITY_LEVELS
 
-from .models import ChangeRequest, Provider, Suspension
+from .models import ChangeRequest, LetterRenewal, Provider, Suspension
 from .rules import reviewing_city_id
 
 
@@ -100,6 +100,45 @@ def suspensions_visible_to(user) -> QuerySet[Suspension]:
     return Suspension.objects.filter(provider__in=providers_visible_to(user)).select_related(
         "provider__organisation", "unit", "suspended_by", "lifted_by"
     )
+
+
+def letter_is_current(provider: Provider, on=None) -> bool:
+    """R3 each year: may the provider confirm orders and payments on this day? Its commitment letter must be dated
+    in that year, or a letter dated that year must be waiting for the unit's review (uploading it is the
+    provider's duty; a returned letter blocks again until a new one is uploaded)."""
+    year = (on or clock.today()).year
+    if provider.commitment_date.year >= year:
+        return True
+    return provider.letter_renewals.filter(year=year, status=LetterRenewal.Status.SUBMITTED).exists()
+
+
+def letter_to_renew_q(on=None) -> Q:
+    """Approved providers that must upload a commitment letter: now (as `letter_is_current` refuses), or in
+    December for the coming year (reminders start on 1 December). For the workbench."""
+    on = on or clock.today()
+    waiting = LetterRenewal.objects.filter(provider=OuterRef("pk"), year=on.year, status=LetterRenewal.Status.SUBMITTED)
+    due_now = Q(commitment_date__year__lt=on.year) & ~Q(Exists(waiting))
+    ahead = Q(commitment_date__year__lte=on.year) if on.month == 12 else Q(pk__in=[])
+    return Q(status=Provider.Status.APPROVED) & (due_now | ahead)
+
+
+def letter_renewals_visible_to(user) -> QuerySet[LetterRenewal]:
+    return LetterRenewal.objects.filter(provider__in=providers_visible_to(user)).select_related(
+        "provider__organisation", "letter", "submitted_by", "decided_by"
+    )
+
+
+def letter_renewal_queue_for(user) -> QuerySet[LetterRenewal]:
+    """The renewed letters this unit reviews (the unit that reviews the provider, R4)."""
+    return LetterRenewal.objects.filter(provider__in=review_queue_for(user)).select_related(
+        "provider__organisation", "letter"
+    )
+
+
+def letter_renewal_get_for(*, user, renewal_id) -> LetterRenewal:
+    renewal = letter_renewals_visible_to(user).filter(pk=renewal_id).first()
+    access.require(user, "providers.view_provider", renewal.provider if renewal else None)
+    return renewal
 
 
 def change_requests_visible_to(user) -> QuerySet[ChangeRequest]:

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from smevoucher.core import access, clock
 from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
 from smevoucher.core.lists import ListFilterForm, page_of
-from smevoucher.core.pdf import render_pdf
 from smevoucher.core.ratelimits import limited
 from smevoucher.directory.models import CITY_LEVELS
 from smevoucher.directory.selectors import eligibility
@@ -22,12 +21,15 @@ from .forms import (
     ChangeRequestForm,
     CorrectionForm,
     DecisionForm,
+    LetterRenewalForm,
     RegistrationForm,
     ReinstateForm,
     ReviewForm,
     SuspendForm,
 )
-from .models import ChangeRequest, Provider
+from .letter_template import FILENAME as LETTER_FILENAME
+from .letter_template import commitment_letter_pdf
+from .models import ChangeRequest, LetterRenewal, Provider
 
 
 @limited("signup")
@@ -61,21 +63,9 @@ def register(request):
 
 
 def commitment_letter(request):
-    """The commitment letter template (R3) as a PDF in Chinese, prefilled with the organisation's name: a
-    logged-in provider's own name, or an eligible name during registration."""
-    provider = selectors.provider_of(request.user) if request.user.is_authenticated else None
-    if provider is not None:
-        name = provider.name
-    else:
-        result = eligibility(request.GET.get("name", ""))
-        if not result.eligible:
-            raise Http404
-        name = result.entry.name
-    pdf = render_pdf("providers/commitment_letter_pdf.html", {"name": name, "year": clock.today().year})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        "inline; filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E6%9C%BA%E6%9E%84%E6%89%BF%E8%AF%BA%E4%B9%A6.pdf"
-    )
+    """The commitment letter template (R3) as a PDF in Chinese, prefilled with the organisation's name."""
+    response = HttpResponse(commitment_letter_pdf(request.user, request.GET.get("name", "")), "application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{LETTER_FILENAME}"
     return response
 
 
@@ -113,6 +103,8 @@ def _profile_context(request, provider, **extra) -> dict:
         "suspended": selectors.is_suspended(provider),
         # Manual 三: the violations record (every suspension, lifted or not).
         "suspensions": provider.suspensions.select_related("unit", "suspended_by", "lifted_by")[:50],
+        "letter_is_current": selectors.letter_is_current(provider),
+        "letter_renewals": provider.letter_renewals.select_related("letter")[:5],
         **extra,
     }
 
@@ -124,6 +116,10 @@ def unit_list(request):
     # ?queue=1: only the registrations this unit decides (R4), as the workbench counts them.
     queue = bool(request.GET.get("queue"))
     providers = selectors.review_queue_for(request.user) if queue else selectors.providers_visible_to(request.user)
+    keep = [("queue", "1")] if queue else []
+    if request.GET.get("letter"):  # ?letter=1: those with a commitment letter waiting for review
+        providers = providers.filter(letter_renewals__status=LetterRenewal.Status.SUBMITTED)
+        keep.append(("letter", "1"))
     data = request.GET.copy()
     data.setdefault("status", Provider.Status.SUBMITTED)  # the review queue unless the unit asks otherwise
     filters = ListFilterForm(data, statuses=Provider.Status.choices, search_help=_("Full name or credit code"))
@@ -139,7 +135,7 @@ def unit_list(request):
         {
             "page": page,
             "filter_form": filters,
-            "filter_keep": [("queue", "1")] if queue else [],
+            "filter_keep": keep,
             "queue_ids": queue_ids,
         },
     )
@@ -155,11 +151,17 @@ def detail(request, pk: int):
     sanction = {}
     if request.user.has_perm("providers.sanction_provider", provider) and provider.status == Provider.Status.APPROVED:
         sanction = {"suspend_form": SuspendForm(prefix="suspend"), "reinstate_form": ReinstateForm(prefix="reinstate")}
-    return render(
+    pending = provider.letter_renewals.filter(status=LetterRenewal.Status.SUBMITTED).select_related("letter").first()
+    context = _profile_context(
         request,
-        "providers/detail.html",
-        _profile_context(request, provider, can_review=can_review, form=form, **sanction),
+        provider,
+        can_review=can_review,
+        form=form,
+        pending_letter=pending,
+        letter_form=ReviewForm() if can_review and pending else None,
+        **sanction,
     )
+    return render(request, "providers/detail.html", context)
 
 
 @login_required
@@ -236,6 +238,51 @@ def return_for_correction(request, pk: int):
     if _decide(request, pk, decision):
         messages.success(request, _("The registration was returned to the provider."))
     return redirect("providers:detail", pk=pk)
+
+
+@login_required
+def letter(request):
+    """R3 each year: the provider uploads its commitment letter dated in the current year."""
+    provider = selectors.provider_of(request.user)
+    if provider is None or not request.user.has_perm("providers.change_provider", provider):
+        raise Http404
+    form = LetterRenewalForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid_keeping_materials():
+        try:
+            services.letter_renewal_submit(actor=request.user, provider_id=provider.pk, **form.service_arguments())
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.fields)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The commitment letter is uploaded; the handling unit will review it."))
+            return redirect("providers:letter")
+    year = clock.today().year
+    # the workbench card counts the same filter, so its count is what this page says
+    to_renew = Provider.objects.filter(selectors.letter_to_renew_q(), pk=provider.pk).exists()
+    context = _profile_context(
+        request, provider, form=form, year=year, dated=provider.commitment_date.year >= year, to_renew=to_renew
+    )
+    return render(request, "providers/letter.html", context)
+
+
+@login_required
+@require_POST
+def letter_decide(request, pk: int, decision: str):
+    renewal = selectors.letter_renewal_get_for(user=request.user, renewal_id=pk)
+    form = ReviewForm(request.POST)
+    try:
+        if decision == "approve":
+            services.letter_renewal_approve(actor=request.user, renewal_id=pk, checklist=form.checklist())
+            messages.success(request, _("The commitment letter is approved."))
+        else:
+            services.letter_renewal_return(actor=request.user, renewal_id=pk, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The commitment letter was returned to the provider."))
+    except DomainError as exc:
+        messages.error(request, " ".join(str(m) for ms in exc.fields.values() for m in ms) or exc.message)
+    return redirect("providers:detail", pk=renewal.provider_id)
 
 
 @login_required

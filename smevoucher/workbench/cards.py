@@ -25,7 +25,7 @@ from smevoucher.enterprises.models import Enterprise
 from smevoucher.orders import selectors as orders
 from smevoucher.orders.models import Order, RefundRequest
 from smevoucher.providers import selectors as providers
-from smevoucher.providers.models import ChangeRequest, Provider
+from smevoucher.providers.models import ChangeRequest, LetterRenewal, Provider
 from smevoucher.redemption import selectors as redemption
 from smevoucher.redemption.models import Application
 from smevoucher.vouchers import selectors as vouchers
@@ -143,6 +143,22 @@ ENTERPRISE_CARDS = [
 
 PROVIDER_CARDS = [
     (
+        providers.providers_visible_to,
+        [
+            Spec(
+                "letter_to_renew",
+                _("Commitment letter to renew"),
+                _(
+                    "From 1 January a commitment letter dated in the new year is needed before you can confirm "
+                    "orders or payments."
+                ),
+                lambda user: providers.letter_to_renew_q(clock.today()),
+                None,
+                "providers:letter",
+            )
+        ],
+    ),
+    (
         orders.orders_visible_to,
         [
             Spec(
@@ -234,6 +250,20 @@ UNIT_CARDS = [
                 None,
                 "providers:unit_list",
                 (("status", Provider.Status.SUBMITTED), ("queue", "1")),
+            )
+        ],
+    ),
+    (
+        providers.letter_renewal_queue_for,
+        [
+            Spec(
+                "letter_review",
+                _("Commitment letters to review"),
+                _("Check each provider's commitment letter for the new year, then approve or return it."),
+                _statuses(LetterRenewal.Status.SUBMITTED),
+                None,
+                "providers:unit_list",
+                (("status", Provider.Status.APPROVED), ("queue", "1"), ("letter", "1")),
             )
         ],
     ),

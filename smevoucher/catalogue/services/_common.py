@@ -33,6 +33,7 @@ CONTENT_KEYS = {
     "target_sizes",
     "target_industries",
     "pricing",
+    "sub_products",
     "price_fen",
     "tiers",
     "comparables",

@@ -78,16 +78,16 @@ def missing_items(revision: ProductRevision) -> list[str]:
         problems.append(_("Upload the qualification proof: %(what)s.") % {"what": label})
 
     sets = list(revision.material_sets.prefetch_related("evidence__document", "contract", "invoice"))
-    low, high = req.sets_required(revision.is_range)
-    if revision.is_range and not (low <= len(sets) <= high):
+    low, high = req.sets_required(revision.needs_several_sets)
+    if revision.needs_several_sets and not (low <= len(sets) <= high):
         problems.append(
             _(
-                "A product with tiers or a price range needs %(low)s to %(high)s sets of historical materials "
-                "(contract, invoice, deliverable evidence); %(n)s given."
+                "A product with tiers, a price range or several sub-products needs %(low)s to %(high)s sets of "
+                "historical materials (contract, invoice, deliverable evidence); %(n)s given."
             )
             % {"low": low, "high": high, "n": len(sets)}
         )
-    elif not revision.is_range and len(sets) < low:
+    elif not revision.needs_several_sets and len(sets) < low:
         problems.append(_("Add at least one set of historical materials (contract, invoice, deliverable evidence)."))
     items = req.evidence_for(revision.category)
     seen: dict[tuple[str, str], int] = {}

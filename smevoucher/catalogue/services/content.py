@@ -94,6 +94,10 @@ def _clean_content(values: dict, *, provider: Provider) -> tuple[dict, dict[str,
         if values["pricing"] not in ProductRevision.Pricing.values:
             errors["pricing"] = [_("Choose one price or a price range with tiers.")]
         cleaned["pricing"] = values["pricing"]
+    if "sub_products" in values:
+        if not isinstance(values["sub_products"], bool):
+            errors["sub_products"] = [_("Say whether the product bundles several sub-products.")]
+        cleaned["sub_products"] = values["sub_products"] is True
     if "price_fen" in values:
         price = values["price_fen"]
         if price is not None and (_as_int(price) is None or price <= 0):
@@ -212,7 +216,7 @@ def _editable_revision(product: Product, *, actor) -> tuple[ProductRevision, boo
 def _apply(revision: ProductRevision, cleaned: dict, *, actor, provider, stored) -> list[str]:
     """Write the cleaned content into an editable revision; returns the changed keys."""
     changed = []
-    for field in [*TEXT_FIELDS, "category", "target_sizes", "target_industries", "pricing"]:
+    for field in [*TEXT_FIELDS, "category", "target_sizes", "target_industries", "pricing", "sub_products"]:
         if field in cleaned and getattr(revision, field) != cleaned[field]:
             setattr(revision, field, cleaned[field])
             changed.append(field)

@@ -1,9 +1,12 @@
 """R5: what a product must contain before it is submitted; review by the R4 unit; revisions; take-down."""
 
+import re
+
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
+from django.test import Client
 
-from smevoucher.accounts.factories import city_unit_user, province_user
+from smevoucher.accounts.factories import city_unit_user, login_verified, province_user
 from smevoucher.accounts.models import City
 from smevoucher.catalogue import services
 from smevoucher.catalogue.factories import add_sets, content, draft_product, files, published_product
@@ -403,3 +406,24 @@ def test_api_list_shows_a_summary_of_each_visible_product():
     rest.force_authenticate(provider_user_of(product.provider))
     rows = rest.get("/api/v1/products/").json()["results"]
     assert [(r["id"], r["status"], r["working_state"]) for r in rows] == [(product.pk, "published", None)]
+
+
+def test_a_product_bundling_several_sub_products_needs_three_to_five_sets_and_the_reviewer_sees_it():
+    """Issue 15.5: 不止一个子产品 needs 3 to 5 sets of historical materials, like a price range."""
+    product = draft_product(tiers=False, sets=1, sub_products=True)
+    assert any("3 to 5 sets" in p and "1 given" in p for p in submit_refusals(product))
+    user = provider_user_of(product.provider)
+    add_sets(product, user, 2)
+    services.product_submit(actor=user, product_id=product.pk)
+    reviewer = Client()
+    login_verified(reviewer, reviewer_for(product.provider))
+    html = reviewer.get(f"/products/{product.pk}/review/").content.decode()
+    shown = re.search(r'data-testid="product-sub-products">([^<]*)<', html).group(1)
+    assert "3" in shown and "5" in shown  # "bundles more than one sub-product (3 to 5 sets …)"
+
+
+def test_sub_products_must_be_a_yes_or_no():
+    provider = approved_provider()
+    with pytest.raises(ValidationFailed) as refused:
+        services.product_create(actor=provider_user_of(provider), **content(provider, sub_products="yes"))
+    assert "sub_products" in refused.value.fields

@@ -11,6 +11,7 @@ One module per stage (CONVENTIONS §2), as in `vouchers.services`.
 
 from .contract import contract_confirm, contract_return, contract_upload, order_complete
 from .deadlines import order_deadline_sweep, order_reclaim
+from .materials import city_material_describe, city_materials_set, required_materials
 from .ordering import (
     order_cancel,
     order_confirm,
@@ -20,10 +21,11 @@ from .ordering import (
     tell_provider_suspended,
     voucher_maximum_fen,
 )
-from .payment import city_materials_set, payment_confirm, payment_reject, payment_submit, required_materials
+from .payment import payment_confirm, payment_reject, payment_submit
 from .refund import refund_approval_blocker, refund_approve, refund_refuse, refund_request
 
 __all__ = [
+    "city_material_describe",
     "city_materials_set",
     "contract_confirm",
     "contract_return",

@@ -10,10 +10,10 @@ from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.documents.models import Document
 from smevoucher.notices.services import notify_organisation
 from smevoucher.providers.models import Provider
-from smevoucher.providers.selectors import may_receive_vouchers
+from smevoucher.providers.selectors import letter_is_current, may_receive_vouchers
 from smevoucher.vouchers import services as vouchers
 
-from ..errors import NotAllowedNow, VouchersExpired
+from ..errors import LetterNotCurrent, NotAllowedNow, VouchersExpired
 from ..models import Order
 from ..selectors import orders_visible_to
 
@@ -102,6 +102,12 @@ def _may_receive(order: Order) -> None:
     )
     if not may_receive_vouchers(order.provider):
         raise Conflict(_("Your organisation may not receive vouchers now."), code="provider_not_eligible")
+
+
+def _letter_current(order: Order) -> None:
+    """R3 each year: from 1 January the provider confirms nothing until it uploads a letter dated that year."""
+    if not letter_is_current(order.provider):
+        raise LetterNotCurrent()
 
 
 def _release_cap(order: Order) -> None:

@@ -20,6 +20,7 @@ from ._common import (
     PROVIDER,
     S,
     _end,
+    _letter_current,
     _lock,
     _may_receive,
     _move,
@@ -119,6 +120,7 @@ def order_confirm(*, actor, order_id: int) -> Order:
     if clock.now() > order.contract_due:
         raise ContractDeadlinePassed()
     _may_receive(order)
+    _letter_current(order)
     vouchers.cap_reserve(provider_id=order.provider.organisation_id, batch=order.batch, fen=order.expected_voucher_fen)
     order.reserved_fen = order.expected_voucher_fen
     order.confirmed_at = clock.now()

@@ -1,23 +1,23 @@
-"""Payment and receipt (DESIGN §2 steps 7–8): the city's required materials, submit, confirm, reject."""
+"""Payment and receipt (DESIGN §2 steps 7–8): submit (with the city's required materials), confirm, reject."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from smevoucher.core import access, audit, clock
+from smevoucher.core import clock
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.documents.models import Kind
 from smevoucher.documents.services import document_share, document_use
 from smevoucher.vouchers import services as vouchers
 
 from ..errors import AmountsDoNotMatch
-from ..models import CityMaterial, Order, Payment, PaymentMaterial
+from ..models import Order, Payment, PaymentMaterial
 from ._common import (
     ENTERPRISE,
     PROVIDER,
     S,
+    _letter_current,
     _lock,
     _may_receive,
     _move,
@@ -28,34 +28,7 @@ from ._common import (
     _tell_enterprise,
     _tell_provider,
 )
-
-
-def required_materials(city_id: int, purpose: str = CityMaterial.Purpose.PAYMENT) -> list[str]:
-    return list(CityMaterial.objects.filter(city_id=city_id, purpose=purpose).values_list("name", flat=True))
-
-
-@transaction.atomic
-def city_materials_set(*, actor, purpose: str, names: list[str]) -> list[str]:
-    """A city unit sets the extra materials its city requires (per purpose), in order."""
-    if not access.is_city_unit(actor):
-        raise PermissionDenied
-    if purpose not in CityMaterial.Purpose.values:
-        raise ValidationFailed(fields={"purpose": [_("Choose what the materials are for.")]})
-    clean = []
-    for name in names:
-        name = (name or "").strip()[:100]
-        if name and name not in clean:
-            clean.append(name)
-    city_id = actor.organisation.city_id
-    before = required_materials(city_id, purpose)
-    CityMaterial.objects.filter(city_id=city_id, purpose=purpose).delete()
-    CityMaterial.objects.bulk_create(
-        CityMaterial(city_id=city_id, purpose=purpose, name=name, position=i) for i, name in enumerate(clean)
-    )
-    audit.record(
-        actor, "orders.city_materials_set", actor.organisation, before={purpose: before}, after={purpose: clean}
-    )
-    return clean
+from .materials import required_materials
 
 
 def _same_payment(payment: Payment, data: dict) -> bool:
@@ -182,6 +155,7 @@ def payment_confirm(*, actor, order_id: int) -> Order:
         return order
     _require(order, S.PAYMENT_CONFIRMED)
     _may_receive(order)  # R1: its directory entry must still allow receiving vouchers
+    _letter_current(order)
     payment = order.payments.select_for_update().get(status=Payment.Status.SUBMITTED)
     vouchers.cap_receive(
         provider_id=order.provider.organisation_id,

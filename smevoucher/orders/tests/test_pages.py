@@ -111,7 +111,12 @@ def test_city_materials_page(w):
     assert u.get("/orders/city-materials/").status_code == 200
     u.post("/orders/city-materials/", {"payment": "服务验收单\n企业满意度评价表", "redemption": ""})
     assert services.required_materials(w.enterprise.city_id) == ["服务验收单", "企业满意度评价表"]
-    assert client(w.enterprise_user).get("/orders/city-materials/").status_code == 403
+    # issue 15.2: providers (and enterprises) read every city's requirements; only the unit changes them
+    for user in (w.provider_user, w.enterprise_user):
+        response = client(user).get("/orders/city-materials/")
+        assert response.status_code == 200 and w.batch.city.slug in response.content.decode()
+        assert client(user).post("/orders/city-materials/", {"payment": "x"}).status_code == 403
+    assert services.required_materials(w.enterprise.city_id) == ["服务验收单", "企业满意度评价表"]
 
 
 def test_the_same_invoice_number_is_shown_to_the_provider_and_the_unit_not_the_enterprise(w):

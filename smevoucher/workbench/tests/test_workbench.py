@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "enterprise": ["claim_open", "order_due", "contract_due", "payment_due", "payment_rejected", "refund_pending"],
     "provider": [
+        "letter_to_renew",
         "order_to_confirm",
         "contract_to_confirm",
         "payment_to_confirm",
@@ -32,6 +33,7 @@ EXPECTED = {
     "unit": [
         "enterprise_review",
         "provider_review",
+        "letter_review",
         "change_review",
         "product_review",
         "refund_review",
@@ -48,6 +50,8 @@ def _rows_of(response) -> int:
     context = response.context
     if "wallets" in context:
         return len(context["wallets"])
+    if "to_renew" in context:  # the provider's own commitment letter: one or none
+        return int(context["to_renew"])
     return context["page"].paginator.count
 
 

@@ -4,7 +4,7 @@ from smevoucher.orders.reminders import order_send_reminders
 
 
 class Command(BaseCommand):
-    help = "Remind enterprises and providers of orders whose contract is due in 7 or 1 days (R14)."
+    help = "Remind of orders whose contract is due, and providers of unpaid vouchers expiring, in 7 or 1 days (R14)."
 
     def handle(self, *args, **options):
         sent = order_send_reminders()
