@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import filetype
 import img2pdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -220,7 +222,71 @@ def inspect_pdf(name: str, content: bytes, budget: Budget | None = None) -> int:
         raise FileRefused(name, _("the PDF is damaged or incomplete.")) from None
     if pages == 0:
         raise FileRefused(name, _("the PDF has no pages."))
+    check_scanned_pages(name, content, budget)
     return pages
+
+
+SCAN_RENDER_SIDE = 400  # pixels on the longer side: enough to tell colour, cheap for 200 pages
+
+
+def check_scanned_pages(name: str, content: bytes, budget: Budget) -> None:
+    """The seed's "colour, clear" for PDFs too (issue 15): a scanned page — no text layer, a picture covering
+    most of the page — gets the checks an uploaded image gets: its picture's pixels count against the budget
+    and need the minimum side, and the page, rendered small with PDFium, must be in colour. Pages with a text
+    layer (made by a program, not a scanner) and pages without a large picture pass."""
+    try:
+        document = pdfium.PdfDocument(content)
+    except pdfium.PdfiumError:
+        raise FileRefused(name, _("the PDF is damaged or incomplete.")) from None
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                _check_scanned_page(name, index + 1, page, budget)
+            finally:
+                page.close()
+            budget.check_time(name)
+    except pdfium.PdfiumError:
+        raise FileRefused(name, _("the PDF is damaged or incomplete.")) from None
+    finally:
+        document.close()
+
+
+def _check_scanned_page(name: str, number: int, page, budget: Budget) -> None:
+    text = page.get_textpage()
+    has_text = text.count_chars() > 0
+    text.close()
+    if has_text:
+        return
+    page_width, page_height = page.get_size()
+    picture = None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) >= 0.5 * page_width * page_height:
+            width, height = obj.get_px_size()
+            if picture is None or width * height > picture[0] * picture[1]:
+                picture = (width, height)
+    if picture is None:
+        return
+    width, height = picture
+    budget.spend_pixels(name, width, height)  # before rendering decodes it
+    minimum = settings.DOCUMENTS_MIN_IMAGE_SIDE
+    if min(width, height) < minimum:
+        raise FileRefused(
+            name,
+            _(
+                "page %(page)s is a scan too small to read (%(w)s×%(h)s pixels; the shorter side needs at least "
+                "%(min)s). Scan it again at 150 dpi or more."
+            )
+            % {"page": number, "w": width, "h": height, "min": minimum},
+        )
+    bitmap = page.render(scale=SCAN_RENDER_SIDE / max(page_width, page_height, 1))
+    colourful = _is_colour(bitmap.to_pil())
+    bitmap.close()
+    if not colourful:
+        raise FileRefused(
+            name, _("page %(page)s is a scan that is not in colour. Upload a colour scan.") % {"page": number}
+        )
 
 
 def _require_few_objects(name: str, objects: int) -> None:
