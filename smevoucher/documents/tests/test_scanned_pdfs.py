@@ -45,13 +45,13 @@ def refusal(content: bytes) -> str:
 
 
 def test_a_grey_scan_saved_as_pdf_is_refused_like_a_grey_image():
-    assert "not in colour" in refusal(scanned_pdf(corpus.colour_image("JPEG"), corpus.grey_scan()))
+    assert "不是彩色" in refusal(scanned_pdf(corpus.colour_image("JPEG"), corpus.grey_scan()))
 
 
 def test_a_low_resolution_scan_saved_as_pdf_is_refused():
     small = corpus.colour_image("JPEG", size=(400, 500))
     message = refusal(scanned_pdf(small))
-    assert "page 1" in message and "400×500" in message
+    assert "第 1 页" in message and "400×500" in message
 
 
 def test_a_colour_scan_saved_as_pdf_passes():
@@ -80,7 +80,7 @@ def test_the_api_refuses_a_grey_scanned_pdf_with_a_400():
         {"kind": "invoice", "files": [io.BytesIO(scanned_pdf(corpus.grey_scan()))]},
         format="multipart",
     )
-    assert response.status_code == 400 and "not in colour" in response.json()["message"]
+    assert response.status_code == 400 and "不是彩色" in response.json()["message"]
     assert Document.objects.count() == before
 
 

@@ -118,3 +118,31 @@ def test_the_look_up_tells_a_superseded_code(w, payments):
     body = api.json()
     assert body["application"] == application.pk and body["version"] == 1 and body["current"] is False
     assert body["current_version"] == 2 and body["total_fen"] == payments[0].voucher_fen + payments[1].voucher_fen
+
+
+def test_the_verify_api_is_for_the_citys_unit_only(w, payments):
+    from smevoucher.accounts.factories import city_unit_user
+
+    application = factories.submitted(w, payments)
+    url = "/api/v1/redemptions/verify/"
+    body = logged_in_client(w.unit).get(url, {"code": application.verification_code.lower()}).json()
+    assert body["current"] is True and body["lines"] == sorted([p.pk, p.voucher_fen] for p in payments)
+    assert (
+        logged_in_client(city_unit_user("440300")).get(url, {"code": application.verification_code}).status_code == 404
+    )
+    assert logged_in_client(w.provider_user).get(url, {"code": application.verification_code}).status_code == 403
+    missing = logged_in_client(w.unit).get(url)
+    assert missing.status_code == 400 and "code" in missing.json()["fields"]
+
+
+def test_the_unit_publishes_results_through_the_api(w, payments):
+    application = factories.submitted(w, payments)
+    services.application_approve(actor=w.unit, application_id=application.pk)
+    url = "/api/v1/redemptions/publish-results/"
+    assert logged_in_client(w.provider_user).post(url).status_code == 403
+    client = logged_in_client(w.unit)
+    first = client.post(url)
+    assert first.status_code == 201 and application.number in first.json()["notice"]["body"]
+    assert Application.objects.get(pk=application.pk).result_notice_id == first.json()["notice"]["id"]
+    again = client.post(url)
+    assert again.status_code == 200 and again.json() == {"notice": None}
