@@ -35,6 +35,9 @@ class RedemptionOutput(serializers.ModelSerializer):
     provider_name = serializers.CharField(source="provider.organisation.name")
     lines = RedemptionLineOutput(many=True)
     materials = serializers.SerializerMethodField()
+    scans_current = serializers.BooleanField(
+        source="scans_are_current", read_only=True, help_text="Both stamped scans are of the current form version."
+    )
 
     class Meta:
         model = Application
@@ -47,6 +50,8 @@ class RedemptionOutput(serializers.ModelSerializer):
             "city",
             "total_fen",
             "verification_code",
+            "form_version",
+            "scans_current",
             "application_scan",
             "summary_scan",
             "materials",
@@ -77,6 +82,13 @@ class RedemptionMaterialsInput(serializers.Serializer):
     application_form = IntegerField(required=False, allow_null=True, default=None)
     summary_table = IntegerField(required=False, allow_null=True, default=None)
     materials = serializers.DictField(child=IntegerField(), required=False, default=dict)
+    form_version = IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="The form version the scans were printed from; refused if the lines changed since.",
+    )
 
 
 class RedemptionRejectInput(serializers.Serializer):
@@ -153,6 +165,7 @@ class RedemptionMaterialsView(APIView):
             application_form_id=data["application_form"],
             summary_table_id=data["summary_table"],
             materials=data["materials"],
+            form_version=data["form_version"],
         )
         return _application(request, pk)
 

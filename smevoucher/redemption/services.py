@@ -215,12 +215,22 @@ def application_remove_payment(*, actor, application_id: int, payment_id: int) -
 
 @transaction.atomic
 def application_attach(
-    *, actor, application_id: int, application_form_id=None, summary_table_id=None, materials: dict | None = None
+    *,
+    actor,
+    application_id: int,
+    application_form_id=None,
+    summary_table_id=None,
+    materials: dict | None = None,
+    form_version: int | None = None,
 ) -> Application:
     """The provider attaches the stamped scans of both forms and the city's extra materials (uploaded through
-    documents first). Contracts, invoices and transfer proofs come from the payments (R13)."""
+    documents first). Contracts, invoices and transfer proofs come from the payments (R13). With `form_version`
+    (the version the uploader printed), scans are refused if the lines changed since (issue 15)."""
     application = _lock(actor, application_id, APPLICANT)
     _editable(application)
+    scans = application_form_id or summary_table_id
+    if scans and form_version is not None and form_version != application.form_version:
+        raise ValidationFailed(fields={"application_form": [stale_scans_message(application)]})
     changed = {}
     for field, document_id, kind in (
         ("application_scan", application_form_id, Kind.APPLICATION_FORM),

@@ -127,6 +127,11 @@ DONE = {
 }
 
 
+def _int_or_none(value) -> int | None:
+    """The form version the page showed (a hidden field); anything else is treated as not given."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 def _run(request, application, action, forms):
     actor, pk = request.user, application.pk
     if action == "add":
@@ -158,6 +163,7 @@ def _run(request, application, action, forms):
             materials={
                 name: documents[f"extra_{i}"].pk for i, name in enumerate(form.extra_names) if f"extra_{i}" in documents
             },
+            form_version=_int_or_none(request.POST.get("form_version")),
         )
     elif action == "submit":
         services.application_submit(actor=actor, application_id=pk)

@@ -146,3 +146,37 @@ def test_the_unit_publishes_results_through_the_api(w, payments):
     assert Application.objects.get(pk=application.pk).result_notice_id == first.json()["notice"]["id"]
     again = client.post(url)
     assert again.status_code == 200 and again.json() == {"notice": None}
+
+
+def test_scans_printed_before_a_change_are_refused(w):
+    payments = confirmed_payments(w, 3)
+    application = factories.draft(w, payments[:2])
+    services.application_add_payments(
+        actor=w.provider_user, application_id=application.pk, payment_ids=[payments[2].pk]
+    )
+    p = w.provider_user
+    with pytest.raises(ValidationFailed) as exc:  # the uploader printed version 1
+        services.application_attach(
+            actor=p,
+            application_id=application.pk,
+            application_form_id=factories.scan(p, "application_form", "旧表").pk,
+            form_version=1,
+        )
+    assert "application_form" in exc.value.fields
+    application = services.application_attach(
+        actor=p,
+        application_id=application.pk,
+        application_form_id=factories.scan(p, "application_form", "新表").pk,
+        summary_table_id=factories.scan(p, "summary_table", "新汇总表").pk,
+        form_version=2,
+    )
+    assert application.scans_are_current
+
+
+def test_the_api_shows_the_form_version_and_whether_the_scans_are_current(w, payments):
+    application = factories.draft(w, payments)
+    body = logged_in_client(w.provider_user).get(f"/api/v1/redemptions/{application.pk}/").json()
+    assert body["form_version"] == 1 and body["scans_current"] is False
+    factories.attach_scans(w, application)
+    body = logged_in_client(w.provider_user).get(f"/api/v1/redemptions/{application.pk}/").json()
+    assert body["scans_current"] is True
