@@ -75,6 +75,16 @@ class Budget:
         self.started = time.monotonic()
 
     def spend_pixels(self, name: str, width: int, height: int) -> None:
+        self.require_image_pixels(name, width, height)
+        self.pixels += width * height
+        if self.pixels > settings.DOCUMENTS_MAX_MATERIAL_PIXELS:
+            raise FileRefused(
+                name,
+                _("the images of this material have too many pixels together (at most %(mp)s million).")
+                % {"mp": settings.DOCUMENTS_MAX_MATERIAL_PIXELS // 1_000_000},
+            )
+
+    def require_image_pixels(self, name: str, width: int, height: int) -> None:
         limit = settings.DOCUMENTS_MAX_IMAGE_PIXELS
         if width * height > limit:
             raise FileRefused(
@@ -84,13 +94,6 @@ class Budget:
                     "Scan at 300 dpi or reduce the photo's resolution."
                 )
                 % {"w": width, "h": height, "mp": limit // 1_000_000},
-            )
-        self.pixels += width * height
-        if self.pixels > settings.DOCUMENTS_MAX_MATERIAL_PIXELS:
-            raise FileRefused(
-                name,
-                _("the images of this material have too many pixels together (at most %(mp)s million).")
-                % {"mp": settings.DOCUMENTS_MAX_MATERIAL_PIXELS // 1_000_000},
             )
 
     def spend_pages(self, name: str, pages: int) -> None:
@@ -269,7 +272,9 @@ def _check_scanned_page(name: str, number: int, page, budget: Budget) -> None:
     if picture is None:
         return
     width, height = picture
-    budget.spend_pixels(name, width, height)  # before rendering decodes it
+    # Before rendering decodes it. Only the per-image limit: pages are rendered one at a time and small, so a
+    # long scanned PDF (30 pages at 300 dpi) is not held against the material's total, as merged images are.
+    budget.require_image_pixels(name, width, height)
     minimum = settings.DOCUMENTS_MIN_IMAGE_SIDE
     if min(width, height) < minimum:
         raise FileRefused(

@@ -114,3 +114,9 @@ def test_only_the_owner_replaces_a_document_through_the_api():
         f"/api/v1/documents/{old.pk}/replace/", {"files": [io.BytesIO(corpus.pdf())]}, format="multipart"
     )
     assert response.status_code == 404
+
+
+def test_a_long_scanned_pdf_is_not_held_to_the_merged_images_pixel_total():
+    """12 A4 pages at 300 dpi are over 100 million pixels together; rendered one page at a time, small, they pass."""
+    page = corpus.colour_image("JPEG", size=(2480, 3508))
+    assert upload(scanned_pdf(*[page] * 12)).page_count == 12
