@@ -47,6 +47,7 @@ api_v1 = [
     path("documents/", documents_api.DocumentListView.as_view(), name="documents"),
     path("documents/<int:pk>/", documents_api.DocumentDetailView.as_view(), name="document"),
     path("documents/<int:pk>/download/", documents_api.DocumentDownloadView.as_view(), name="document-download"),
+    path("documents/<int:pk>/replace/", documents_api.DocumentReplaceView.as_view(), name="document-replace"),
     path("enterprises/", enterprises_api.EnterpriseListView.as_view(), name="enterprises"),
     path("enterprises/<int:pk>/", enterprises_api.EnterpriseDetailView.as_view(), name="enterprise"),
     path("enterprises/<int:pk>/approve/", enterprises_api.EnterpriseApproveView.as_view(), name="enterprise-approve"),
@@ -171,6 +172,12 @@ api_v1 = [
     path("refund-requests/<int:pk>/approve/", orders_api.RefundApproveView.as_view(), name="refund-request-approve"),
     path("refund-requests/<int:pk>/refuse/", orders_api.RefundRefuseView.as_view(), name="refund-request-refuse"),
     path("redemptions/", redemption_api.RedemptionListView.as_view(), name="redemptions"),
+    path("redemptions/verify/", redemption_api.RedemptionVerifyView.as_view(), name="redemption-verify"),
+    path(
+        "redemptions/publish-results/",
+        redemption_api.RedemptionPublishResultsView.as_view(),
+        name="redemption-publish-results",
+    ),
     path("redemptions/<int:pk>/", redemption_api.RedemptionDetailView.as_view(), name="redemption"),
     path("redemptions/<int:pk>/lines/", redemption_api.RedemptionLinesView.as_view(), name="redemption-lines"),
     path(

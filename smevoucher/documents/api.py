@@ -68,3 +68,21 @@ class DocumentDownloadView(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         return file_response(selectors.document_get_for(user=request.user, document_id=pk))
+
+
+class ReplaceInput(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False, help_text="In merge order.")
+
+
+class DocumentReplaceView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": ReplaceInput}, responses={201: DocumentOutput})
+    def post(self, request, pk: int):
+        """Upload a new version of a material (same kind, same checks); the replaced version is kept. Only the
+        current version can be replaced, by who may replace it (the page's rule)."""
+        document = selectors.document_get_for(user=request.user, document_id=pk)
+        data = ReplaceInput(data={"files": request.FILES.getlist("files")})
+        data.is_valid(raise_exception=True)
+        new = services.document_replace(actor=request.user, document_id=document.pk, files=data.validated_data["files"])
+        return Response(DocumentOutput(new, context={"request": request}).data, status=status.HTTP_201_CREATED)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import filetype
 import img2pdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -73,6 +75,16 @@ class Budget:
         self.started = time.monotonic()
 
     def spend_pixels(self, name: str, width: int, height: int) -> None:
+        self.require_image_pixels(name, width, height)
+        self.pixels += width * height
+        if self.pixels > settings.DOCUMENTS_MAX_MATERIAL_PIXELS:
+            raise FileRefused(
+                name,
+                _("the images of this material have too many pixels together (at most %(mp)s million).")
+                % {"mp": settings.DOCUMENTS_MAX_MATERIAL_PIXELS // 1_000_000},
+            )
+
+    def require_image_pixels(self, name: str, width: int, height: int) -> None:
         limit = settings.DOCUMENTS_MAX_IMAGE_PIXELS
         if width * height > limit:
             raise FileRefused(
@@ -82,13 +94,6 @@ class Budget:
                     "Scan at 300 dpi or reduce the photo's resolution."
                 )
                 % {"w": width, "h": height, "mp": limit // 1_000_000},
-            )
-        self.pixels += width * height
-        if self.pixels > settings.DOCUMENTS_MAX_MATERIAL_PIXELS:
-            raise FileRefused(
-                name,
-                _("the images of this material have too many pixels together (at most %(mp)s million).")
-                % {"mp": settings.DOCUMENTS_MAX_MATERIAL_PIXELS // 1_000_000},
             )
 
     def spend_pages(self, name: str, pages: int) -> None:
@@ -220,7 +225,73 @@ def inspect_pdf(name: str, content: bytes, budget: Budget | None = None) -> int:
         raise FileRefused(name, _("the PDF is damaged or incomplete.")) from None
     if pages == 0:
         raise FileRefused(name, _("the PDF has no pages."))
+    check_scanned_pages(name, content, budget)
     return pages
+
+
+SCAN_RENDER_SIDE = 400  # pixels on the longer side: enough to tell colour, cheap for 200 pages
+
+
+def check_scanned_pages(name: str, content: bytes, budget: Budget) -> None:
+    """The seed's "colour, clear" for PDFs too (issue 15): a scanned page — no text layer, a picture covering
+    most of the page — gets the checks an uploaded image gets: its picture's pixels count against the budget
+    and need the minimum side, and the page, rendered small with PDFium, must be in colour. Pages with a text
+    layer (made by a program, not a scanner) and pages without a large picture pass."""
+    try:
+        document = pdfium.PdfDocument(content)
+    except pdfium.PdfiumError:
+        raise FileRefused(name, _("the PDF is damaged or incomplete.")) from None
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                _check_scanned_page(name, index + 1, page, budget)
+            finally:
+                page.close()
+            budget.check_time(name)
+    except pdfium.PdfiumError:
+        raise FileRefused(name, _("the PDF is damaged or incomplete.")) from None
+    finally:
+        document.close()
+
+
+def _check_scanned_page(name: str, number: int, page, budget: Budget) -> None:
+    text = page.get_textpage()
+    has_text = text.count_chars() > 0
+    text.close()
+    if has_text:
+        return
+    page_width, page_height = page.get_size()
+    picture = None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) >= 0.5 * page_width * page_height:
+            width, height = obj.get_px_size()
+            if picture is None or width * height > picture[0] * picture[1]:
+                picture = (width, height)
+    if picture is None:
+        return
+    width, height = picture
+    # Before rendering decodes it. Only the per-image limit: pages are rendered one at a time and small, so a
+    # long scanned PDF (30 pages at 300 dpi) is not held against the material's total, as merged images are.
+    budget.require_image_pixels(name, width, height)
+    minimum = settings.DOCUMENTS_MIN_IMAGE_SIDE
+    if min(width, height) < minimum:
+        raise FileRefused(
+            name,
+            _(
+                "page %(page)s is a scan too small to read (%(w)s×%(h)s pixels; the shorter side needs at least "
+                "%(min)s). Scan it again at 150 dpi or more."
+            )
+            % {"page": number, "w": width, "h": height, "min": minimum},
+        )
+    bitmap = page.render(scale=SCAN_RENDER_SIDE / max(page_width, page_height, 1))
+    colourful = _is_colour(bitmap.to_pil())
+    bitmap.close()
+    if not colourful:
+        raise FileRefused(
+            name, _("page %(page)s is a scan that is not in colour. Upload a colour scan.") % {"page": number}
+        )
 
 
 def _require_few_objects(name: str, objects: int) -> None:

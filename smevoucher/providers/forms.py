@@ -55,7 +55,7 @@ class RegistrationForm(PasswordPairMixin, ProfileFields):
         required=False,
         empty_label=_("Choose a city"),
     )
-    licence = MaterialField(label=_("Business licence (copy)"), help_text=MATERIAL_HELP)
+    licence = MaterialField(label=_("Business licence (copy) or other qualification licence"), help_text=MATERIAL_HELP)
     commitment_letter = MaterialField(
         label=_("Commitment letter"),
         help_text=_(

@@ -3,14 +3,18 @@ materials of a draft. Thin: the same selectors and services as the pages; amount
 uploaded first through `documents/` and passed by id."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smevoucher.core.api import IntegerField
+from smevoucher.core.api import FenField, HasPerm, IntegerField
+from smevoucher.core.errors import ValidationFailed
+from smevoucher.notices.api import NoticeOutput
 
 from . import selectors, services
 from .models import Application, Line
@@ -31,6 +35,9 @@ class RedemptionOutput(serializers.ModelSerializer):
     provider_name = serializers.CharField(source="provider.organisation.name")
     lines = RedemptionLineOutput(many=True)
     materials = serializers.SerializerMethodField()
+    scans_current = serializers.BooleanField(
+        source="scans_are_current", read_only=True, help_text="Both stamped scans are of the current form version."
+    )
 
     class Meta:
         model = Application
@@ -43,6 +50,8 @@ class RedemptionOutput(serializers.ModelSerializer):
             "city",
             "total_fen",
             "verification_code",
+            "form_version",
+            "scans_current",
             "application_scan",
             "summary_scan",
             "materials",
@@ -73,6 +82,13 @@ class RedemptionMaterialsInput(serializers.Serializer):
     application_form = IntegerField(required=False, allow_null=True, default=None)
     summary_table = IntegerField(required=False, allow_null=True, default=None)
     materials = serializers.DictField(child=IntegerField(), required=False, default=dict)
+    form_version = IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="The form version the scans were printed from; refused if the lines changed since.",
+    )
 
 
 class RedemptionRejectInput(serializers.Serializer):
@@ -149,6 +165,7 @@ class RedemptionMaterialsView(APIView):
             application_form_id=data["application_form"],
             summary_table_id=data["summary_table"],
             materials=data["materials"],
+            form_version=data["form_version"],
         )
         return _application(request, pk)
 
@@ -198,3 +215,56 @@ class RedemptionFormView(APIView):
     def get(self, request, pk: int):
         """The generated form, filled from the application's data (PDF, or XLSX for summary.xlsx)."""
         return form_response(selectors.application_get_for(user=request.user, application_id=pk), self.name)
+
+
+class VerifyOutput(serializers.Serializer):
+    application = IntegerField(source="application.pk")
+    number = serializers.CharField(source="application.number")
+    provider_name = serializers.CharField(source="application.provider.organisation.name")
+    status = serializers.CharField(source="application.status")
+    version = IntegerField(source="number", help_text="The version of the forms this code was printed on.")
+    total_fen = FenField(help_text="The total of that version.")
+    lines = serializers.ListField(
+        child=serializers.ListField(child=IntegerField()), help_text="[payment id, voucher fen] of that version."
+    )
+    current = serializers.BooleanField(
+        source="is_current", help_text="False: the payments changed after this form was printed."
+    )
+    current_version = IntegerField(source="application.form_version")
+    current_total_fen = FenField(source="application.total_fen")
+    superseded_at = serializers.DateTimeField(allow_null=True)
+
+
+class RedemptionVerifyView(APIView):
+    permission_classes = [HasPerm.of("redemption.verify_code")]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("code", str, required=True, description="The code printed on the form.")],
+        responses=VerifyOutput,
+    )
+    def get(self, request):
+        """A city unit looks up a printed form's verification code: which application and version it belongs to,
+        and whether that version is still the current one. Codes of other cities answer 404."""
+        code = request.query_params.get("code", "").strip()
+        if not code or len(code) > 12:
+            raise ValidationFailed(fields={"code": [_("Enter the verification code printed on the form.")]})
+        found = selectors.form_version_by_code(user=request.user, code=code)
+        if found is None:
+            raise Http404
+        return Response(VerifyOutput(found).data)
+
+
+class PublishResultsOutput(serializers.Serializer):
+    notice = NoticeOutput(allow_null=True)
+
+
+class RedemptionPublishResultsView(APIView):
+    permission_classes = [HasPerm.of("redemption.publish_results")]
+
+    @extend_schema(request=None, responses={201: PublishResultsOutput, 200: PublishResultsOutput})
+    def post(self, request):
+        """The unit publishes its city's decided applications not yet published, as one notice (201). Nothing new
+        to publish: 200 with `notice` null."""
+        notice = services.results_publish(actor=request.user)
+        code = status.HTTP_200_OK if notice is None else status.HTTP_201_CREATED
+        return Response(PublishResultsOutput({"notice": notice}).data, status=code)

@@ -15,6 +15,18 @@ class PaymentTaken(Conflict):
     default_message = _("A payment is already in another live redemption application.")
 
 
+class WrongCity(Conflict):
+    code = "wrong_city"
+    default_message = _(
+        "A payment was made with vouchers of another issuing city; it belongs in that city's application."
+    )
+
+
+class ScansNotCurrent(Conflict):
+    code = "scans_not_current"
+    default_message = _("The stamped scans are not of the current version of the forms.")
+
+
 class PaymentRefunded(Conflict):
     code = "payment_refunded"
     default_message = _("A payment in this application was refunded; it cannot be redeemed.")

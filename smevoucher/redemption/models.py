@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -18,6 +19,17 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(10))
+
+
+def form_code(application_id: int, version: int, lines: list[tuple[int, int]], total_fen: int) -> str:
+    """The verification code printed on one version of the forms: a keyed hash (the site's secret) of the
+    application, the version, the sorted (payment, fen) lines and the total, as 10 characters of CODE_ALPHABET
+    (50 bits). Without the key nobody can make a code match other lines."""
+    message = "|".join(
+        [str(application_id), str(version), ";".join(f"{p}:{f}" for p, f in sorted(lines)), str(total_fen)]
+    )
+    number = int.from_bytes(salted_hmac("redemption.form_code", message, algorithm="sha256").digest()[:8], "big")
+    return "".join(CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(10))
 
 
 class Application(models.Model):
@@ -58,6 +70,8 @@ class Application(models.Model):
     summary_scan = models.ForeignKey(
         "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    form_version = models.PositiveIntegerField(_("form version"), default=1)
+    scans_version = models.PositiveIntegerField(_("form version of the stamped scans"), null=True, blank=True)
     total_fen = models.BigIntegerField(_("total voucher amount (fen)"), default=0)
     reject_reason = models.TextField(_("reasons for rejection"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -93,6 +107,48 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def scans_are_current(self) -> bool:
+        """Both stamped scans are uploaded for the forms of the current lines (issue 15)."""
+        return (
+            self.application_scan_id is not None
+            and self.summary_scan_id is not None
+            and self.scans_version == self.form_version
+        )
+
+
+class FormVersion(models.Model):
+    """One version of an application's generated forms: the lines and total its verification code stands for,
+    and the stamped scans uploaded for it. A change to the lines supersedes the version; its scans stay here as
+    history (they no longer count for the application) and the next version gets a new code."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="form_versions")
+    number = models.PositiveIntegerField(_("form version"))
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    lines = models.JSONField(_("payments and voucher amounts (fen)"), default=list)
+    total_fen = models.BigIntegerField(_("total voucher amount (fen)"))
+    application_scan = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    summary_scan = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued"))
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application_id", "-number"]
+        verbose_name = _("form version")
+        verbose_name_plural = _("form versions")
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="one_form_version_number")]
+
+    def __str__(self):
+        return f"{self.application_id} v{self.number}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 class Line(models.Model):

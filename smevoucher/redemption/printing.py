@@ -68,6 +68,7 @@ def context(application: Application) -> dict:
         "application": application,
         "provider": provider,
         "rows": rows,
+        "enterprise_count": len({r.uscc for r in rows}),  # 服务企业数: enterprises served, not payments
         "total_fen": total,
         "total_yuan": format_yuan(total),
         "total_capital": capital_amount(total),

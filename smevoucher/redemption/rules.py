@@ -25,3 +25,5 @@ rules.add_perm("redemption.list_applications", access.is_provider_user | access.
 rules.add_perm("redemption.apply", access.is_provider_user)
 rules.add_perm("redemption.view_application", is_applicant | is_issuing_unit)
 rules.add_perm("redemption.review", is_issuing_unit)
+rules.add_perm("redemption.verify_code", access.is_city_unit)
+rules.add_perm("redemption.publish_results", access.is_city_unit)

@@ -11,7 +11,7 @@ from smevoucher.orders.models import CityMaterial, Order, Payment
 from smevoucher.orders.selectors import duplicate_invoices, payment_findings
 from smevoucher.providers.selectors import provider_of
 
-from .models import Application, Line
+from .models import Application, FormVersion, Line
 
 
 def _base() -> QuerySet[Application]:
@@ -32,12 +32,22 @@ def application_get_for(*, user, application_id, perm: str = "redemption.view_ap
     return access.require(user, perm, found)
 
 
-def application_by_code(*, user, code: str) -> Application | None:
-    """The lookup page: a unit checks a printed form's verification code (only its own city's applications)."""
+def form_version_by_code(*, user, code: str) -> FormVersion | None:
+    """The look-up: a unit checks a printed form's verification code (only its own city's applications). The code
+    names one version of the forms; whether it is the current one says if the paper still matches the lines."""
     code = (code or "").strip().upper()
     if not code:
         return None
-    return applications_visible_to(user).filter(verification_code=code).first()
+    return (
+        FormVersion.objects.select_related("application__provider__organisation", "application__city")
+        .filter(code=code, application__in=applications_visible_to(user))
+        .first()
+    )
+
+
+def form_versions_of(application: Application) -> list[FormVersion]:
+    """Every version of the application's forms, newest first, with the scans uploaded for each."""
+    return list(application.form_versions.select_related("application_scan", "summary_scan"))
 
 
 def redeemable_payments(*, provider, city_id: int) -> QuerySet[Payment]:

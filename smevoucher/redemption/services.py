@@ -23,13 +23,13 @@ from smevoucher.documents.models import Document, Kind
 from smevoucher.documents.services import document_share, document_use
 from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish, notify_organisation
-from smevoucher.orders.models import Order
+from smevoucher.orders.models import Order, Payment
 from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import services as vouchers
 
 from . import selectors
-from .errors import NotAllowedNow, PaymentRefunded, PaymentTaken
-from .models import Application, Line, Material
+from .errors import NotAllowedNow, PaymentRefunded, PaymentTaken, ScansNotCurrent, WrongCity
+from .models import Application, FormVersion, Line, Material, form_code
 
 S = Application.Status
 APPLICANT, REVIEWER = "applicant", "reviewer"
@@ -79,9 +79,32 @@ def _tell(organisation, application: Application, event: str, title: str, body: 
         notify_organisation(organisation, event=event, title=title, body=body, url=_url(application), obj=application)
 
 
-def _retotal(application: Application) -> None:
-    application.total_fen = selectors.total_fen(application)
-    application.save(update_fields=["total_fen", "updated_at"])
+def _issue_forms(actor, application: Application) -> None:
+    """Issue 15: the stamped forms must show the lines the unit approves. Each change to the lines supersedes the
+    current form version (its stamped scans stay on it, as history, and stop counting for the application) and
+    issues the next, with a verification code for exactly these lines and this total."""
+    now = clock.now()
+    lines = sorted(application.lines.values_list("payment_id", "voucher_fen"))
+    total = sum(fen for _payment, fen in lines)
+    superseded = application.form_versions.filter(number=application.form_version, superseded_at__isnull=True)
+    number = application.form_version + 1 if superseded.update(superseded_at=now) else application.form_version
+    code = form_code(application.pk, number, lines, total)
+    FormVersion.objects.create(
+        application=application, number=number, code=code, lines=lines, total_fen=total, created_at=now
+    )
+    discarded = {"application_scan": application.application_scan_id, "summary_scan": application.summary_scan_id}
+    application.form_version, application.verification_code, application.total_fen = number, code, total
+    application.application_scan = application.summary_scan = application.scans_version = None
+    application.save()
+    if any(discarded.values()):
+        audit.record(
+            actor,
+            "redemption.scans_discarded",
+            application,
+            before={**discarded, "version": number - 1},
+            after={"version": number, "code": code, "fen": total},
+            reason=_("The payments in the application changed; the stamped forms no longer match."),
+        )
 
 
 def _add_lines(application: Application, payment_ids) -> list[int]:
@@ -95,6 +118,14 @@ def _add_lines(application: Application, payment_ids) -> list[int]:
         )
     }
     missing = [i for i in ids if i not in eligible and not application.lines.filter(payment_id=i).exists()]
+    elsewhere = Payment.objects.filter(pk__in=missing, order__provider=application.provider).exclude(
+        order__batch__city_id=application.city_id
+    )
+    if elsewhere.exists():  # R13: each issuing city redeems its own vouchers
+        raise WrongCity(
+            _("These payments were made with vouchers of another issuing city: %s")
+            % ", ".join(str(pk) for pk in elsewhere.values_list("pk", flat=True))
+        )
     if missing:
         raise PaymentTaken(
             _("These payments cannot be added (not confirmed, not yours, another city or in another application): %s")
@@ -126,6 +157,13 @@ def _still_redeemable(application: Application) -> None:
         raise PaymentRefunded()
 
 
+def stale_scans_message(application: Application) -> str:
+    return _(
+        "The stamped scans are not of the current forms (version %(version)s, code %(code)s). Print the forms "
+        "again, stamp them and upload the new scans."
+    ) % {"version": application.form_version, "code": application.verification_code}
+
+
 def _document(actor, document_id, kind: str, field: str) -> Document:
     document = Document.objects.filter(pk=document_id, organisation_id=actor.organisation_id, kind=kind).first()
     if document is None:
@@ -148,7 +186,7 @@ def application_create(*, actor, city_id: int, payment_ids=()) -> Application:
         provider=provider, city_id=city_id, created_by=actor, created_at=clock.now()
     )
     added = _add_lines(application, payment_ids)
-    _retotal(application)
+    _issue_forms(actor, application)
     audit.record(actor, "redemption.created", application, after={"city": city_id, "payments": added})
     return application
 
@@ -158,7 +196,8 @@ def application_add_payments(*, actor, application_id: int, payment_ids) -> Appl
     application = _lock(actor, application_id, APPLICANT)
     _editable(application)
     added = _add_lines(application, payment_ids)
-    _retotal(application)
+    if added:
+        _issue_forms(actor, application)
     audit.record(actor, "redemption.payments_added", application, after={"payments": added})
     return application
 
@@ -169,19 +208,29 @@ def application_remove_payment(*, actor, application_id: int, payment_id: int) -
     _editable(application)
     deleted, _rows = application.lines.filter(payment_id=payment_id).delete()
     if deleted:
-        _retotal(application)
+        _issue_forms(actor, application)
         audit.record(actor, "redemption.payment_removed", application, after={"payment": payment_id})
     return application
 
 
 @transaction.atomic
 def application_attach(
-    *, actor, application_id: int, application_form_id=None, summary_table_id=None, materials: dict | None = None
+    *,
+    actor,
+    application_id: int,
+    application_form_id=None,
+    summary_table_id=None,
+    materials: dict | None = None,
+    form_version: int | None = None,
 ) -> Application:
     """The provider attaches the stamped scans of both forms and the city's extra materials (uploaded through
-    documents first). Contracts, invoices and transfer proofs come from the payments (R13)."""
+    documents first). Contracts, invoices and transfer proofs come from the payments (R13). With `form_version`
+    (the version the uploader printed), scans are refused if the lines changed since (issue 15)."""
     application = _lock(actor, application_id, APPLICANT)
     _editable(application)
+    scans = application_form_id or summary_table_id
+    if scans and form_version is not None and form_version != application.form_version:
+        raise ValidationFailed(fields={"application_form": [stale_scans_message(application)]})
     changed = {}
     for field, document_id, kind in (
         ("application_scan", application_form_id, Kind.APPLICATION_FORM),
@@ -200,7 +249,14 @@ def application_attach(
         Material.objects.update_or_create(application=application, name=name, defaults={"document": document})
         document_use(document=document, obj=application, role=name)
         changed[name] = document.pk
-    application.save(update_fields=["application_scan", "summary_scan", "updated_at"])
+    if "application_scan" in changed or "summary_scan" in changed:
+        # The scans are of the forms printed for the current lines (issue 15); the version keeps them as history.
+        application.scans_version = application.form_version
+        application.form_versions.filter(number=application.form_version).update(
+            application_scan=application.application_scan, summary_scan=application.summary_scan
+        )
+        changed["version"] = application.form_version
+    application.save(update_fields=["application_scan", "summary_scan", "scans_version", "updated_at"])
     audit.record(actor, "redemption.materials_attached", application, after=changed)
     return application
 
@@ -221,6 +277,8 @@ def application_submit(*, actor, application_id: int) -> Application:
         errors["application_form"] = [_("Upload the stamped scan of the application form.")]
     if application.summary_scan_id is None:
         errors["summary_table"] = [_("Upload the stamped scan of the usage summary table.")]
+    if not errors and not application.scans_are_current:
+        errors["application_form"] = [stale_scans_message(application)]
     have = set(application.materials.values_list("name", flat=True))
     missing = [name for name in selectors.required_materials(application.city_id) if name not in have]
     if missing:
@@ -242,6 +300,8 @@ def application_submit(*, actor, application_id: int) -> Application:
     if unit is not None:  # the unit reads the scans and each payment's materials
         documents = [application.application_scan, application.summary_scan]
         documents += [m.document for m in application.materials.all()]
+        for version in selectors.form_versions_of(application):  # earlier scans, kept as history
+            documents += [version.application_scan, version.summary_scan]
         for view in selectors.lines_of(application):
             documents += [view.payment.invoice, view.payment.transfer_proof, view.order.contract]
             documents += [m.document for m in view.payment.materials.all()]
@@ -276,6 +336,8 @@ def application_approve(*, actor, application_id: int) -> Application:
     if application.status in (S.APPROVED, S.PAID_OUT):
         return application
     _require(application, S.APPROVED)
+    if not application.scans_are_current:  # issue 15: the unit approves only what the stamped paper shows
+        raise ScansNotCurrent(stale_scans_message(application))
     _still_redeemable(application)
     by_batch = defaultdict(int)
     for line in application.lines.select_related("order"):

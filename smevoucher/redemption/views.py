@@ -99,6 +99,7 @@ def _context(request, application, **forms):
         "may_review": may_review,
         "lines": selectors.lines_of(application, reviewer=request.user if may_review else None),
         "materials": list(application.materials.select_related("document")),
+        "form_versions": selectors.form_versions_of(application),
         "required_materials": extra,
         "payments_form": PaymentsForm(payments=_payment_choices(application)) if is_applicant else None,
         "scans_form": ScansForm(extra_materials=extra, actor=request.user),
@@ -124,6 +125,11 @@ DONE = {
     "reject": _("The application is rejected; the provider is told why."),
     "payout": _("The payout is recorded."),
 }
+
+
+def _int_or_none(value) -> int | None:
+    """The form version the page showed (a hidden field); anything else is treated as not given."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _run(request, application, action, forms):
@@ -157,6 +163,7 @@ def _run(request, application, action, forms):
             materials={
                 name: documents[f"extra_{i}"].pk for i, name in enumerate(form.extra_names) if f"extra_{i}" in documents
             },
+            form_version=_int_or_none(request.POST.get("form_version")),
         )
     elif action == "submit":
         services.application_submit(actor=actor, application_id=pk)
@@ -233,20 +240,20 @@ def application_form(request, pk: int, name: str):
 @login_required
 def verify(request):
     """A unit looks up a printed form's verification code."""
-    if not access.is_city_unit(request.user):
+    if not request.user.has_perm("redemption.verify_code"):
         raise PermissionDenied
     form = LookupForm(request.GET or None)
     found = None
     searched = form.is_valid()
     if searched:
-        found = selectors.application_by_code(user=request.user, code=form.cleaned_data["code"])
+        found = selectors.form_version_by_code(user=request.user, code=form.cleaned_data["code"])
     return render(request, "redemption/verify.html", {"form": form, "found": found, "searched": searched})
 
 
 @login_required
 @require_POST
 def results_publish(request):
-    if not access.is_city_unit(request.user):
+    if not request.user.has_perm("redemption.publish_results"):
         raise PermissionDenied
     notice = services.results_publish(actor=request.user)
     if notice is None:

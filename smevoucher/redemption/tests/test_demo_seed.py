@@ -13,4 +13,6 @@ def test_demo_has_one_submitted_application_and_seeding_twice_changes_nothing():
     application = Application.objects.get()
     assert application.status == "submitted" and application.total_fen == 250_00
     assert application.application_scan_id and application.summary_scan_id
+    assert application.scans_are_current and application.form_version == 2  # the first scans kept as version 1
+    assert application.form_versions.get(number=1).application_scan_id
     assert ledger_problems() == []

@@ -174,6 +174,7 @@ def test_a_bundled_payment_is_refunded_only_after_the_application_lets_it_go(w, 
     with pytest.raises(PaymentRefunded):  # the refunded payment cannot come back with the resubmission
         services.application_submit(actor=w.provider_user, application_id=application.pk)
     services.application_remove_payment(actor=w.provider_user, application_id=application.pk, payment_id=payments[0].pk)
+    factories.attach_scans(w, application)  # the forms changed with the lines: new stamped scans (issue 15)
     services.application_submit(actor=w.provider_user, application_id=application.pk)
     services.application_approve(actor=w.unit, application_id=application.pk)
     assert ledger_problems() == []
