@@ -8,6 +8,7 @@ and every rule reads the batch's copy. `policy_for` is the one place that says w
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import City
@@ -73,7 +74,7 @@ def policy_history(*, city_id: int | None = None, year: int | None = None):
         rows = rows.filter(year=year)
     if city_id is not None:
         rows = rows.filter(city_id=city_id)
-    return rows.order_by("-year", "city__code", "-set_at", "-id")
+    return rows.order_by("-year", F("city__code").asc(nulls_first=True), "-set_at", "-id")  # province first
 
 
 def _validate(values: dict, year, reason: str) -> None:
