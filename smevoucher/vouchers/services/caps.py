@@ -77,16 +77,21 @@ def cap_release(*, provider_id: int, batch: Batch, reserved_fen: int = 0, receiv
 
 
 def cap_usage_of(provider_id: int) -> list[dict]:
-    """The live gauge: per issuing city and year, the cap, what is reserved and received, and the share used."""
+    """The live gauge: per issuing city and year, the cap, its share of the city's total (R19: the batches' own
+    shares, weighted by their totals), what is reserved and received, and the share of the cap used."""
     rows = []
     for row in CapUsage.objects.filter(provider_id=provider_id).select_related("city").order_by("-year", "city_id"):
-        cap = cap_fen(row.city_id, row.year)
+        issued = issued_batches(row.city_id, row.year).aggregate(
+            share=Sum(F("total_fen") * F("cap_bp")), total=Sum("total_fen")
+        )
+        cap = (issued["share"] or 0) // 10000
         used = row.reserved_fen + row.received_fen
         rows.append(
             {
                 "city": row.city,
                 "year": row.year,
                 "cap_fen": cap,
+                "share_bp": (issued["share"] or 0) // issued["total"] if issued["total"] else 0,
                 "reserved_fen": row.reserved_fen,
                 "received_fen": row.received_fen,
                 "used_fen": used,
