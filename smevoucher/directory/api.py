@@ -13,7 +13,6 @@ from smevoucher.core.api import HasPerm, IntegerField
 from . import selectors, services, sheets
 from .models import Entry, Import, Level
 
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

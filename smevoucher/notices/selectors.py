@@ -1,9 +1,8 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from smevoucher.core import access, clock
-
 from smevoucher.accounts.models import Organisation
+from smevoucher.core import access, clock
 
 from .models import EmailPreference, Notice, Notification
 
@@ -58,9 +57,7 @@ def unread_count(user) -> int:
 
 def unit_contacts() -> QuerySet[Organisation]:
     """The handling units and their contacts, as the help centre lists them."""
-    return (
-        Organisation.objects.filter(kind__in=access.UNIT_KINDS).select_related("city").order_by("kind", "city__code")
-    )
+    return Organisation.objects.filter(kind__in=access.UNIT_KINDS).select_related("city").order_by("kind", "city__code")
 
 
 def email_groups_on(user) -> list[str]:

@@ -8,8 +8,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smevoucher.core import access
 from smevoucher.accounts.models import City
+from smevoucher.core import access
 from smevoucher.core.api import FenField, HasPerm, IntegerField
 
 from . import selectors, services

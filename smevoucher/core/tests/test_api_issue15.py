@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from smevoucher.accounts.factories import PASSWORD, city_unit_user, province_user, provider_user
+from smevoucher.accounts.factories import PASSWORD, city_unit_user, provider_user, province_user
 from smevoucher.accounts.models import Organisation
 from smevoucher.catalogue import services as catalogue
 from smevoucher.catalogue.factories import draft_product, published_product

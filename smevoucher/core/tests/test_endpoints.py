@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 # Public by design: the home page, flow chart, sign-up and log-in, the notice board, help centre (and its units'
 # contacts) and catalogue, the eligibility look-up, the API schema and docs, cities, and the language switch. The
-# health probes answer anyone (up/down only); /metrics answers only configured addresses, and the test client's 127.0.0.1 is one of them
-# (smevoucher/ops/tests checks the refusal).
+# health probes answer anyone (up/down only); /metrics answers only configured addresses, and the test client's
+# 127.0.0.1 is one of them (smevoucher/ops/tests checks the refusal).
 PUBLIC = re.compile(
     r"^/($|flow/|accounts/(login|logout|password-reset)|enterprises/signup/|notices/(\d+/|feed/|$)|help/($|guide/)"
     r"|directory/check|providers/register|providers/commitment-letter|catalogue/|i18n/|api/schema/|api/docs/"

@@ -16,13 +16,13 @@ from .policy import Policy, policy_for, policy_history, policy_of_batch, policy_
 from .reclaim import R8, R9, R10, escrow_reclaim, reclaim_sweep, wallet_reclaim
 from .reminders import send_reminders
 from .wallet import (
+    contract_deadline,
     escrow_mark_payment_submitted,
     escrow_pay,
     escrow_payment_rejected,
     escrow_release,
     provider_redeem,
     provider_refund,
-    contract_deadline,
     wallet_deadline,
     wallet_earmark,
 )

@@ -133,9 +133,7 @@ def policy_set(
     # Drafts show and use what would apply if they opened now; open batches keep their copy.
     drafts = Batch.objects.filter(year=year, status=Batch.Status.DRAFT)
     drafts = drafts.filter(city_id=city_id) if city_id else drafts.exclude(city_id__in=_cities_with_own(year))
-    drafts.update(
-        cap_bp=cap_bp, order_deadline_days=order_deadline_days, contract_deadline_days=contract_deadline_days
-    )
+    drafts.update(cap_bp=cap_bp, order_deadline_days=order_deadline_days, contract_deadline_days=contract_deadline_days)
     audit.record(
         actor,
         "policy.set",

@@ -7,7 +7,7 @@ import pytest
 from django.http import Http404
 from rest_framework.test import APIClient
 
-from smevoucher.accounts.factories import city, city_unit_user, logged_in_client, province_user, provider_user
+from smevoucher.accounts.factories import city, city_unit_user, logged_in_client, provider_user, province_user
 from smevoucher.core import clock
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditEvent
@@ -117,9 +117,7 @@ def test_the_contract_deadline_follows_the_batch_days():
     enterprise = approved_enterprise()
     claim = services.claim_submit(actor=enterprise_user(enterprise), batch_id=batch.pk, amount_fen=1_000_00)[0]
     claim.order_deadline = batch.order_deadline + timedelta(days=3)  # as a backfill would give
-    assert services.contract_deadline(batch, claim) == min(
-        claim.order_deadline + timedelta(days=5), batch.expires_at
-    )
+    assert services.contract_deadline(batch, claim) == min(claim.order_deadline + timedelta(days=5), batch.expires_at)
 
 
 # --- API and page -------------------------------------------------------------------------------------------
