@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.http import Http404
+from django.test import Client
 from rest_framework.test import APIClient
 
 from smevoucher.accounts.factories import city, city_unit_user, logged_in_client, provider_user, province_user
+from smevoucher.catalogue.factories import published_product
 from smevoucher.core import clock
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditEvent
@@ -176,3 +178,20 @@ def test_the_batch_page_states_the_batch_values():
     page = logged_in_client(city_unit_user()).get(f"/vouchers/batches/{batch.pk}/")
     assert b'data-testid="batch-cap">20%' in page.content
     assert b'data-testid="batch-coverage">40%' in page.content
+
+
+def test_rule_pages_state_the_values_that_apply_to_the_viewer():
+    set_policy(cap_bp=1200, coverage_limit_bp=4500)
+    set_policy(city_id=city("440100").pk, cap_bp=1500, order_deadline_days=21, contract_deadline_days=28)
+    gz_enterprise = logged_in_client(enterprise_user(approved_enterprise()))
+    help_page = gz_enterprise.get("/help/").content.decode()
+    assert "15%" in help_page.split('data-testid="help-cap"')[1].split("</dd>")[0]
+    deadlines = help_page.split('data-testid="help-deadlines"')[1].split("</dd>")[0]
+    assert "21" in deadlines and "28" in deadlines
+    visitor = Client().get("/help/").content.decode()
+    assert "12%" in visitor.split('data-testid="help-cap"')[1].split("</dd>")[0]
+    product = published_product()
+    shown = Client().get(f"/catalogue/{product.pk}/").content.decode()
+    assert "45%" in shown.split('data-testid="product-coverage"')[1].split("</p>")[0]
+    guide = gz_enterprise.get("/help/guide/enterprise/").content.decode()
+    assert "21" in guide and "28" in guide
