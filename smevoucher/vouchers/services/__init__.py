@@ -12,7 +12,7 @@ from .batches import (
 )
 from .caps import cap_fen, cap_receive, cap_release, cap_reserve, cap_usage_of
 from .claims import claim_submit
-from .policy import Policy, policy_for, policy_history, policy_of_batch, policy_set
+from .policy import Policy, policy_for, policy_history, policy_set
 from .reclaim import R8, R9, R10, escrow_reclaim, reclaim_sweep, wallet_reclaim
 from .reminders import send_reminders
 from .wallet import (
@@ -52,7 +52,6 @@ __all__ = [
     "escrow_release",
     "policy_for",
     "policy_history",
-    "policy_of_batch",
     "policy_set",
     "provider_redeem",
     "provider_refund",

@@ -37,10 +37,6 @@ class Policy:
     source: str = "default"  # "default", "province" or "city": where the values come from
 
     @property
-    def cap_percent(self) -> float:
-        return self.cap_bp / 100
-
-    @property
     def coverage_percent(self) -> float:
         return self.coverage_limit_bp / 100
 
@@ -60,11 +56,6 @@ def policy_for(city_id: int | None, year: int) -> Policy:
     if province is not None:
         return _values(province, "province")
     return Policy()
-
-
-def policy_of_batch(batch: Batch) -> Policy:
-    """What the batch's rules use: its own copy (taken when drafted, refreshed when it opened)."""
-    return Policy(**{field: getattr(batch, field) for field in FIELDS}, source="batch")
 
 
 def policy_history(*, city_id: int | None = None, year: int | None = None):
