@@ -175,9 +175,11 @@ def test_the_policy_page_shows_the_values_in_force_and_the_province_sets_them():
 def test_the_batch_page_states_the_batch_values():
     set_policy()
     batch = open_batch()
-    page = logged_in_client(city_unit_user()).get(f"/vouchers/batches/{batch.pk}/")
-    assert b'data-testid="batch-cap">20%' in page.content
-    assert b'data-testid="batch-coverage">40%' in page.content
+    page = logged_in_client(city_unit_user()).get(f"/vouchers/batches/{batch.pk}/").content.decode()
+    assert "20%" in page.split('data-testid="batch-cap">')[1].split("</dd>")[0]
+    assert page.split('data-testid="batch-coverage">')[1].startswith("40%")
+    assert "20" in page.split('data-testid="batch-order-deadline">')[1].split("</dd>")[0]
+    assert "25" in page.split('data-testid="batch-contract-deadline">')[1].split("</dd>")[0]
 
 
 def test_rule_pages_state_the_values_that_apply_to_the_viewer():
