@@ -29,6 +29,9 @@ admin.site.__class__ = OTPAdminSite
 api_v1 = [
     path("notices/", notices_api.NoticeListView.as_view(), name="notices"),
     path("notices/<int:pk>/", notices_api.NoticeDetailView.as_view(), name="notice"),
+    path("notices/<int:pk>/withdraw/", notices_api.NoticeWithdrawView.as_view(), name="notice-withdraw"),
+    path("help-contacts/", notices_api.HelpContactsView.as_view(), name="help-contacts"),
+    path("me/preferences/", notices_api.PreferencesView.as_view(), name="me-preferences"),
     path(
         "notices/<int:pk>/attachments/<int:document_id>/",
         notices_api.NoticeAttachmentView.as_view(),
@@ -68,6 +71,7 @@ api_v1 = [
     path("directory/", directory_api.EntryListView.as_view(), name="directory"),
     path("directory/<int:pk>/", directory_api.EntryDetailView.as_view(), name="directory-entry"),
     path("directory/<int:pk>/active/", directory_api.EntryActiveView.as_view(), name="directory-entry-active"),
+    path("directory/template.xlsx", directory_api.TemplateView.as_view(), name="directory-template"),
     path("directory/import/", directory_api.ImportListView.as_view(), name="directory-import"),
     path("directory/import/<int:pk>/", directory_api.ImportDetailView.as_view(), name="directory-import-detail"),
     path("directory/import/<int:pk>/apply/", directory_api.ImportApplyView.as_view(), name="directory-import-apply"),
@@ -123,6 +127,8 @@ api_v1 = [
     path("batches/<int:pk>/claims/", vouchers_api.BatchClaimsView.as_view(), name="batch-claims"),
     path("wallet/", vouchers_api.WalletView.as_view(), name="wallet"),
     path("ledger/", vouchers_api.LedgerView.as_view(), name="ledger"),
+    path("quota-settings/", vouchers_api.QuotaSettingsView.as_view(), name="quota-settings"),
+    path("policy-settings/", vouchers_api.PolicySettingsView.as_view(), name="policy-settings"),
     path("products/", catalogue_api.ProductListView.as_view(), name="products"),
     path("products/<int:pk>/", catalogue_api.ProductDetailView.as_view(), name="product"),
     path("products/<int:pk>/material-sets/", catalogue_api.MaterialSetListView.as_view(), name="product-material-sets"),
@@ -132,6 +138,11 @@ api_v1 = [
         name="product-material-set",
     ),
     path("products/<int:pk>/submit/", catalogue_api.ProductActionView.as_view(action="submit"), name="product-submit"),
+    path(
+        "products/<int:pk>/discard-changes/",
+        catalogue_api.ProductActionView.as_view(action="discard_changes"),
+        name="product-discard-changes",
+    ),
     path(
         "products/<int:pk>/approve/", catalogue_api.ProductActionView.as_view(action="approve"), name="product-approve"
     ),

@@ -65,6 +65,7 @@ UNIT = [
         [
             (_("Voucher batches"), "vouchers:batch_list", "batch_to_allocate"),
             (_("Annual quota"), "vouchers:quota"),
+            (_("Policy settings"), "vouchers:policy"),
         ],
     ),
     (

@@ -304,7 +304,7 @@ class ReasonInput(serializers.Serializer):
 
 
 class ProductActionView(APIView):
-    """submit (provider), approve, return and take-down (the reviewing unit, R4)."""
+    """submit and discard-changes (provider), approve, return and take-down (the reviewing unit, R4)."""
 
     action = "submit"
 
@@ -314,6 +314,9 @@ class ProductActionView(APIView):
             services.product_submit(actor=request.user, product_id=pk)
         elif self.action == "approve":
             services.product_approve(actor=request.user, product_id=pk)
+        elif self.action == "discard_changes":  # back to the approved version (the page's discard button)
+            selectors.product_get_for(user=request.user, product_id=pk)
+            services.product_discard_changes(actor=request.user, product_id=pk)
         else:
             data = ReasonInput(data=request.data)
             data.is_valid(raise_exception=True)

@@ -31,9 +31,14 @@ STEPS = [
         "confirm_order",
         _("Confirm the order"),
         PROVIDER,
-        _("The cap per issuing city (a tenth of its total issued) is checked."),
+        _("The cap per issuing city (the share of its total issued that the batch states) is checked."),
     ),
-    ("upload_contract", _("Upload the contract"), ENTERPRISE, _("Within 30 days after the batch's claim window ends.")),
+    (
+        "upload_contract",
+        _("Upload the contract"),
+        ENTERPRISE,
+        _("By the batch's contract deadline (the days after its claim window that the batch states)."),
+    ),
     ("confirm_contract", _("Confirm the contract"), PROVIDER, _("Or return it with a reason.")),
     ("complete", _("Complete the service"), PROVIDER, _("Within the batch's qualifying period.")),
     (

@@ -96,3 +96,7 @@ NOTICES = [
         False,
     ),
 ]
+
+# R19: the policy numbers the province sets for the demo year (the 2020 scheme's: 10 %, 30 days, 30 days, 50 %).
+POLICY = {"cap_bp": 1000, "order_deadline_days": 30, "contract_deadline_days": 30, "coverage_limit_bp": 5000}
+POLICY_REASON = "广东省中小微企业服务券实施细则（演示）"

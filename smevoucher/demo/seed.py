@@ -22,7 +22,7 @@ from smevoucher.notices.services import notice_publish
 from smevoucher.providers import services as provider_services
 from smevoucher.providers.models import Provider
 from smevoucher.vouchers import services as voucher_services
-from smevoucher.vouchers.models import Batch
+from smevoucher.vouchers.models import Batch, PolicySetting
 
 from . import data
 from .feedback import seed_feedback, seed_sanctions
@@ -206,6 +206,8 @@ def seed() -> list[tuple[str, str, str]]:
         title, body = title.format(year=year), body.format(year=year)
         if not Notice.objects.filter(title=title).exists():
             notice_publish(actor=publishers[publisher], category=category, title=title, body=body, pinned=pinned)
+    if not PolicySetting.objects.filter(year=year).exists():  # R19: the year's policy numbers, set by the province
+        voucher_services.policy_set(actor=province_user, year=year, reason=data.POLICY_REASON, **data.POLICY)
     _voucher_batches(reviewers["440100"])
     logins += seed_city_materials(reviewers["440100"])
     logins.append(("enterprise", data.ENTERPRISES[1][0], "approved, Guangzhou, holds vouchers of an allocated batch"))

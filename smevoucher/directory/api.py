@@ -1,5 +1,5 @@
-from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -10,8 +10,10 @@ from rest_framework.views import APIView
 from smevoucher.accounts.models import City
 from smevoucher.core.api import HasPerm, IntegerField
 
-from . import selectors, services
+from . import selectors, services, sheets
 from .models import Entry, Import, Level
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class EntryOutput(serializers.ModelSerializer):
@@ -165,6 +167,12 @@ class ImportListView(APIView):
     permission_classes = [HasPerm.of("directory.manage_directory")]
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(responses=ImportOutput(many=True))
+    def get(self, request):
+        """The 20 latest sheets uploaded, newest first, with where each stands (checking, ready, failed, done)."""
+        ids = Import.objects.order_by("-pk").values_list("pk", flat=True)[:20]
+        return Response(ImportOutput([_import_output(pk) for pk in ids], many=True).data)
+
     @extend_schema(request={"multipart/form-data": ImportUploadInput}, responses={201: ImportOutput})
     def post(self, request):
         """Upload a sheet: every row is checked (the template's example row is refused); nothing is saved until
@@ -194,3 +202,14 @@ class ImportApplyView(APIView):
         """Confirm a sheet checked without errors: its rows go into the directory in one transaction."""
         job = services.directory_import_apply(actor=request.user, import_id=pk)
         return Response(ImportOutput(_import_output(job.pk)).data)
+
+
+class TemplateView(APIView):
+    permission_classes = [HasPerm.of("directory.manage_directory")]
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    def get(self, request):
+        """The sheet to fill in for `directory/import/` (the page's template download)."""
+        response = HttpResponse(sheets.template_bytes(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="directory-template.xlsx"'
+        return response

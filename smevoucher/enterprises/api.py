@@ -31,6 +31,11 @@ class SignUpInput(serializers.Serializer):
     contact_email = serializers.EmailField()
     username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150)
     password = serializers.CharField(write_only=True, trim_whitespace=False)
+    licence = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="The business licence, files in merge order (multipart), as the sign-up page requires.",
+    )
 
 
 class EnterpriseOutput(serializers.ModelSerializer):
@@ -63,6 +68,7 @@ class EnterpriseOutput(serializers.ModelSerializer):
 @method_decorator(limited("signup"), name="post")
 class EnterpriseListView(GenericAPIView):
     serializer_class = EnterpriseOutput
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
@@ -73,12 +79,20 @@ class EnterpriseListView(GenericAPIView):
         page = self.paginate_queryset(selectors.enterprises_visible_to(request.user).order_by("pk"))
         return self.get_paginated_response(EnterpriseOutput(page, many=True).data)
 
-    @extend_schema(request=SignUpInput, responses={201: EnterpriseOutput})
+    @extend_schema(
+        request={"application/json": SignUpInput, "multipart/form-data": SignUpInput},
+        responses={201: EnterpriseOutput},
+    )
     def post(self, request):
-        """Enterprise sign-up (R0): creates the enterprise and its administrator account."""
-        data = SignUpInput(data=request.data)
+        """Enterprise sign-up (R0): creates the enterprise and its administrator account; in a multipart call
+        with `licence` files, its business licence too, in one step like the page."""
+        raw = {key: request.data.get(key) for key in request.data if key != "licence"}
+        if request.FILES.getlist("licence"):
+            raw["licence"] = request.FILES.getlist("licence")
+        data = SignUpInput(data=raw)
         data.is_valid(raise_exception=True)
-        enterprise = services.enterprise_sign_up(**data.validated_data)
+        values = dict(data.validated_data)
+        enterprise = services.enterprise_sign_up(licence_files=values.pop("licence", None), **values)
         return Response(EnterpriseOutput(enterprise).data, status=status.HTTP_201_CREATED)
 
 

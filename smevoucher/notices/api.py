@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import serializers, status
@@ -6,14 +7,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smevoucher.accounts.models import City
+from smevoucher.accounts.models import City, Organisation
+from smevoucher.accounts.services import unit_contacts_update
 from smevoucher.core.api import HasPerm
 from smevoucher.core.replica import read_replica
 from smevoucher.documents.models import Document
 from smevoucher.documents.views import file_response
 
 from . import selectors, services
-from .models import Notice, Notification
+from .models import EmailPreference, Notice, Notification
 
 
 class NoticeOutput(serializers.ModelSerializer):
@@ -98,12 +100,47 @@ class NoticeListView(GenericAPIView):
         return Response(NoticeOutput(notice).data, status=status.HTTP_201_CREATED)
 
 
+class NoticeUpdateInput(serializers.Serializer):
+    """Only the fields sent change (PATCH); the others keep their values."""
+
+    category = serializers.ChoiceField(choices=Notice.Category.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    body = serializers.CharField(required=False)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    pinned = serializers.BooleanField(required=False)
+
+
 class NoticeDetailView(APIView):
-    permission_classes = [AllowAny]
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [HasPerm.of("notices.publish_notice")()]
+        return [AllowAny()]
 
     @extend_schema(responses=NoticeOutput)
     def get(self, request, pk: int):
         return Response(NoticeOutput(selectors.public_notice_get(pk)).data)
+
+    @extend_schema(request=NoticeUpdateInput, responses=NoticeOutput)
+    def patch(self, request, pk: int):
+        """Correct a notice the caller's unit published (the page `notices:edit`); the audit log keeps the old
+        text. A notice of another unit answers 404."""
+        data = NoticeUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = selectors.notices_managed_by(request.user).filter(pk=pk).first()
+        if notice is None:
+            raise Http404
+        current = {f: getattr(notice, f) for f in ("category", "title", "body", "expires_at", "pinned")}
+        notice = services.notice_update(actor=request.user, notice_id=pk, **(current | data.validated_data))
+        return Response(NoticeOutput(notice).data)
+
+
+class NoticeWithdrawView(APIView):
+    permission_classes = [HasPerm.of("notices.publish_notice")]
+
+    @extend_schema(request=None, responses=NoticeOutput)
+    def post(self, request, pk: int):
+        """Take a notice off the public board now (the page's withdraw button); nothing is deleted."""
+        return Response(NoticeOutput(services.notice_withdraw(actor=request.user, notice_id=pk)).data)
 
 
 class NoticeAttachmentView(APIView):
@@ -146,3 +183,61 @@ class NotificationReadAllView(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request):
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+
+
+# --- Help-centre contacts and e-mail preferences (the pages `notices:contacts_edit` and `notices:preferences`) --
+
+
+class HelpContactOutput(serializers.ModelSerializer):
+    city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "city", "contact_person", "email", "phone"]
+
+
+class HelpContactInput(serializers.Serializer):
+    contact_person = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+
+class HelpContactsView(APIView):
+    def get_permissions(self):
+        if self.request.method == "PUT":
+            return [HasPerm.of("notices.edit_contacts")()]
+        return [AllowAny()]
+
+    @extend_schema(responses=HelpContactOutput(many=True))
+    def get(self, request):
+        """The handling units' contacts, as the help centre shows them (public)."""
+        return Response(HelpContactOutput(selectors.unit_contacts(), many=True).data)
+
+    @extend_schema(request=HelpContactInput, responses=HelpContactOutput)
+    def put(self, request):
+        """A unit sets its own contacts (at least an e-mail address or a telephone number); audited."""
+        data = HelpContactInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(HelpContactOutput(unit_contacts_update(actor=request.user, **data.validated_data)).data)
+
+
+class PreferencesSerializer(serializers.Serializer):
+    groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=EmailPreference.Group.choices),
+        allow_empty=True,
+        help_text="The groups of events the caller receives e-mail about; in-app notifications always arrive.",
+    )
+
+
+class PreferencesView(APIView):
+    @extend_schema(responses=PreferencesSerializer)
+    def get(self, request):
+        return Response({"groups": selectors.email_groups_on(request.user)})
+
+    @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
+    def put(self, request):
+        """E-mail for exactly these groups, none for the others."""
+        data = PreferencesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.email_preferences_set(user=request.user, groups_on=set(data.validated_data["groups"]))
+        return Response({"groups": selectors.email_groups_on(request.user)})

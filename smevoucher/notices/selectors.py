@@ -1,9 +1,10 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from smevoucher.accounts.models import Organisation
 from smevoucher.core import access, clock
 
-from .models import Notice, Notification
+from .models import EmailPreference, Notice, Notification
 
 
 def public_notices() -> QuerySet[Notice]:
@@ -52,3 +53,14 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def unit_contacts() -> QuerySet[Organisation]:
+    """The handling units and their contacts, as the help centre lists them."""
+    return Organisation.objects.filter(kind__in=access.UNIT_KINDS).select_related("city").order_by("kind", "city__code")
+
+
+def email_groups_on(user) -> list[str]:
+    """The groups of events the user receives e-mail about (all unless turned off)."""
+    muted = set(EmailPreference.objects.filter(user=user, email=False).values_list("group", flat=True))
+    return [group for group in EmailPreference.Group.values if group not in muted]

@@ -193,7 +193,11 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
 
 
+@transaction.atomic
 def email_preferences_set(*, user, groups_on: set[str]) -> None:
     """E-mail for these groups of events, none for the others; in-app notifications are not affected."""
+    unknown = set(groups_on) - set(EmailPreference.Group.values)
+    if unknown:
+        raise ValidationFailed(fields={"groups": [_("Choose among the groups offered.")]})
     for group in EmailPreference.Group.values:
         EmailPreference.objects.update_or_create(user=user, group=group, defaults={"email": group in groups_on})

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from smevoucher.accounts.models import Organisation
 from smevoucher.accounts.services import unit_contacts_update
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
@@ -21,7 +20,6 @@ from smevoucher.documents.views import file_response
 
 from . import selectors, services
 from .forms import ContactsForm, NoticeFilterForm, NoticeForm, PreferencesForm
-from .models import EmailPreference
 
 ROLE_GUIDES = {
     "enterprise": "notices/guides/enterprise.html",
@@ -161,10 +159,7 @@ def notice_withdraw(request, pk: int):
 
 
 def help_centre(request):
-    units = (
-        Organisation.objects.filter(kind__in=access.UNIT_KINDS).select_related("city").order_by("kind", "city__code")
-    )
-    return render(request, "notices/help.html", {"units": units, "guides": ROLE_GUIDES})
+    return render(request, "notices/help.html", {"units": selectors.unit_contacts(), "guides": ROLE_GUIDES})
 
 
 def guide(request, role: str):
@@ -226,9 +221,7 @@ def notifications_read_all(request):
 
 @login_required
 def email_preferences(request):
-    muted = set(EmailPreference.objects.filter(user=request.user, email=False).values_list("group", flat=True))
-    current = [group for group in EmailPreference.Group.values if group not in muted]
-    form = PreferencesForm(request.POST or None, initial={"groups": current})
+    form = PreferencesForm(request.POST or None, initial={"groups": selectors.email_groups_on(request.user)})
     if request.method == "POST" and form.is_valid():
         services.email_preferences_set(user=request.user, groups_on=set(form.cleaned_data["groups"]))
         messages.success(request, _("Your e-mail preferences are saved."))

@@ -2,7 +2,7 @@
 order the expected and actual voucher amounts and their difference, totals per issuing city and batch, XLSX.
 
 Read through the orders app's own scoping (`orders_visible_to`): a provider sees only the orders placed with it.
-A provider's paid orders are bounded by its cap (10 % of each city's total), so the totals are one GROUP BY."""
+A provider's paid orders are bounded by its cap (a share of each city's total), so the totals are one GROUP BY."""
 
 from decimal import Decimal
 

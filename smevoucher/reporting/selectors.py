@@ -51,7 +51,7 @@ from smevoucher.accounts.models import City
 from smevoucher.core import access, clock
 from smevoucher.orders.models import Order
 from smevoucher.redemption.models import Application, Line
-from smevoucher.vouchers.models import CAP_BP, Batch, CapUsage, Claim, LedgerAccount, LedgerTransaction
+from smevoucher.vouchers.models import Batch, CapUsage, Claim, LedgerAccount, LedgerTransaction
 from smevoucher.vouchers.selectors import batches_visible_to
 
 from .models import BatchFigures, ProviderFigures
@@ -420,10 +420,10 @@ def cap_usage(scope: Scope, *, limit: int = TOP, offset: int = 0) -> dict:
         Batch.objects.filter(year=scope.year, city_id__in=scope.city_ids)
         .exclude(status=Batch.Status.DRAFT)
         .values("city_id")
-        .annotate(total=Sum("total_fen"))
-        .values_list("city_id", "total")
+        .annotate(share=Sum(F("total_fen") * F("cap_bp")))  # R7/R19: each batch's own cap share
+        .values_list("city_id", "share")
     )
-    caps = {city_id: total * CAP_BP // 10000 for city_id, total in caps.items()}
+    caps = {city_id: share // 10000 for city_id, share in caps.items()}
     usage = CapUsage.objects.filter(year=scope.year, city_id__in=list(caps)).annotate(
         used=F("reserved_fen") + F("received_fen")
     )

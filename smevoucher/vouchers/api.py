@@ -2,17 +2,18 @@
 as the pages; amounts are integer fen."""
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from smevoucher.accounts.models import City
 from smevoucher.core import access
-from smevoucher.core.api import FenField, IntegerField
+from smevoucher.core.api import FenField, HasPerm, IntegerField
 
 from . import selectors, services
-from .models import Batch, Claim, LedgerEntry, LedgerTransaction
+from .models import Batch, Claim, LedgerEntry, LedgerTransaction, PolicySetting, QuotaSetting
 
 
 class BatchInput(serializers.Serializer):
@@ -23,13 +24,19 @@ class BatchInput(serializers.Serializer):
     service_start = serializers.DateField()
     service_end = serializers.DateField()
     validity_end = serializers.DateField()
-    coverage_limit_bp = IntegerField(min_value=1, max_value=10000, default=5000)
+    coverage_limit_bp = IntegerField(
+        min_value=1, max_value=10000, required=False, help_text="Absent: the policy's coverage limit for the year."
+    )
     partial_last = serializers.BooleanField(default=True)
 
 
 class BatchOutput(serializers.ModelSerializer):
     city = serializers.CharField(source="city.code")
     order_deadline = serializers.DateTimeField(read_only=True)
+    contract_deadline = serializers.DateTimeField(read_only=True)
+    cap_bp = IntegerField(read_only=True, help_text="R7/R19: the batch's cap share, fixed when it opened.")
+    order_deadline_days = IntegerField(read_only=True)
+    contract_deadline_days = IntegerField(read_only=True)
     expires_at = serializers.DateTimeField(read_only=True)
 
     class Meta:
@@ -47,7 +54,11 @@ class BatchOutput(serializers.ModelSerializer):
             "coverage_limit_bp",
             "partial_last",
             "status",
+            "cap_bp",
+            "order_deadline_days",
+            "contract_deadline_days",
             "order_deadline",
+            "contract_deadline",
             "expires_at",
             "opened_at",
             "allocated_at",
@@ -266,3 +277,137 @@ class LedgerView(GenericAPIView):
             transactions = transactions.filter(batch_id=selectors.batch_get_for(user=request.user, batch_id=batch).pk)
         page = self.paginate_queryset(transactions)
         return self.get_paginated_response(TransactionOutput(page, many=True).data)
+
+
+# --- Settings: the city's annual quota (R6) and the province's policy numbers (R19) --------------------------
+
+
+class QuotaSettingOutput(serializers.ModelSerializer):
+    city = serializers.CharField(source="city.code")
+    year = IntegerField()
+    annual_quota_fen = FenField()
+
+    class Meta:
+        model = QuotaSetting
+        fields = ["city", "year", "annual_quota_fen", "reclaim_gives_back_quota", "updated_at"]
+
+
+class QuotaSettingInput(serializers.Serializer):
+    year = IntegerField(min_value=2000, max_value=2100)
+    annual_quota_fen = FenField()
+    reclaim_gives_back_quota = serializers.BooleanField(default=True)
+
+
+class QuotaSettingsView(GenericAPIView):
+    """The page `vouchers:quota`: a city unit's annual quota per enterprise, per year."""
+
+    permission_classes = [HasPerm.of("vouchers.set_quota")]
+    serializer_class = QuotaSettingOutput
+
+    @extend_schema(responses=QuotaSettingOutput(many=True))
+    def get(self, request):
+        """The caller's city's saved years, newest first (a year without one has the default ¥20,000)."""
+        settings = QuotaSetting.objects.filter(city_id=request.user.organisation.city_id).select_related("city")
+        page = self.paginate_queryset(settings.order_by("-year"))
+        return self.get_paginated_response(QuotaSettingOutput(page, many=True).data)
+
+    @extend_schema(request=QuotaSettingInput, responses=QuotaSettingOutput)
+    def put(self, request):
+        """Set the quota of a year (audited with before and after)."""
+        data = QuotaSettingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(QuotaSettingOutput(services.quota_set(actor=request.user, **data.validated_data)).data)
+
+
+class PolicyValuesOutput(serializers.Serializer):
+    cap_bp = IntegerField()
+    order_deadline_days = IntegerField()
+    contract_deadline_days = IntegerField()
+    coverage_limit_bp = IntegerField()
+    source = serializers.ChoiceField(choices=["default", "province", "city"])
+
+
+class PolicySettingOutput(serializers.ModelSerializer):
+    city = serializers.CharField(source="city.code", allow_null=True, default=None)
+    year = IntegerField()
+    cap_bp = IntegerField()
+    order_deadline_days = IntegerField()
+    contract_deadline_days = IntegerField()
+    coverage_limit_bp = IntegerField()
+    set_by = serializers.CharField(source="set_by.username")
+
+    class Meta:
+        model = PolicySetting
+        fields = [
+            "id",
+            "city",
+            "year",
+            "cap_bp",
+            "order_deadline_days",
+            "contract_deadline_days",
+            "coverage_limit_bp",
+            "reason",
+            "set_by",
+            "set_at",
+        ]
+
+
+class PolicySettingInput(serializers.Serializer):
+    year = IntegerField(min_value=2000, max_value=2100)
+    city = serializers.SlugRelatedField(
+        slug_field="code", queryset=City.objects.all(), required=False, allow_null=True, default=None
+    )
+    cap_bp = IntegerField(min_value=1, max_value=10000, help_text="R7: basis points, 1000 = 10 %.")
+    order_deadline_days = IntegerField(min_value=1, max_value=366)
+    contract_deadline_days = IntegerField(min_value=1, max_value=366)
+    coverage_limit_bp = IntegerField(min_value=1, max_value=10000, help_text="R11: basis points, 5000 = 50 %.")
+    reason = serializers.CharField(max_length=300)
+
+
+class PolicySettingsView(GenericAPIView):
+    """The page `vouchers:policy`: every unit reads the values and their history; the province sets them."""
+
+    permission_classes = [HasPerm.of("vouchers.view_policy")]
+    serializer_class = PolicySettingOutput
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="Only this year's versions."),
+            OpenApiParameter("city", str, description="Also answer `in_force` for this city (code)."),
+        ],
+        responses=PolicySettingOutput(many=True),
+    )
+    def get(self, request):
+        """Every saved version, newest first; with `year`, `in_force` says what applies to that year (for `city`,
+        its own values where it has any, else the province's, else the defaults)."""
+        year = _query_int(request, "year")
+        page = self.paginate_queryset(services.policy_history(year=year))
+        response = self.get_paginated_response(PolicySettingOutput(page, many=True).data)
+        if year is not None:
+            city = City.objects.filter(code=request.query_params.get("city", "")).first()
+            policy = services.policy_for(city.pk if city else None, year)
+            response.data["in_force"] = PolicyValuesOutput(policy).data
+        return response
+
+    @extend_schema(request=PolicySettingInput, responses={201: PolicySettingOutput})
+    def post(self, request):
+        """Set the values of a year, province-wide or for one city; a new version (the old ones stay)."""
+        if not request.user.has_perm("vouchers.set_policy"):
+            raise PermissionDenied
+        data = PolicySettingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        city = values.pop("city")
+        setting = services.policy_set(actor=request.user, city_id=city.pk if city else None, **values)
+        return Response(PolicySettingOutput(setting).data, status=status.HTTP_201_CREATED)
+
+
+def _query_int(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    field = IntegerField(min_value=2000, max_value=2100)
+    try:
+        return field.run_validation(raw)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({name: exc.detail}) from None

@@ -44,5 +44,6 @@ class DeadlineNotReached(Conflict):
 class CapExceeded(Conflict):
     code = "cap_exceeded"
     default_message = _(
-        "This would take the provider past its cap: a tenth of the issuing city's total vouchers for the year."
+        "This would take the provider past its cap: its share of the issuing city's total vouchers for the year "
+        "(the share each batch states)."
     )

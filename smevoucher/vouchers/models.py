@@ -15,8 +15,11 @@ from smevoucher.core import clock
 from smevoucher.core.models import AppendOnly
 
 DEFAULT_ANNUAL_QUOTA_FEN = 2_000_000  # ¥20,000 (R6)
-DEFAULT_COVERAGE_LIMIT_BP = 5000  # 50 % of the invoice (R11)
-ORDER_DEADLINE_DAYS = 30  # R8 / R9
+# The policy numbers' defaults (R19), in force until the province saves its own for a year (PolicySetting).
+DEFAULT_CAP_BP = 1000  # R7: 10 % of the issuing city's total for the year
+DEFAULT_ORDER_DEADLINE_DAYS = 30  # R8
+DEFAULT_CONTRACT_DEADLINE_DAYS = 30  # R9
+DEFAULT_COVERAGE_LIMIT_BP = 5000  # R11: 50 % of the invoice
 
 
 class QuotaSetting(models.Model):
@@ -38,6 +41,44 @@ class QuotaSetting(models.Model):
 
     def __str__(self):
         return f"{self.city} {self.year}"
+
+
+class PolicySetting(AppendOnly):
+    """R19: one version of the policy numbers for a year, set by the province for every city (city empty) or
+    for one city whose own notice differs. A change adds a row: the newest row for (city, year) is in force,
+    the older ones are its history. Read them through `services.policy_for`."""
+
+    city = models.ForeignKey(
+        "accounts.City", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("city")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    cap_bp = models.PositiveIntegerField(_("provider cap (basis points of the city's total)"))
+    order_deadline_days = models.PositiveSmallIntegerField(_("days to order after the claim window"))
+    contract_deadline_days = models.PositiveSmallIntegerField(_("days to upload the contract after the claim window"))
+    coverage_limit_bp = models.PositiveIntegerField(_("coverage limit per contract (basis points)"))
+    reason = models.CharField(_("reason"), max_length=300)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("set by")
+    )
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        ordering = ["-year", "city_id", "-set_at", "-id"]
+        verbose_name = _("policy setting")
+        verbose_name_plural = _("policy settings")
+        indexes = [models.Index(fields=["year", "city", "-set_at"], name="policy_lookup")]
+        constraints = [
+            models.CheckConstraint(condition=Q(cap_bp__gt=0) & Q(cap_bp__lte=10000), name="policy_cap_bp"),
+            models.CheckConstraint(
+                condition=Q(coverage_limit_bp__gt=0) & Q(coverage_limit_bp__lte=10000), name="policy_coverage_bp"
+            ),
+            models.CheckConstraint(
+                condition=Q(order_deadline_days__gt=0) & Q(contract_deadline_days__gt=0), name="policy_days_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.city or '-'} {self.year}"
 
 
 class Batch(models.Model):
@@ -71,6 +112,15 @@ class Batch(models.Model):
         _("coverage limit per contract (basis points)"), default=DEFAULT_COVERAGE_LIMIT_BP
     )
     partial_last = models.BooleanField(_("the last claim may receive a partial amount"), default=True)
+    # R19: the policy in force for the city and year, copied when the batch is drafted and again when it opens;
+    # from then on the batch keeps them whatever the province changes later.
+    cap_bp = models.PositiveIntegerField(_("provider cap (basis points of the city's total)"), default=DEFAULT_CAP_BP)
+    order_deadline_days = models.PositiveSmallIntegerField(
+        _("days to order after the claim window"), default=DEFAULT_ORDER_DEADLINE_DAYS
+    )
+    contract_deadline_days = models.PositiveSmallIntegerField(
+        _("days to upload the contract after the claim window"), default=DEFAULT_CONTRACT_DEADLINE_DAYS
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
@@ -97,8 +147,13 @@ class Batch(models.Model):
 
     @property
     def order_deadline(self) -> datetime:
-        """R8/R9: 23:59:59 local time of the 30th day after the window's end date (R14)."""
-        return clock.deadline_after(self.claim_end, ORDER_DEADLINE_DAYS)
+        """R8: 23:59:59 local time of the batch's nth day (30 by default) after the window's end date (R14)."""
+        return clock.deadline_after(self.claim_end, self.order_deadline_days)
+
+    @property
+    def contract_deadline(self) -> datetime:
+        """R9: likewise with the batch's contract deadline days."""
+        return clock.deadline_after(self.claim_end, self.contract_deadline_days)
 
     @property
     def expires_at(self) -> datetime:
@@ -234,8 +289,8 @@ class LedgerTransaction(AppendOnly):
         PAYMENT = "payment", _("Payment to the provider")
         REFUND = "refund", _("Refund to the enterprise")
         REDEMPTION = "redemption", _("Redemption")
-        RECLAIM_UNUSED = "reclaim_r8", _("Reclaim: not used in an order within 30 days")
-        RECLAIM_NO_CONTRACT = "reclaim_r9", _("Reclaim: no contract within 30 days")
+        RECLAIM_UNUSED = "reclaim_r8", _("Reclaim: not used in an order by the order deadline")
+        RECLAIM_NO_CONTRACT = "reclaim_r9", _("Reclaim: no contract by the contract deadline")
         RECLAIM_EXPIRED = "reclaim_r10", _("Reclaim: expired")
 
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="transactions", verbose_name=_("batch"))
@@ -288,9 +343,6 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.claim_id} {self.deadline} -{self.days_before}"
-
-
-CAP_BP = 1000  # R7: a provider receives at most 10 % of an issuing city's total for the year
 
 
 class CapUsage(models.Model):

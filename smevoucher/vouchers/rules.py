@@ -33,3 +33,5 @@ rules.add_perm("vouchers.claim", is_published_to_enterprise)
 rules.add_perm("vouchers.view_wallet", access.is_enterprise_user)
 rules.add_perm("vouchers.view_ledger", access.is_unit_staff)
 rules.add_perm("vouchers.set_quota", access.is_city_unit)
+rules.add_perm("vouchers.view_policy", access.is_unit_staff)
+rules.add_perm("vouchers.set_policy", access.is_province_unit)  # R19: the province sets the policy numbers

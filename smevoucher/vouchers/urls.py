@@ -15,4 +15,5 @@ urlpatterns = [
     path("batches/<int:pk>/claim/", views.claim_submit, name="claim_submit"),
     path("wallet/", views.wallet, name="wallet"),
     path("quota/", views.quota, name="quota"),
+    path("policy/", views.policy, name="policy"),
 ]

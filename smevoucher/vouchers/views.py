@@ -14,7 +14,7 @@ from smevoucher.core.lists import ListFilterForm, page_of
 from smevoucher.core.money import format_yuan
 
 from . import selectors, services
-from .forms import BatchForm, ClaimForm, QuotaForm
+from .forms import BatchForm, ClaimForm, PolicyForm, QuotaForm
 from .models import Batch, QuotaSetting
 
 
@@ -67,7 +67,9 @@ def _batch_form_view(request, batch: Batch | None):
             messages.error(request, _error_text(exc))
         else:
             return redirect("vouchers:batch_detail", pk=batch.pk)
-    return render(request, "vouchers/batch_form.html", {"form": form, "batch": batch})
+    year = batch.year if batch else clock.today().year
+    policy = services.policy_for(request.user.organisation.city_id, year)  # R19: shown beside the form
+    return render(request, "vouchers/batch_form.html", {"form": form, "batch": batch, "policy": policy})
 
 
 @login_required
@@ -196,3 +198,36 @@ def quota(request):
             return redirect("vouchers:quota")
     settings = QuotaSetting.objects.filter(city_id=request.user.organisation.city_id).order_by("-year")
     return render(request, "vouchers/quota.html", {"form": form, "settings": settings})
+
+
+@login_required
+def policy(request):
+    """R19: the policy numbers per year and their history; every unit reads them, the province sets them."""
+    if not request.user.has_perm("vouchers.view_policy"):
+        raise PermissionDenied
+    can_set = request.user.has_perm("vouchers.set_policy")
+    form = PolicyForm(request.POST or None) if can_set else None
+    if request.method == "POST":
+        if not can_set:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            city = data.pop("city")
+            try:
+                services.policy_set(actor=request.user, city_id=city.pk if city else None, **data)
+            except ValidationFailed as exc:
+                for name, errors in exc.fields.items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, error)
+            else:
+                messages.success(request, _("The policy values are saved."))
+                return redirect("vouchers:policy")
+    year = clock.today().year
+    city_id = None if access.is_province_unit(request.user) else request.user.organisation.city_id
+    context = {
+        "form": form,
+        "year": year,
+        "current": services.policy_for(city_id, year),
+        "page": page_of(request, services.policy_history(), per_page=30),  # policy is public: every city's rows
+    }
+    return render(request, "vouchers/policy.html", context)

@@ -8,16 +8,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-# Public by design: the home page, flow chart, sign-up and log-in, the notice board, help centre and catalogue, the
-# eligibility look-up, each city's required materials (issue 15.2), the API schema and docs, cities, and the language
-# switch. The health probes answer anyone
-# (up/down only); /metrics answers only configured addresses, and the test client's 127.0.0.1 is one of them
-# (smevoucher/ops/tests checks the refusal).
+# Public by design: the home page, flow chart, sign-up and log-in, the notice board, help centre (and its units'
+# contacts) and catalogue, the eligibility look-up, each city's required materials (issue 15.2), the API schema and
+# docs, cities, and the language switch. The health probes answer anyone (up/down only); /metrics answers only
+# configured addresses, and the test client's 127.0.0.1 is one of them (smevoucher/ops/tests checks the refusal).
 PUBLIC = re.compile(
     r"^/($|flow/|accounts/(login|logout|password-reset)|enterprises/signup/|notices/(\d+/|feed/|$)|help/($|guide/)"
     r"|directory/check|providers/register|providers/commitment-letter|catalogue/|i18n/|api/schema/|api/docs/"
     r"|orders/city-materials/[\w-]+/$|orders/city-materials/\d+/template/"
-    r"|api/v1/(auth/token/|cities/|notices/|catalogue/|city-materials/|providers/commitment-letter|"
+    r"|api/v1/(auth/token/|cities/|notices/|catalogue/|city-materials/|providers/commitment-letter|help-contacts/|"
     r"directory/check/)"
     r"|healthz$|readyz$|metrics$)"
 )

@@ -80,7 +80,7 @@ def order_place(
         price_fen=tier.price_fen,
         batch=batch,
         expected_voucher_fen=expected,
-        contract_due=vouchers.wallet_deadline(batch, claim) or batch.order_deadline,
+        contract_due=vouchers.contract_deadline(batch, claim) or batch.contract_deadline,
         note=(note or "").strip()[:2000],
         placed_by=actor,
         placed_at=clock.now(),

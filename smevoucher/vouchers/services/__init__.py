@@ -12,9 +12,11 @@ from .batches import (
 )
 from .caps import cap_fen, cap_receive, cap_release, cap_reserve, cap_usage_of
 from .claims import claim_submit
+from .policy import Policy, policy_for, policy_history, policy_set
 from .reclaim import R8, R9, R10, escrow_reclaim, reclaim_sweep, wallet_reclaim
 from .reminders import send_reminders
 from .wallet import (
+    contract_deadline,
     escrow_mark_payment_submitted,
     escrow_pay,
     escrow_payment_rejected,
@@ -29,6 +31,7 @@ __all__ = [
     "R8",
     "R9",
     "R10",
+    "Policy",
     "batch_allocate",
     "batch_backfill",
     "batch_close",
@@ -41,11 +44,15 @@ __all__ = [
     "cap_reserve",
     "cap_usage_of",
     "claim_submit",
+    "contract_deadline",
     "escrow_mark_payment_submitted",
     "escrow_pay",
     "escrow_payment_rejected",
     "escrow_reclaim",
     "escrow_release",
+    "policy_for",
+    "policy_history",
+    "policy_set",
     "provider_redeem",
     "provider_refund",
     "quota_for",

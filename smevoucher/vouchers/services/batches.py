@@ -18,8 +18,10 @@ from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish, notify
 
 from ..errors import WindowStillOpen
-from ..models import ORDER_DEADLINE_DAYS, Batch, Claim, LedgerAccount, LedgerTransaction, QuotaSetting
+from ..models import Batch, Claim, LedgerAccount, LedgerTransaction, QuotaSetting
 from . import ledger
+from .policy import FIELDS as POLICY_FIELDS
+from .policy import batch_take_policy
 
 MAX_TOTAL_FEN = 10**15  # ¥10 trillion: far beyond any batch, well inside a BigIntegerField
 
@@ -79,7 +81,7 @@ def _validate(values: dict) -> None:
         if isinstance(end, datetime) and validity_end < clock.deadline_after(end, 0).date():
             errors["validity_end"] = [_("The vouchers must stay valid at least until the claim window closes.")]
     bp = values.get("coverage_limit_bp")
-    if not isinstance(bp, int) or not 0 < bp <= 10000:
+    if bp is not None and (not isinstance(bp, int) or not 0 < bp <= 10000):
         errors["coverage_limit_bp"] = [_("The coverage limit is between 0.01 and 100 percent.")]
     if errors:
         raise ValidationFailed(fields=errors)
@@ -96,10 +98,11 @@ def batch_create(
     service_start: date,
     service_end: date,
     validity_end: date,
-    coverage_limit_bp: int = 5000,
+    coverage_limit_bp: int | None = None,
     partial_last: bool = True,
 ) -> Batch:
-    """R6: a city unit drafts a batch for its own city."""
+    """R6: a city unit drafts a batch for its own city, with the policy in force for its city and year (R19);
+    the coverage limit defaults to the policy's."""
     if not actor.has_perm("vouchers.add_batch"):
         raise access.Http404
     values = {
@@ -114,9 +117,11 @@ def batch_create(
         "partial_last": bool(partial_last),
     }
     _validate(values)
-    batch = Batch.objects.create(
+    batch = Batch(
         city_id=actor.organisation.city_id, created_by=actor, year=timezone.localtime(claim_start).year, **values
     )
+    batch_take_policy(batch)
+    batch.save()
     audit.record(actor, "batch.created", batch, after=_snapshot(batch))
     return batch
 
@@ -137,7 +142,8 @@ def batch_update(*, actor, batch_id: int, **changes) -> Batch:
     for field, value in values.items():
         setattr(batch, field, value)
     batch.year = timezone.localtime(batch.claim_start).year
-    batch.save(update_fields=[*EDITABLE_FIELDS, "year"])
+    batch_take_policy(batch)
+    batch.save(update_fields=[*EDITABLE_FIELDS, "year", *POLICY_FIELDS])
     audit.record(actor, "batch.updated", batch, before=before, after=_snapshot(batch))
     return batch
 
@@ -152,12 +158,14 @@ def batch_open(*, actor, batch_id: int) -> Batch:
         raise Conflict(_("This batch has already been opened."))
     if batch.claim_end <= clock.now():
         raise ValidationFailed(fields={"claim_end": [_("The claim window has already ended; change it first.")]})
+    batch_take_policy(batch)  # R19: from now on the batch keeps the values in force today
     batch.status, batch.opened_at = Batch.Status.OPEN, clock.now()
-    batch.save(update_fields=["status", "opened_at"])
+    batch.save(update_fields=["status", "opened_at", *POLICY_FIELDS])
     LedgerAccount.objects.create(
         batch=batch, kind=LedgerAccount.Kind.POOL, opening_fen=batch.total_fen, balance_fen=batch.total_fen
     )
-    audit.record(actor, "batch.opened", batch, before={"status": "draft"}, after={"status": "open"})
+    policy = {field: getattr(batch, field) for field in POLICY_FIELDS}
+    audit.record(actor, "batch.opened", batch, before={"status": "draft"}, after={"status": "open", **policy})
     publisher = _publisher(actor, batch)
     if publisher is not None:
         notice_publish(
@@ -183,8 +191,9 @@ def batch_open(*, actor, batch_id: int) -> Batch:
 
 
 def _order_deadline(batch: Batch, now: datetime) -> datetime:
-    """R8: 30 days after the window's end; a later backfill (递补) gets 30 days from the day it is made."""
-    return max(batch.order_deadline, clock.deadline_after(now, ORDER_DEADLINE_DAYS))
+    """R8: the batch's order deadline days after the window's end; a later backfill (递补) gets as many days from
+    the day it is made."""
+    return max(batch.order_deadline, clock.deadline_after(now, batch.order_deadline_days))
 
 
 def _fill(batch: Batch, claims: list[Claim], *, kind: str, actor) -> list[tuple[Claim, int]]:

@@ -1,5 +1,6 @@
-"""R7, the 10 % cap: the vouchers one provider receives from one issuing city in a year may not exceed 10 % of
-that city's total issued for the year (the sum of its batch totals).
+"""R7, the cap (10 % by default): the vouchers one provider receives from one issuing city in a year may not exceed
+the cap share of that city's total issued for the year (the sum of its batch totals). Each batch brings its own
+share, the one in force when it opened (R19), so the cap is the sum of total × share over the year's batches.
 
 The orders app reserves the expected amount when the provider confirms an order and converts it to received
 (for the actual amount, checked again) when the provider confirms the payment. Every change is one conditional
@@ -11,18 +12,18 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from ..errors import CapExceeded
-from ..models import CAP_BP, Batch, CapUsage
+from ..models import Batch, CapUsage
 
 
-def city_total_fen(city_id: int, year: int) -> int:
-    """The city's total issued in the year: every batch that was opened (drafts are not issued)."""
-    batches = Batch.objects.filter(city_id=city_id, year=year).exclude(status=Batch.Status.DRAFT)
-    return batches.aggregate(total=Sum("total_fen"))["total"] or 0
+def issued_batches(city_id: int, year: int):
+    """The city's batches issued in the year: every batch that was opened (drafts are not issued)."""
+    return Batch.objects.filter(city_id=city_id, year=year).exclude(status=Batch.Status.DRAFT)
 
 
 def cap_fen(city_id: int, year: int) -> int:
-    """10 % rounded down to the fen."""
-    return city_total_fen(city_id, year) * CAP_BP // 10000
+    """Each batch's total times its cap share, summed, rounded down to the fen once."""
+    share = issued_batches(city_id, year).aggregate(share=Sum(F("total_fen") * F("cap_bp")))["share"] or 0
+    return share // 10000
 
 
 def _row(provider_id: int, batch: Batch) -> CapUsage:
@@ -76,16 +77,21 @@ def cap_release(*, provider_id: int, batch: Batch, reserved_fen: int = 0, receiv
 
 
 def cap_usage_of(provider_id: int) -> list[dict]:
-    """The live gauge: per issuing city and year, the cap, what is reserved and received, and the share used."""
+    """The live gauge: per issuing city and year, the cap, its share of the city's total (R19: the batches' own
+    shares, weighted by their totals), what is reserved and received, and the share of the cap used."""
     rows = []
     for row in CapUsage.objects.filter(provider_id=provider_id).select_related("city").order_by("-year", "city_id"):
-        cap = cap_fen(row.city_id, row.year)
+        issued = issued_batches(row.city_id, row.year).aggregate(
+            share=Sum(F("total_fen") * F("cap_bp")), total=Sum("total_fen")
+        )
+        cap = (issued["share"] or 0) // 10000
         used = row.reserved_fen + row.received_fen
         rows.append(
             {
                 "city": row.city,
                 "year": row.year,
                 "cap_fen": cap,
+                "share_bp": (issued["share"] or 0) // issued["total"] if issued["total"] else 0,
                 "reserved_fen": row.reserved_fen,
                 "received_fen": row.received_fen,
                 "used_fen": used,

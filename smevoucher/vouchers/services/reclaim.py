@@ -73,7 +73,7 @@ def wallet_reclaim(*, actor, batch_id: int, enterprise_id: int, rule: str) -> in
 
 @transaction.atomic
 def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
-    """R9 (the orders app calls this for an order with no contract 30 days after the window): the escrow →
+    """R9 (the orders app calls this for an order with no contract by the batch's contract deadline): the escrow →
     pool (then backfilled, quota given back per setting); R10: an escrow whose payment was not submitted by the
     validity end → reclaimed. Returns the fen moved."""
     if rule not in (R9, R10):
@@ -84,7 +84,7 @@ def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
         return 0
     claim = Claim.objects.select_for_update().filter(batch=batch, enterprise_id=escrow.enterprise_id).first()
     now = clock.now()
-    if rule == R9 and now <= batch.order_deadline:
+    if rule == R9 and now <= batch.contract_deadline:
         raise DeadlineNotReached()
     if rule == R10:
         if now <= batch.expires_at:

@@ -40,6 +40,15 @@ def wallet_deadline(batch: Batch, claim: Claim | None) -> datetime | None:
     return min(claim.order_deadline, batch.expires_at)
 
 
+def contract_deadline(batch: Batch, claim: Claim | None) -> datetime | None:
+    """R9: when an order's contract is due: the batch's contract deadline days after the window (or after the
+    backfill that gave the vouchers, like R8), and never after the vouchers expire (R10)."""
+    if claim is None or claim.order_deadline is None:
+        return None
+    shift = batch.contract_deadline - batch.order_deadline  # both count from the same day
+    return min(claim.order_deadline + shift, batch.expires_at)
+
+
 def _escrow(batch: Batch, order_id: int) -> LedgerAccount:
     acc = LedgerAccount.objects.filter(batch=batch, kind=Kind.ESCROW, order_id=order_id).first()
     if acc is None:

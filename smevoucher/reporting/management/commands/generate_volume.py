@@ -469,21 +469,21 @@ class Command(BaseCommand):
                 f"WHERE a.id = s.account_id AND a.batch_id = ANY(%s)",
                 [batch_ids],
             )
-        # R7: the providers' cap use per issuing city (10 % of the city's total).
+        # R7: the providers' cap use per issuing city (the batch's cap share of the city's total, R19).
         caps = CapUsage.objects
         rows = (
             Order.objects.filter(batch_id__in=batch_ids)
             .values("provider__organisation_id", "batch__city_id")
             .annotate(reserved=Sum("reserved_fen"), received=Sum("voucher_fen"))
         )
-        totals = {b.city_id: b.total_fen for b in batches.values()}
+        city_cap = {b.city_id: b.total_fen * b.cap_bp // 10000 for b in batches.values()}
         caps.bulk_create(
             [
                 CapUsage(
                     provider_id=r["provider__organisation_id"],
                     city_id=r["batch__city_id"],
                     year=some_batch.year,
-                    cap_fen=totals[r["batch__city_id"]] // 10,
+                    cap_fen=city_cap[r["batch__city_id"]],
                     reserved_fen=r["reserved"] or 0,
                     received_fen=r["received"] or 0,
                 )
