@@ -7,7 +7,7 @@ import textwrap
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from smevoucher.core.api_counterparts import API_COUNTERPARTS, NO_API, PENDING
+from smevoucher.core.api_counterparts import API_COUNTERPARTS, NO_API
 
 POST_MARKERS = ("request.POST", '"POST"', "require_POST", "request.method")
 
@@ -76,7 +76,7 @@ def test_every_html_post_view_has_an_api_counterpart():
     missing = sorted(
         f"{name} ({route})"
         for name, route in _html_post_views().items()
-        if name not in API_COUNTERPARTS and name not in PENDING and name not in NO_API
+        if name not in API_COUNTERPARTS and name not in NO_API
     )
     assert not missing, "HTML POST views without an API counterpart in core/api_counterparts.py: " + ", ".join(missing)
 
@@ -92,13 +92,7 @@ def test_every_counterpart_named_exists_in_the_api():
     assert not unknown, unknown
 
 
-def test_a_pending_counterpart_that_now_exists_moves_into_the_mapping():
-    api = _api_names()
-    arrived = sorted(f"{page} → {name}" for page, name in PENDING.items() if name in api)
-    assert not arrived, f"move these into API_COUNTERPARTS: {arrived}"
-
-
 def test_the_mapping_names_only_views_that_exist():
     pages = {name for _route, name, _cb in _walk(get_resolver().url_patterns) if name}
-    stale = sorted((set(API_COUNTERPARTS) | set(PENDING) | set(NO_API)) - pages)
+    stale = sorted((set(API_COUNTERPARTS) | set(NO_API)) - pages)
     assert not stale, stale
