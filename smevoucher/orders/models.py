@@ -121,6 +121,7 @@ class Order(models.Model):
             models.Index(fields=["provider", "-placed_at", "-id"], name="order_provider_list"),
             models.Index(fields=["-placed_at", "-id"], name="order_list"),
             models.Index(fields=["status", "-placed_at", "-id"], name="order_status_list"),
+            models.Index(fields=["provider", "status", "-payment_confirmed_at", "-id"], name="order_provider_receipts"),
         ]
 
     def __str__(self):

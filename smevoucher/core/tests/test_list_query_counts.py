@@ -136,3 +136,31 @@ def test_notice_lists(django_assert_max_num_queries):
         notices.notice_publish(actor=province_unit, category="policy", title="政策通知", body="正文")
 
     assert_constant(cases, grow, django_assert_max_num_queries)
+
+
+def test_the_count_stops_at_the_pages_offered():
+    from smevoucher.core.lists import BoundedPaginator
+    from smevoucher.notices.models import Notification
+
+    user = province_user()
+    Notification.objects.bulk_create(Notification(user=user, event="e", title=f"t{i}") for i in range(7))
+    rows = Notification.objects.filter(user=user)
+    bounded = BoundedPaginator(rows, 2, max_pages=3)
+    assert (bounded.count, bounded.num_pages, bounded.more) == (6, 3, True)
+    assert len(bounded.page(3)) == 2 and not bounded.page(3).has_next()  # the rest: narrow the query
+    exact = BoundedPaginator(rows, 2, max_pages=4)
+    assert (exact.count, exact.num_pages, exact.more) == (7, 4, False)
+
+
+def test_a_long_list_says_more_and_offers_the_pages_it_counted():
+    from smevoucher.core.lists import MAX_PAGES
+    from smevoucher.notices.models import Notification
+
+    user = province_user()
+    Notification.objects.bulk_create(Notification(user=user, event="e", title="t") for _ in range(50 * MAX_PAGES + 1))
+    c = logged_in_client(user)
+    data = c.get("/api/v1/notifications/", {"page": "last"}).json()
+    assert (data["count"], data["more"], data["next"]) == (50 * MAX_PAGES, True, None)
+    assert c.get("/api/v1/notifications/", {"unread": "1"}).json()["more"] is True
+    html = c.get("/notifications/").content.decode()
+    assert f"超过 {30 * MAX_PAGES} 条" in html

@@ -28,6 +28,12 @@ class Migration(migrations.Migration):
             model_name="order",
             index=models.Index(fields=["status", "-placed_at", "-id"], name="order_status_list"),
         ),
+        migrations.AddIndex(
+            model_name="order",
+            index=models.Index(
+                fields=["provider", "status", "-payment_confirmed_at", "-id"], name="order_provider_receipts"
+            ),
+        ),
         TrigramExtension(),
         trigram_index("orders_order", "product_name", "order_product_name_trgm"),
     ]
