@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 PER_PAGE = 50
 MAX_PAGES = 20  # pages offered per list; the count stops at MAX_PAGES × page size rows
-SEARCH_IDS = 1000  # a search through a relation compares ids when at most this many related rows match
+SEARCH_IDS = 5000  # a search through a relation compares ids when at most this many related rows match
 
 
 class ListFilterForm(forms.Form):
