@@ -98,9 +98,9 @@ class ProviderSummary(serializers.Serializer):
     service_scope = serializers.SerializerMethodField()
 
     def get_service_scope(self, provider) -> list[str]:
-        from smevoucher.providers.selectors import service_cities
+        from smevoucher.providers.selectors import service_city_codes
 
-        return list(service_cities(provider).values_list("code", flat=True))
+        return service_city_codes(provider, self.context)
 
 
 class ProductOutput(serializers.ModelSerializer):

@@ -2,7 +2,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -79,9 +78,7 @@ def catalogue(request):
         )
     else:
         products = selectors.catalogue_search(products)
-    page = Paginator(products.prefetch_related("published_revision__region_rows__city"), 20).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, products.prefetch_related("published_revision__region_rows__city"), 20)
     city_id = selectors.enterprise_city_id(request.user)
     return render(request, "catalogue/catalogue.html", {"form": form, "page": page, "enterprise_city_id": city_id})
 

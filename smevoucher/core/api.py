@@ -9,11 +9,13 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .lists import MAX_PAGES, BoundedPaginator
 from .ratelimits import Ratelimited
 from .ratelimits import message as rate_limited_message
 
@@ -132,3 +134,22 @@ def document_errors(result, generator, request, public):
             for code, description in ERROR_STATUSES.items():
                 responses.setdefault(code, {"description": description, "content": reference})
     return result
+
+
+class BoundedPagination(PageNumberPagination):
+    """Every list endpoint's pages (issue 16): `count` stops at `MAX_PAGES` pages of rows and `more` says that rows
+    lie beyond them (narrow the query to reach them); see core.lists."""
+
+    django_paginator_class = BoundedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["more"] = self.page.paginator.more
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = f"Rows counted, at most {MAX_PAGES} pages' worth."
+        schema["properties"]["more"] = {"type": "boolean", "description": "More rows than counted: narrow the query."}
+        schema["required"] = [*schema.get("required", []), "more"]
+        return schema

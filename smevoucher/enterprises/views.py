@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +15,7 @@ from smevoucher.documents.selectors import findings_for
 
 from . import selectors, services
 from .forms import PriorityTagsForm, ReinstateForm, ResubmitForm, ReturnForm, SignUpForm, SuspendForm
-from .models import Enterprise
+from .models import REVIEW_ORDER, Enterprise
 
 
 @limited("signup")
@@ -142,13 +141,7 @@ def unit_list(request):
     if not request.user.has_perm("enterprises.list_enterprises"):
         raise PermissionDenied
     # The review queue first: pending (oldest first), then returned, then approved.
-    waiting = Case(
-        When(status=Enterprise.Status.PENDING, then=Value(0)),
-        When(status=Enterprise.Status.RETURNED, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    enterprises = selectors.enterprises_visible_to(request.user).order_by(waiting, "created_at", "pk")
+    enterprises = selectors.enterprises_visible_to(request.user).order_by(REVIEW_ORDER, "created_at", "pk")
     filters = ListFilterForm(
         request.GET or None, statuses=Enterprise.Status.choices, search_help=_("Name or credit code")
     )

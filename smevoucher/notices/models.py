@@ -21,7 +21,10 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_list"),  # issue 16
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -44,7 +43,7 @@ def notice_list(request):
             category=filters.cleaned_data["category"],
             query=filters.cleaned_data["q"].strip(),
         )
-    page = Paginator(notices, 20).get_page(request.GET.get("page"))
+    page = page_of(request, notices, 20)
     return render(request, "notices/list.html", {"page": page, "filters": filters})
 
 

@@ -118,7 +118,15 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=Q(reserved_fen__gte=0), name="order_reserved_not_negative"),
         ]
-        indexes = [models.Index(fields=["status", "batch"])]
+        indexes = [
+            models.Index(fields=["status", "batch"]),
+            # Issue 16: each role's order list in its order, also filtered by status (see orders_visible_to).
+            models.Index(fields=["enterprise", "-placed_at", "-id"], name="order_enterprise_list"),
+            models.Index(fields=["provider", "-placed_at", "-id"], name="order_provider_list"),
+            models.Index(fields=["-placed_at", "-id"], name="order_list"),
+            models.Index(fields=["status", "-placed_at", "-id"], name="order_status_list"),
+            models.Index(fields=["provider", "status", "-payment_confirmed_at", "-id"], name="order_provider_receipts"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.product_name}"

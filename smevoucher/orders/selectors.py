@@ -3,11 +3,14 @@ take it and by when), duplicate invoices, and the refund requests a unit decides
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.core import access, clock
 from smevoucher.documents.selectors import findings_for
+from smevoucher.enterprises.models import Enterprise
+from smevoucher.providers.models import Provider
+from smevoucher.vouchers.models import Batch
 
 from .models import CityMaterial, Order, Payment, RefundRequest
 
@@ -22,15 +25,23 @@ def _base() -> QuerySet[Order]:
 
 def orders_visible_to(user) -> QuerySet[Order]:
     """An enterprise its own orders, a provider the orders placed with it, a city unit the orders of its city's
-    enterprises (paid with its city's vouchers), the province unit all."""
+    enterprises (paid with its city's vouchers), the province unit all.
+
+    Issue 16: filters on the order's own columns (the organisation's enterprise or provider id, the city's
+    enterprises and batches as id sets), not on joined rows, so the (column, placed_at, id) indexes serve the
+    list's order at any volume."""
     kind = access.organisation_kind(user)
     if kind == access.ENTERPRISE:
-        return _base().filter(enterprise__organisation_id=user.organisation_id)
+        own = Enterprise.objects.filter(organisation_id=user.organisation_id).values("pk")
+        return _base().filter(enterprise_id=Subquery(own))
     if kind == access.PROVIDER:
-        return _base().filter(provider__organisation_id=user.organisation_id)
+        own = Provider.objects.filter(organisation_id=user.organisation_id).values("pk")
+        return _base().filter(provider_id=Subquery(own))
     if kind == access.CITY_UNIT:
+        city_id = user.organisation.city_id
         return _base().filter(
-            Q(enterprise__city_id=user.organisation.city_id) | Q(batch__city_id=user.organisation.city_id)
+            Q(enterprise_id__in=Enterprise.objects.filter(city_id=city_id).values("pk"))
+            | Q(batch_id__in=Batch.objects.filter(city_id=city_id).values("pk"))
         )
     if kind == access.PROVINCE_UNIT:
         return _base()

@@ -62,7 +62,7 @@ class ProviderOutput(serializers.ModelSerializer):
 
     def get_service_scope(self, provider) -> list[str]:
         """R2: codes of the cities whose enterprises it may serve."""
-        return list(selectors.service_cities(provider).values_list("code", flat=True))
+        return selectors.service_city_codes(provider, self.context)
 
     def get_may_receive_vouchers(self, provider) -> bool:
         return selectors.may_receive_vouchers(provider)

@@ -57,6 +57,16 @@ def service_cities(provider: Provider) -> QuerySet[City]:
     return City.objects.all()
 
 
+def service_city_codes(provider: Provider, cache: dict) -> list[str]:
+    """R2 as city codes, for lists: every city's codes are read once per response (`cache`, e.g. a serializer's
+    context), a city-level provider's from its city (select_related by the lists)."""
+    if provider.level in CITY_LEVELS:
+        return [provider.city.code]
+    if "every_city_code" not in cache:
+        cache["every_city_code"] = list(City.objects.order_by("code").values_list("code", flat=True))
+    return cache["every_city_code"]
+
+
 def serves_every_city(provider: Provider) -> bool:
     return provider.level not in CITY_LEVELS
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -320,7 +319,7 @@ def change_request_list(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         changes = changes.filter(provider__organisation__name__icontains=query)
-    page = Paginator(changes.order_by("created_at", "pk"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, changes.order_by("created_at", "pk"))
     return render(
         request,
         "providers/change_request_list.html",

@@ -3,6 +3,7 @@ materials of a draft. Thin: the same selectors and services as the pages; amount
 uploaded first through `documents/` and passed by id."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -114,7 +115,10 @@ class RedemptionListView(GenericAPIView):
     serializer_class = RedemptionOutput
 
     def get_queryset(self):
-        return selectors.applications_visible_to(self.request.user).prefetch_related("lines", "materials")
+        lines = Line.objects.select_related("payment", "order__enterprise__organisation")  # no query per line
+        return selectors.applications_visible_to(self.request.user).prefetch_related(
+            Prefetch("lines", queryset=lines), "materials"
+        )
 
     @extend_schema(responses=RedemptionOutput(many=True))
     def get(self, request):

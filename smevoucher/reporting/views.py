@@ -7,13 +7,13 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smevoucher.core.lists import page_of
 from smevoucher.core.replica import read_replica
 
 from . import dashboard, receipts, selectors
@@ -107,7 +107,7 @@ def receipts_page(request):
         raise PermissionDenied
     orders = receipts.paid_orders_of(request.user)
     context = {
-        "page": Paginator(orders, 50).get_page(request.GET.get("page")),
+        "page": page_of(request, orders),
         "groups": receipts.totals_by_city_and_batch(request.user),
         "totals": receipts.totals_of(request.user),
     }

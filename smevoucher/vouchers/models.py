@@ -214,7 +214,10 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(condition=Q(quota_fen__gte=0), name="claim_quota_not_negative"),
         ]
-        indexes = [models.Index(fields=["enterprise", "year"])]
+        indexes = [
+            models.Index(fields=["enterprise", "year"]),
+            models.Index(fields=["batch", "-priority", "id"], name="claim_batch_queue"),  # issue 16: claims_of_batch
+        ]
 
     def __str__(self):
         return f"{self.batch} · {self.enterprise}"

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -93,7 +92,7 @@ def batch_detail(request, pk: int):
         claims = selectors.claims_of_batch(batch)
         context.update(
             can_manage=request.user.has_perm("vouchers.manage_batch", batch),
-            page=Paginator(claims, 100).get_page(request.GET.get("page")),
+            page=page_of(request, claims, 100),
             claim_count=claims.count(),
             accounts=batch.accounts.exclude(kind__in=["wallet", "escrow"]).select_related("provider"),
         )

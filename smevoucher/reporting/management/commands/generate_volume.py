@@ -1,9 +1,9 @@
 # ruff: noqa: S608  (SQL built from table and column names of our own models and integers, never from input)
 """`manage.py generate_volume --orders N`: a province-sized year for benchmarks (PostgreSQL only).
 
-The few objects with rules of their own are made through the services (providers and their products, one batch
-per city, created and opened); the bulk is set-based SQL, `INSERT … SELECT … FROM generate_series(…)` with ids
-taken from reserved ranges so the rows can point at each other, then the sequences are moved past them:
+The few objects with rules of their own are made through the services (providers and their products, one batch per
+city, created and opened); the bulk is set-based SQL, `INSERT … SELECT … FROM generate_series(…)` with ids taken from
+reserved ranges so the rows can point at each other, then the sequences are moved past them:
 
 - N/5 approved enterprises (organisations too) spread over the cities, one claim each in its city's batch,
   fully allocated (one allocation transaction per batch: pool → wallets);
@@ -13,9 +13,12 @@ taken from reserved ranges so the rows can point at each other, then the sequenc
 - each order's escrow account and its ledger transactions and entries (earmark, payment, release), then every
   account's cached balance set to opening + the sum of its entries, and the providers' cap use (R7) per city.
 
-`verify_ledger` accepts the result. Payments, contracts and documents are not generated (the reports do not read
-them). Measured on a shared 2-core machine: 100,000 orders in about 40 s, 1,000,000 in 3.5 to 4.5 minutes (of which
-about 35 s is the set-up through the services).
+With `--notifications N` one enterprise user (`volume-enterprise`, of the first generated enterprise) gets N
+notifications, and with `--batch-claims N` one more batch (the first city's, open) gets N waiting claims of the first
+N generated enterprises (whatever their city: list volume, not a rule walk-through); both for the list benchmark
+(bench/lists.py). `verify_ledger` accepts the result. Payments, contracts and documents are not generated (the reports
+do not read them). Measured on a shared 2-core machine: 100,000 orders in about 40 s, 1,000,000 in 3.5 to 4.5 minutes
+(of which about 35 s is the set-up through the services).
 """
 
 import time
@@ -83,12 +86,16 @@ class Command(BaseCommand):
             "--providers", type=int, default=4, help="providers (made through the services once, then reused)"
         )
         parser.add_argument("--cities", type=int, default=21, help="cities with a batch (at most 21)")
+        parser.add_argument("--notifications", type=int, default=0, help="notifications for one enterprise user")
+        parser.add_argument("--batch-claims", type=int, default=0, help="waiting claims in one more open batch")
 
-    def handle(self, *args, orders: int, providers: int, cities: int, **options):
+    def handle(self, *args, orders: int, providers: int, cities: int, notifications: int, batch_claims: int, **options):
         if connection.vendor != "postgresql":
             raise CommandError("generate_volume needs PostgreSQL (set DATABASE_URL).")
         if not 10 <= orders <= 5_000_000 or not 2 <= providers <= 1000 or not 1 <= cities <= 21:
             raise CommandError("orders 10..5000000, providers 2..1000, cities 1..21")
+        if not 0 <= notifications <= 5_000_000 or not 0 <= batch_claims <= orders // ORDERS_PER_ENTERPRISE:
+            raise CommandError("notifications 0..5000000, batch claims 0..orders / 5 (one per enterprise)")
         started = time.monotonic()
         n_ent = max(orders // ORDERS_PER_ENTERPRISE, cities)
         city_list = list(City.objects.order_by("code")[:cities])
@@ -96,6 +103,7 @@ class Command(BaseCommand):
         batches = self._batches(city_list, n_ent)
         self.stdout.write(f"set-up through the services: {time.monotonic() - started:.1f} s")
         t = time.monotonic()
+        big_batch = self._batches(city_list[:1], batch_claims, name="大批次")[city_list[0].pk] if batch_claims else None
         with transaction.atomic():
             with connection.cursor() as cursor:
                 # The bulk rows point at ids taken from reserved ranges, so their foreign keys hold by construction;
@@ -106,7 +114,8 @@ class Command(BaseCommand):
                 cursor.execute(
                     "SET LOCAL session_replication_role = replica" if fast else "SET CONSTRAINTS ALL IMMEDIATE"
                 )
-            self._bulk(orders, n_ent, city_list, batches, product_rows)
+            ent0 = self._bulk(orders, n_ent, city_list, batches, product_rows)
+            self._list_volume(ent0, notifications, big_batch, batch_claims)
             if fast:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL session_replication_role = origin")
@@ -170,7 +179,62 @@ class Command(BaseCommand):
             )
         return rows
 
-    def _batches(self, city_list, n_ent: int) -> dict[int, Batch]:
+    def _list_volume(self, ent0: int, notifications: int, batch, batch_claims: int) -> None:
+        """The lists' extremes: one user's notifications, one batch's claims (both set-based)."""
+        from smevoucher.notices.models import Notification
+
+        t = time.monotonic()
+        now = clock.now()
+        if notifications:
+            enterprise = Enterprise.objects.get(pk=ent0)
+            user, _created = User.objects.get_or_create(
+                username="volume-enterprise",
+                defaults={
+                    "organisation_id": enterprise.organisation_id,
+                    "email": "volume@example.invalid",
+                    "role": User.Role.ADMIN,
+                },
+            )
+            _insert(
+                Notification,
+                notifications,
+                {
+                    "user_id": str(user.pk),
+                    "event": "'orders.order_confirmed'",
+                    "title": "'订单已确认 D' || lpad(g.i::text, 8, '0')",
+                    "body": "''",
+                    "url": "''",
+                    "object_type": "'orders.order'",
+                    "object_id": "g.i::text",
+                    "created_at": "%s - g.i * interval '1 minute'",
+                    "read_at": "(CASE WHEN g.i % 4 = 0 THEN NULL ELSE %s END)",
+                },
+                [now, now],
+            )
+        if batch_claims:
+            _insert(
+                Claim,
+                batch_claims,
+                {
+                    "batch_id": str(batch.pk),
+                    "enterprise_id": f"{ent0} + g.i - 1",
+                    "year": str(batch.year),
+                    "amount_fen": str(CLAIM_FEN),
+                    "allocated_fen": "0",
+                    "quota_fen": str(CLAIM_FEN),
+                    "quota_returned_fen": "0",
+                    "status": "'waiting'",
+                    "priority": "(g.i % 10 = 0)",
+                    "submitted_at": "%s + (g.i % 3600) * interval '1 second'",
+                },
+                [batch.claim_start],
+            )
+        if notifications or batch_claims:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {_table(Notification)}; ANALYZE {_table(Claim)}")
+            self.stdout.write(f"  list volume: {time.monotonic() - t:.1f} s")
+
+    def _batches(self, city_list, n_ent: int, name: str = "服务券（生成）") -> dict[int, Batch]:
         """One batch per city whose window opened 20 days ago, sized for its enterprises' claims."""
         from smevoucher.accounts.factories import city_unit_user
         from smevoucher.vouchers import services
@@ -185,18 +249,19 @@ class Command(BaseCommand):
             with _frozen(start - timedelta(days=1)):
                 batch = services.batch_create(
                     actor=unit,
-                    name=f"{city.name}{day.year}年服务券（生成）",
+                    name=f"{city.name}{day.year}年{name}",
                     total_fen=max(per_city, 1) * CLAIM_FEN,
                     claim_start=start,
                     claim_end=start + timedelta(hours=6),
                     service_start=day,
-                    service_end=day + timedelta(days=240),
+                    service_end=day + timedelta(days=180),  # R10: by the validity end
                     validity_end=day + timedelta(days=180),
                 )
                 batches[city.pk] = services.batch_open(actor=unit, batch_id=batch.pk)
         return batches
 
-    def _bulk(self, orders: int, n_ent: int, city_list, batches: dict, products: list) -> None:
+    def _bulk(self, orders: int, n_ent: int, city_list, batches: dict, products: list) -> int:
+        """The bulk rows; returns the first generated enterprise's id."""
         now = clock.now()
         k = len(city_list)
         P = len(products)
@@ -496,6 +561,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {accounts}; ANALYZE {entries}; ANALYZE {_table(Order)}; ANALYZE {_table(Claim)}")
         self.stdout.write(f"  balances and caps: {time.monotonic() - t:.1f} s")
+        return ent0
 
 
 class _frozen:

@@ -1,0 +1,230 @@
+# ruff: noqa: S603, S607  (a local tool: runs createdb/dropdb with arguments it builds)
+"""Lists benchmark (issue 16): every list page and list endpoint, for the role that sees it, at a small and a
+large volume, in one run.
+
+    .venv/bin/python bench/lists.py                        # 1,000 and 100,000 orders
+    .venv/bin/python bench/lists.py --large 1000000 -r 30  # the province's year (about 5 minutes to generate)
+    .venv/bin/python bench/lists.py --database-url postgres://postgres@127.0.0.1:5432/smev_lists  # reuse a db
+    .venv/bin/python bench/lists.py --database-url … --no-generate --large 100000  # time the data there
+
+Needs PostgreSQL (default postgres://postgres@127.0.0.1:5432, trust auth; BENCH_PG to change it). It creates a
+fresh database (or flushes the one given: everything in it is deleted), migrates it, then for each size: flushes,
+runs `generate_volume --orders N --notifications N --batch-claims N/10` (so at 1M orders: 1M notifications for one
+enterprise user and 100k claims in one batch), checks the ledger (`verify_ledger`), vacuums, and requests each list
+R times, in-process through Django's test client (no network): first page, last page (`page=last`), a status filter
+and a search where the list offers them.
+
+It prints p50/p95 per list and size and the ratio p95(large)/p95(small) (target ≤ 1.5). The database is dropped at
+the end unless it was given or --keep. Not a test: pytest does not collect it.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", type=int, default=1000, help="orders at the small size (default 1000)")
+    parser.add_argument("--large", type=int, default=100_000, help="orders at the large size (default 100000)")
+    parser.add_argument("-r", "--repeat", type=int, default=20, help="requests per list and size (default 20)")
+    parser.add_argument("--database-url", help="use (and flush!) this database instead of a fresh one")
+    parser.add_argument("--keep", action="store_true", help="keep the fresh database")
+    parser.add_argument("--no-generate", action="store_true", help="time the data already in --database-url, once")
+    parser.add_argument("--only", help="time only the lists whose name contains this text")
+    args = parser.parse_args()
+    if not 10 <= args.small <= args.large <= 5_000_000 or not 5 <= args.repeat <= 1000:
+        parser.error("need 10 <= small <= large <= 5000000 and 5 <= repeat <= 1000")
+    if args.no_generate and not args.database_url:
+        parser.error("--no-generate needs --database-url")
+
+    fresh = args.database_url is None
+    db = f"smev_bench_lists_{os.getpid()}"
+    url = args.database_url or f"{PG}/{db}"
+    if fresh:
+        subprocess.run(["createdb", "--maintenance-db", f"{PG}/postgres", db], check=True)
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "DEBUG": "0",
+            "LOG_LEVEL": "ERROR",
+            "ALLOWED_HOSTS": "testserver",
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "DJANGO_SETTINGS_MODULE": "smevoucher.settings",
+        }
+    )
+    os.environ.pop("REDIS_URL", None)  # tasks in-process; nothing queued elsewhere
+    sys.path.insert(0, str(ROOT))
+    try:
+        results = run(args)
+    finally:
+        if fresh and not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            subprocess.run(["dropdb", "--maintenance-db", f"{PG}/postgres", db], check=False)
+    report(results, args)
+    return 0
+
+
+def generate(size: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", interactive=False, verbosity=0)
+    started = time.monotonic()
+    call_command(
+        "generate_volume", orders=size, notifications=size, batch_claims=size // 10, stdout=open(os.devnull, "w")
+    )
+    generated = time.monotonic() - started
+    started = time.monotonic()
+    call_command("verify_ledger", stdout=open(os.devnull, "w"))
+    print(f"{size:>9,} orders: generated in {generated:.1f} s, verify_ledger {time.monotonic() - started:.1f} s")
+    # After a bulk load PostgreSQL's autovacuum would otherwise work through the new rows during the timings.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
+def requests_for() -> dict:
+    """(client, path) per list: each role's own lists, first and last page, a filter and a search."""
+    from django.test import Client
+
+    from smevoucher.accounts.factories import city_unit_user, login_verified, province_user
+    from smevoucher.accounts.models import User
+    from smevoucher.catalogue.models import Product
+    from smevoucher.providers.factories import provider_user_of
+    from smevoucher.vouchers.models import Batch
+
+    def client_of(user):
+        client = Client()
+        login_verified(client, user)
+        return client
+
+    enterprise = client_of(User.objects.get(username="volume-enterprise"))
+    provider = client_of(provider_user_of(Product.objects.filter(status="published").order_by("pk").first().provider))
+    # Fresh users with names of their own (a reused database already has the factories' user0, user1, …).
+    tag = f"bench-{os.getpid()}"
+    city = client_of(city_unit_user("440100", username=f"{tag}-city"))
+    province = client_of(province_user(username=f"{tag}-province"))
+    big = Batch.objects.filter(city__code="440100").order_by("-pk").first()  # the batch with the many claims
+    lists = {
+        "enterprise orders page": (enterprise, "/orders/"),
+        "enterprise orders api": (enterprise, "/api/v1/orders/"),
+        "enterprise orders api last": (enterprise, "/api/v1/orders/?page=last"),
+        "enterprise notifications page": (enterprise, "/notifications/"),
+        "enterprise notifications last": (enterprise, "/notifications/?page=last"),
+        "enterprise notifications unread": (enterprise, "/notifications/?status=unread"),
+        "enterprise notifications search": (enterprise, "/notifications/?q=D00000077"),
+        "enterprise notifications api": (enterprise, "/api/v1/notifications/"),
+        "enterprise notifications api last": (enterprise, "/api/v1/notifications/?page=last"),
+        "enterprise catalogue page": (enterprise, "/catalogue/"),
+        "enterprise wallet page": (enterprise, "/vouchers/wallet/"),
+        "provider orders page": (provider, "/orders/"),
+        "provider orders last": (provider, "/orders/?page=last"),
+        "provider orders status": (provider, "/orders/?status=placed"),
+        "provider orders search": (provider, "/orders/?q=生成企业77"),
+        "provider orders api": (provider, "/api/v1/orders/"),
+        "provider orders api last": (provider, "/api/v1/orders/?page=last"),
+        "provider redemptions page": (provider, "/redemption/"),
+        "provider documents page": (provider, "/documents/"),
+        "provider products page": (provider, "/products/"),
+        "city orders page": (city, "/orders/"),
+        "city orders last": (city, "/orders/?page=last"),
+        "city orders status": (city, "/orders/?status=payment_submitted"),
+        "city orders search": (city, "/orders/?q=D00000077"),
+        "city orders api": (city, "/api/v1/orders/"),
+        "city orders api last": (city, "/api/v1/orders/?page=last"),
+        "city refunds page": (city, "/orders/refunds/"),
+        "city refunds api": (city, "/api/v1/refund-requests/"),
+        "city redemptions page": (city, "/redemption/"),
+        "city redemptions api": (city, "/api/v1/redemptions/"),
+        "city enterprises page": (city, "/enterprises/"),
+        "city enterprises last": (city, "/enterprises/?page=last"),
+        "city enterprises search": (city, "/enterprises/?q=生成企业77"),
+        "city enterprises api": (city, "/api/v1/enterprises/"),
+        "city batch claims page": (city, f"/vouchers/batches/{big.pk}/"),
+        "city batch claims last": (city, f"/vouchers/batches/{big.pk}/?page=last"),
+        "city batch claims api": (city, f"/api/v1/batches/{big.pk}/claims/"),
+        "city batch claims api last": (city, f"/api/v1/batches/{big.pk}/claims/?page=last"),
+        "province providers page": (province, "/providers/"),
+        "province providers api": (province, "/api/v1/providers/"),
+        "province products api": (province, "/api/v1/products/"),
+        "province notices page": (province, "/notices/manage/"),
+        "province notices api": (province, "/api/v1/notices/"),
+        "province audit page": (province, "/reports/audit/"),
+        "province audit api": (province, "/api/v1/audit/"),
+        "provider receipts page": (provider, "/orders/receipts/"),
+    }
+    return lists
+
+
+def run(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    results = {}
+    sizes = [args.large] if args.no_generate else [args.small, args.large]
+    for size in sizes:
+        if not args.no_generate:
+            generate(size)
+        lists = {k: v for k, v in requests_for().items() if not args.only or args.only in k}
+        timings = {name: [] for name in lists}
+        for name, (client, path) in lists.items():
+            status = client.get(path).status_code  # warm-up
+            assert status == 200, (name, path, status)
+        for _i in range(args.repeat):  # round-robin, so a burst of load elsewhere hits every list alike
+            for name, (client, path) in lists.items():
+                t = time.perf_counter()
+                client.get(path)
+                timings[name].append((time.perf_counter() - t) * 1000)
+        results[size] = timings
+    return results
+
+
+def report(results: dict, args) -> None:
+    sizes = list(results)
+    print()
+    if len(sizes) == 1:
+        print(f"{'list (' + format(sizes[0], ',') + ' orders)':<36} {'p50':>9} {'p95':>9}")
+        for name, samples in results[sizes[0]].items():
+            print(f"{name:<36} {statistics.median(samples):>7.1f}ms {percentile(samples, 0.95):>7.1f}ms")
+        return
+    small, large = results[args.small], results[args.large]
+    print(
+        f"{'list':<36} {'p50 small':>10} {'p95 small':>10} {'p50 large':>10} {'p95 large':>10} "
+        f"{'ratio p50':>10} {'ratio p95':>10}"
+    )
+    worst = 0.0
+    for name, samples in small.items():
+        big = large[name]
+        ratio = percentile(big, 0.95) / percentile(samples, 0.95)
+        worst = max(worst, ratio)
+        print(
+            f"{name:<36} {statistics.median(samples):>8.1f}ms {percentile(samples, 0.95):>8.1f}ms "
+            f"{statistics.median(big):>8.1f}ms {percentile(big, 0.95):>8.1f}ms "
+            f"{statistics.median(big) / statistics.median(samples):>10.2f} {ratio:>10.2f}"
+        )
+    verdict = "meets" if worst <= 1.5 else "MISSES"
+    load = os.getloadavg()[0]
+    print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} CPUs (timings are wall-clock, in-process).")
+    print(f"small = {args.small:,} orders, large = {args.large:,} orders, {args.repeat} requests each.")
+    print(f"worst p95 ratio {worst:.2f}: {verdict} the target (≤ 1.5).")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
