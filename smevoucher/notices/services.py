@@ -10,6 +10,11 @@ from smevoucher.core.errors import ValidationFailed
 from .models import EmailPreference, Notice, Notification
 
 
+# E-mails are sent by a worker, one task per chunk of notification ids (not one per message).
+EMAIL_CHUNK = 500
+INSERT_BATCH = 2000
+
+
 def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str = "", obj=None) -> list[Notification]:
     """Tell these users about an event: an in-app notification each, and an e-mail sent by a background
     task once the caller's transaction commits (nothing is sent for a change that rolled back).
@@ -18,7 +23,7 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
     """
     object_type, object_id = audit.object_label(obj)
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
-    notifications = Notification.objects.bulk_create(
+    notifications = [
         Notification(
             user_id=user_id,
             event=event,
@@ -29,11 +34,29 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
             object_id=object_id,
         )
         for user_id in recipients
-    )
-    ids = [n.pk for n in notifications]
-    if ids:
-        jobs.queue_after_commit("smevoucher.notices.tasks.send_notification_emails", ids)
+    ]
+    notify_each(notifications)
     return notifications
+
+
+def notify_each(notifications: Iterable[Notification]) -> int:
+    """Insert many prepared notifications (each its own user and text: an allocation's results) in batches, and
+    queue their e-mails after the commit in chunks of ids. Returns how many were created."""
+    batch, count = [], 0
+    for notification in notifications:
+        batch.append(notification)
+        if len(batch) == INSERT_BATCH:
+            count += _create_and_queue(batch)
+            batch = []
+    return count + _create_and_queue(batch)
+
+
+def _create_and_queue(notifications: list[Notification]) -> int:
+    created = Notification.objects.bulk_create(notifications)
+    ids = [n.pk for n in created]
+    for start in range(0, len(ids), EMAIL_CHUNK):
+        jobs.queue_after_commit("smevoucher.notices.tasks.send_notification_emails", ids[start : start + EMAIL_CHUNK])
+    return len(ids)
 
 
 def notify_organisation(organisation, **kwargs) -> list[Notification]:

@@ -1,10 +1,11 @@
 """Batches (R6): create and edit a draft, open the claim window, allocate when it has closed, backfill
 (递补) what comes back, close; the annual quota setting. One named function per transition."""
 
+from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +15,12 @@ from smevoucher.core import access, audit, clock
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.core.money import format_yuan
 from smevoucher.enterprises.models import Enterprise
-from smevoucher.notices.models import Notice
-from smevoucher.notices.services import notice_publish, notify
+from smevoucher.notices.models import Notice, Notification
+from smevoucher.notices.services import notice_publish, notify, notify_each
 
 from ..errors import WindowStillOpen
-from ..models import ORDER_DEADLINE_DAYS, Batch, Claim, LedgerAccount, LedgerTransaction, QuotaSetting
-from . import ledger
+from ..models import ORDER_DEADLINE_DAYS, Batch, Claim, LedgerAccount, LedgerEntry, LedgerTransaction, QuotaSetting
+from .fill import fill
 
 MAX_TOTAL_FEN = 10**15  # ¥10 trillion: far beyond any batch, well inside a BigIntegerField
 
@@ -187,54 +188,11 @@ def _order_deadline(batch: Batch, now: datetime) -> datetime:
     return max(batch.order_deadline, clock.deadline_after(now, ORDER_DEADLINE_DAYS))
 
 
-def _fill(batch: Batch, claims: list[Claim], *, kind: str, actor) -> list[tuple[Claim, int]]:
-    """Give the pool to the claims in the order given (priority first, then submission), until it is used up
-    (发完即止); the last one gets a part only if the batch allows it. One balanced ledger transaction."""
-    pool = ledger.account(batch, LedgerAccount.Kind.POOL)
-    remaining = LedgerAccount.objects.select_for_update().values_list("balance_fen", flat=True).get(pk=pool.pk)
-    grants: list[tuple[Claim, int]] = []
-    for claim in claims:
-        if remaining <= 0:
-            break
-        want = claim.waiting_fen
-        if want <= 0:
-            continue
-        if want > remaining and not batch.partial_last:
-            break  # strictly in order: a later, smaller claim does not jump the queue
-        give = min(want, remaining)
-        grants.append((claim, give))
-        remaining -= give
-    if not grants:
-        return []
-    wallets = ledger.wallets(batch, [c.enterprise_id for c, _ in grants])
-    ledger.post(
-        batch=batch,
-        kind=kind,
-        actor=actor,
-        obj=batch,
-        moves=[(pool, wallets[claim.enterprise_id], give) for claim, give in grants],
-    )
-    now = clock.now()
-    for claim, give in grants:
-        claim.allocated_fen += give
-        claim.status = Claim.Status.ALLOCATED if claim.allocated_fen == claim.amount_fen else Claim.Status.PARTIAL
-        claim.order_deadline = (
-            batch.order_deadline if kind == LedgerTransaction.Kind.ALLOCATION else _order_deadline(batch, now)
-        )
-    Claim.objects.bulk_update([c for c, _ in grants], ["allocated_fen", "status", "order_deadline"], batch_size=500)
-    return grants
-
-
-def _queue(batch: Batch):
-    """The claims in allocation order: priority enterprises first (R6), then submission order."""
-    return Claim.objects.select_for_update().filter(batch=batch).order_by("-priority", "id")
-
-
 @transaction.atomic
 def batch_allocate(*, actor, batch_id: int) -> Batch:
     """open → allocated once the window has closed (R6). The batch row is locked and its state re-read, so two
     simultaneous allocations cannot both apply; the pool's balance check means no fen is issued beyond the total.
-    Results are published as a notice and sent to every applicant."""
+    The fill is set-based (services/fill.py); results are published as a notice and sent to every applicant."""
     batch = _batch_for_manager(actor=actor, batch_id=batch_id)
     if batch.status in (Batch.Status.ALLOCATED, Batch.Status.CLOSED):
         return batch  # done already (a double click, a second worker)
@@ -245,35 +203,47 @@ def batch_allocate(*, actor, batch_id: int) -> Batch:
     # Priority is decided by the tags the units set, as they stand when the window has closed.
     tagged = Enterprise.priority_tags.through.objects.filter(enterprise_id=OuterRef("enterprise_id"))
     Claim.objects.filter(batch=batch).update(priority=Exists(tagged))
-    claims = list(_queue(batch).select_related("enterprise__organisation"))
-    grants = _fill(batch, claims, kind=LedgerTransaction.Kind.ALLOCATION, actor=actor)
+    filled = fill(batch=batch, kind=LedgerTransaction.Kind.ALLOCATION, actor=actor, deadline=batch.order_deadline)
     batch.status, batch.allocated_at = Batch.Status.ALLOCATED, clock.now()
     batch.save(update_fields=["status", "allocated_at"])
-    given = sum(give for _, give in grants)
     audit.record(
         actor,
         "batch.allocated",
         batch,
         before={"status": "open"},
-        after={"status": "allocated", "claims": len(claims), "allocated_claims": len(grants), "allocated_fen": given},
+        after={
+            "status": "allocated",
+            "claims": Claim.objects.filter(batch=batch).count(),
+            "allocated_claims": filled.claims,
+            "allocated_fen": filled.fen,
+        },
     )
-    _publish_results(actor, batch, claims)
+    _publish_results(actor, batch)
     return batch
 
 
-def _publish_results(actor, batch: Batch, claims: list[Claim]) -> None:
+def _results(batch: Batch):
+    """The batch's claims in allocation order (priority first, then submission), as plain rows."""
+    return (
+        Claim.objects.filter(batch=batch)
+        .order_by("-priority", "id")
+        .values_list("pk", "enterprise__organisation_id", "enterprise__organisation__name", "allocated_fen")
+    )
+
+
+def _publish_results(actor, batch: Batch) -> None:
     lines = [
         _("Allocation results of %(name)s (total %(total)s):")
         % {"name": batch.name, "total": format_yuan(batch.total_fen)}
     ]
-    rank = 0
-    for claim in claims:
-        if claim.allocated_fen:
+    rank = waiting = 0
+    for _pk, _org, name, allocated in _results(batch).iterator(chunk_size=5000):
+        if allocated:
             rank += 1
-            lines.append(f"{rank}. {claim.enterprise.name}　{format_yuan(claim.allocated_fen)}")
+            lines.append(f"{rank}. {name}　{format_yuan(allocated)}")
+    waiting = Claim.objects.filter(batch=batch, allocated_fen__lt=F("amount_fen")).count()
     if rank == 0:
         lines.append(_("No claims were allocated."))
-    waiting = sum(1 for c in claims if c.waiting_fen)
     if waiting:
         lines.append(_("%(count)s claims wait for vouchers that come back (backfill).") % {"count": waiting})
     publisher = _publisher(actor, batch)
@@ -286,19 +256,43 @@ def _publish_results(actor, batch: Batch, claims: list[Claim]) -> None:
             title=_("Allocation results: %(name)s") % {"name": batch.name},
             body="\n".join(lines),
         )
-    url = reverse("vouchers:wallet")
-    for claim in claims:
-        if claim.allocated_fen:
-            body = _("%(name)s: you were allocated %(amount)s. Use them in an order by %(deadline)s.") % {
-                "name": batch.name,
-                "amount": format_yuan(claim.allocated_fen),
-                "deadline": _local(claim.order_deadline),
-            }
-        else:
-            body = _("%(name)s: the total was used up before your claim; it waits for vouchers that come back.") % {
-                "name": batch.name
-            }
-        notify_claim(claim, event="claim.allocated", title=_("Voucher allocation results"), body=body, url=url)
+    deadline = _local(batch.order_deadline)
+    allocated_text = _("%(name)s: you were allocated %(amount)s. Use them in an order by %(deadline)s.")
+    waiting_text = _("%(name)s: the total was used up before your claim; it waits for vouchers that come back.")
+
+    def body(allocated: int) -> str:
+        if allocated:
+            return allocated_text % {"name": batch.name, "amount": format_yuan(allocated), "deadline": deadline}
+        return waiting_text % {"name": batch.name}
+
+    rows = ((pk, organisation_id, fen) for pk, organisation_id, _name, fen in _results(batch).iterator(chunk_size=5000))
+    _notify_claims(
+        rows, event="claim.allocated", title=_("Voucher allocation results"), body=body, batch=batch
+    )
+
+
+def _notify_claims(rows, *, event: str, title: str, body, batch: Batch) -> int:
+    """One notification per active user of each claim's enterprise, inserted in batches, e-mailed in chunks after
+    the commit (notices.notify_each). `rows` are (claim id, organisation id, fen); `body(fen)` gives the text."""
+    users: dict[int, list[int]] = defaultdict(list)
+    active = User.objects.filter(is_active=True, organisation__enterprise__voucher_claims__batch=batch)
+    for user_id, organisation_id in active.values_list("pk", "organisation_id").order_by("pk"):
+        users[organisation_id].append(user_id)
+    url, object_type = reverse("vouchers:wallet"), Claim._meta.label_lower
+    title = str(title)
+    return notify_each(
+        Notification(
+            user_id=user_id,
+            event=event,
+            title=title,
+            body=body(fen),
+            url=url,
+            object_type=object_type,
+            object_id=str(claim_id),
+        )
+        for claim_id, organisation_id, fen in rows
+        for user_id in users[organisation_id]
+    )
 
 
 def notify_claim(claim: Claim, **kwargs) -> None:
@@ -318,35 +312,42 @@ def _publisher(actor, batch: Batch):
 
 
 @transaction.atomic
-def batch_backfill(*, actor, batch_id: int) -> list[tuple[Claim, int]]:
+def batch_backfill(*, actor, batch_id: int) -> int:
     """递补 (R6): what came back to the pool goes to the waiting claims in the same order, in a transaction of its
-    own (batch → claims → pool → wallets, the one lock order). Claims whose own deadline has passed get nothing
-    more; a closed or expired batch backfills nothing. Running it again finds nothing left to do."""
+    own (batch → pool → wallets, the one lock order). Claims whose own deadline has passed get nothing more; a
+    closed or expired batch backfills nothing. Running it again finds nothing left to do. Returns the claims
+    given something."""
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     now = clock.now()
     if batch.status != Batch.Status.ALLOCATED or now > batch.expires_at:
-        return []
-    claims = [
-        c
-        for c in _queue(batch).select_related("enterprise__organisation")
-        if c.waiting_fen > 0 and (c.order_deadline is None or c.order_deadline >= now)
-    ]
-    grants = _fill(batch, claims, kind=LedgerTransaction.Kind.BACKFILL, actor=actor)
-    for claim, give in grants:
-        audit.record(actor, "claim.backfilled", claim, after={"fen": give})
-        notify_claim(
-            claim,
-            event="claim.backfilled",
-            title=_("Vouchers allocated from the waiting list"),
-            body=_("%(name)s: you were allocated %(amount)s more. Use them in an order by %(deadline)s.")
-            % {
-                "name": batch.name,
-                "amount": format_yuan(give),
-                "deadline": _local(claim.order_deadline),
-            },
-            url=reverse("vouchers:wallet"),
+        return 0
+    deadline = _order_deadline(batch, now)
+    filled = fill(
+        batch=batch, kind=LedgerTransaction.Kind.BACKFILL, actor=actor, deadline=deadline, waiting_since=now
+    )
+    if filled.transaction is None:
+        return 0
+    entries = LedgerEntry.objects.filter(transaction=filled.transaction, amount_fen__gt=0)
+    given = dict(entries.values_list("account__enterprise_id", "amount_fen"))
+    rows = [
+        (pk, organisation_id, given[enterprise_id])
+        for pk, organisation_id, enterprise_id in Claim.objects.filter(
+            batch=batch, enterprise_id__in=entries.values("account__enterprise_id")
         )
-    return grants
+        .order_by("pk")
+        .values_list("pk", "enterprise__organisation_id", "enterprise_id")
+    ]
+    audit.record_each(actor, "claim.backfilled", Claim, [(pk, {"fen": fen}) for pk, _org, fen in rows])
+    text = _("%(name)s: you were allocated %(amount)s more. Use them in an order by %(deadline)s.")
+    local_deadline = _local(deadline)
+    _notify_claims(
+        rows,
+        event="claim.backfilled",
+        title=_("Vouchers allocated from the waiting list"),
+        body=lambda fen: text % {"name": batch.name, "amount": format_yuan(fen), "deadline": local_deadline},
+        batch=batch,
+    )
+    return filled.claims
 
 
 @transaction.atomic
