@@ -9,7 +9,6 @@ from smevoucher.core.errors import ValidationFailed
 
 from .models import EmailPreference, Notice, Notification
 
-
 # E-mails are sent by a worker, one task per chunk of notification ids (not one per message).
 EMAIL_CHUNK = 500
 INSERT_BATCH = 2000

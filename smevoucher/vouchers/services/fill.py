@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (the statements are constants joined together; every value is a query parameter)
 """Filling waiting claims from the pool (R6) in a few set-based statements, however many claims a batch has.
 
 The queue is one window over the batch's claims: priority enterprises first, then submission order, and for each
@@ -62,7 +63,9 @@ SELECT %(txn)s, a.id, g.give FROM grants g
 """
 )
 
-POOL_ENTRY = "INSERT INTO vouchers_ledgerentry (transaction_id, account_id, amount_fen) VALUES (%(txn)s, %(pool_id)s, %(minus)s)"
+POOL_ENTRY = """
+INSERT INTO vouchers_ledgerentry (transaction_id, account_id, amount_fen) VALUES (%(txn)s, %(pool_id)s, %(minus)s)
+"""
 
 LOCK_WALLETS = """
 SELECT a.id FROM vouchers_ledgeraccount a
