@@ -266,9 +266,7 @@ def _publish_results(actor, batch: Batch) -> None:
         return waiting_text % {"name": batch.name}
 
     rows = ((pk, organisation_id, fen) for pk, organisation_id, _name, fen in _results(batch).iterator(chunk_size=5000))
-    _notify_claims(
-        rows, event="claim.allocated", title=_("Voucher allocation results"), body=body, batch=batch
-    )
+    _notify_claims(rows, event="claim.allocated", title=_("Voucher allocation results"), body=body, batch=batch)
 
 
 def _notify_claims(rows, *, event: str, title: str, body, batch: Batch) -> int:
@@ -322,9 +320,7 @@ def batch_backfill(*, actor, batch_id: int) -> int:
     if batch.status != Batch.Status.ALLOCATED or now > batch.expires_at:
         return 0
     deadline = _order_deadline(batch, now)
-    filled = fill(
-        batch=batch, kind=LedgerTransaction.Kind.BACKFILL, actor=actor, deadline=deadline, waiting_since=now
-    )
+    filled = fill(batch=batch, kind=LedgerTransaction.Kind.BACKFILL, actor=actor, deadline=deadline, waiting_since=now)
     if filled.transaction is None:
         return 0
     entries = LedgerEntry.objects.filter(transaction=filled.transaction, amount_fen__gt=0)

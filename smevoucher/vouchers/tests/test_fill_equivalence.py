@@ -36,9 +36,7 @@ def per_row_fill(queue: list[dict], pool: int, partial_last: bool) -> dict[int, 
 
 def snapshot(batch) -> dict:
     claims = {c.pk: (c.allocated_fen, c.status, c.order_deadline) for c in Claim.objects.filter(batch=batch)}
-    wallets = {
-        a.enterprise_id: a.balance_fen for a in LedgerAccount.objects.filter(batch=batch, kind="wallet")
-    }
+    wallets = {a.enterprise_id: a.balance_fen for a in LedgerAccount.objects.filter(batch=batch, kind="wallet")}
     pool = LedgerAccount.objects.get(batch=batch, kind="pool").balance_fen
     return {"claims": claims, "wallets": wallets, "pool": pool}
 
