@@ -267,7 +267,7 @@ VOUCHER_REMINDER_DAYS = [int(d) for d in env_list("VOUCHER_REMINDER_DAYS", "7,1"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "smevoucher.accounts.tokens.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -318,6 +318,8 @@ MIGRATION_MODULES = {"knox": None}
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", str(30 * 24))))
 API_TOKEN_TTL_STAFF = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_STAFF_HOURS", "8")))
 API_TOKENS_PER_USER = 10
+# Authentication reads a token from the cache, not the database (accounts.tokens); revocation drops it at once.
+API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "300"))
 REST_KNOX = {
     "TOKEN_TTL": API_TOKEN_TTL,
     "AUTH_HEADER_PREFIX": "Token",
