@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,14 @@ from .models import EmailPreference, Notice, Notification
 
 # E-mails are sent by a worker, one task per chunk of notification ids (not one per message).
 EMAIL_CHUNK = 500
-INSERT_BATCH = 2000
+BODIES_PER_STATEMENT = 1000
+NOTIFY_EACH = """
+WITH bodies (body_key, body) AS (VALUES {values}), recipients (user_id, body_key, object_id) AS ({rows})
+INSERT INTO {table} (user_id, event, title, body, url, object_type, object_id, created_at)
+SELECT r.user_id, %s, %s, b.body, %s, %s, r.object_id, %s
+  FROM recipients r JOIN bodies b ON b.body_key = r.body_key
+RETURNING id
+"""
 
 
 def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str = "", obj=None) -> list[Notification]:
@@ -34,28 +41,35 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
         )
         for user_id in recipients
     ]
-    notify_each(notifications)
+    Notification.objects.bulk_create(notifications)
+    _queue_emails([n.pk for n in notifications])
     return notifications
 
 
-def notify_each(notifications: Iterable[Notification]) -> int:
-    """Insert many prepared notifications (each its own user and text: an allocation's results) in batches, and
-    queue their e-mails after the commit in chunks of ids. Returns how many were created."""
-    batch, count = [], 0
-    for notification in notifications:
-        batch.append(notification)
-        if len(batch) == INSERT_BATCH:
-            count += _create_and_queue(batch)
-            batch = []
-    return count + _create_and_queue(batch)
+def notify_each(rows, *, event: str, title: str, bodies: dict, url: str = "", object_type: str = "") -> int:
+    """Many notifications at once (an allocation's results), set-based: `rows` is a values_list query of
+    (user id, body key, object id), `bodies` maps each body key to its text (rendered once per key, not per row).
+    Inserted by one INSERT … SELECT per BODIES_PER_STATEMENT keys; the e-mails are queued after the commit, one
+    task per chunk of ids. Returns how many notifications were made."""
+    keys = list(bodies)
+    ids: list[int] = []
+    rows_sql, rows_params = rows.query.sql_with_params()
+    for start in range(0, len(keys), BODIES_PER_STATEMENT):
+        part = keys[start : start + BODIES_PER_STATEMENT]
+        values = ", ".join(["(%s, %s)"] * len(part))
+        sql = NOTIFY_EACH.format(table=Notification._meta.db_table, values=values, rows=rows_sql)
+        params = [v for key in part for v in (key, str(bodies[key]))]
+        params += [*rows_params, event, str(title), url, object_type, clock.now()]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids += [row[0] for row in cursor.fetchall()]
+    _queue_emails(ids)
+    return len(ids)
 
 
-def _create_and_queue(notifications: list[Notification]) -> int:
-    created = Notification.objects.bulk_create(notifications)
-    ids = [n.pk for n in created]
+def _queue_emails(ids: list[int]) -> None:
     for start in range(0, len(ids), EMAIL_CHUNK):
         jobs.queue_after_commit("smevoucher.notices.tasks.send_notification_emails", ids[start : start + EMAIL_CHUNK])
-    return len(ids)
 
 
 def notify_organisation(organisation, **kwargs) -> list[Notification]:

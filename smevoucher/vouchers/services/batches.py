@@ -1,11 +1,11 @@
 """Batches (R6): create and edit a draft, open the claim window, allocate when it has closed, backfill
 (递补) what comes back, close; the annual quota setting. One named function per transition."""
 
-from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import CharField, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from smevoucher.core import access, audit, clock
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.core.money import format_yuan
 from smevoucher.enterprises.models import Enterprise
-from smevoucher.notices.models import Notice, Notification
+from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish, notify, notify_each
 
 from ..errors import WindowStillOpen
@@ -222,25 +222,19 @@ def batch_allocate(*, actor, batch_id: int) -> Batch:
     return batch
 
 
-def _results(batch: Batch):
-    """The batch's claims in allocation order (priority first, then submission), as plain rows."""
-    return (
-        Claim.objects.filter(batch=batch)
-        .order_by("-priority", "id")
-        .values_list("pk", "enterprise__organisation_id", "enterprise__organisation__name", "allocated_fen")
-    )
-
-
 def _publish_results(actor, batch: Batch) -> None:
     lines = [
         _("Allocation results of %(name)s (total %(total)s):")
         % {"name": batch.name, "total": format_yuan(batch.total_fen)}
     ]
-    rank = waiting = 0
-    for _pk, _org, name, allocated in _results(batch).iterator(chunk_size=5000):
-        if allocated:
-            rank += 1
-            lines.append(f"{rank}. {name}　{format_yuan(allocated)}")
+    allocated = (
+        Claim.objects.filter(batch=batch, allocated_fen__gt=0)
+        .order_by("-priority", "id")  # the allocation order (R6)
+        .values_list("enterprise__organisation__name", "allocated_fen")
+    )
+    rank = 0
+    for rank, (name, fen) in enumerate(allocated.iterator(chunk_size=5000), start=1):
+        lines.append(f"{rank}. {name}　{format_yuan(fen)}")
     waiting = Claim.objects.filter(batch=batch, allocated_fen__lt=F("amount_fen")).count()
     if rank == 0:
         lines.append(_("No claims were allocated."))
@@ -265,31 +259,25 @@ def _publish_results(actor, batch: Batch) -> None:
             return allocated_text % {"name": batch.name, "amount": format_yuan(allocated), "deadline": deadline}
         return waiting_text % {"name": batch.name}
 
-    rows = ((pk, organisation_id, fen) for pk, organisation_id, _name, fen in _results(batch).iterator(chunk_size=5000))
-    _notify_claims(rows, event="claim.allocated", title=_("Voucher allocation results"), body=body, batch=batch)
+    _notify_claims(
+        Claim.objects.filter(batch=batch).annotate(fen=F("allocated_fen")),
+        event="claim.allocated",
+        title=_("Voucher allocation results"),
+        body=body,
+    )
 
 
-def _notify_claims(rows, *, event: str, title: str, body, batch: Batch) -> int:
-    """One notification per active user of each claim's enterprise, inserted in batches, e-mailed in chunks after
-    the commit (notices.notify_each). `rows` are (claim id, organisation id, fen); `body(fen)` gives the text."""
-    users: dict[int, list[int]] = defaultdict(list)
-    active = User.objects.filter(is_active=True, organisation__enterprise__voucher_claims__batch=batch)
-    for user_id, organisation_id in active.values_list("pk", "organisation_id").order_by("pk"):
-        users[organisation_id].append(user_id)
-    url, object_type = reverse("vouchers:wallet"), Claim._meta.label_lower
-    title = str(title)
+def _notify_claims(claims, *, event: str, title: str, body) -> int:
+    """One notification per active user of each claim's enterprise, made set-based (notices.notify_each): `claims`
+    are annotated with `fen`, the amount their text states, and `body(fen)` renders it once per distinct amount."""
+    rows = (
+        claims.filter(enterprise__organisation__users__is_active=True)
+        .order_by()
+        .values_list("enterprise__organisation__users__pk", "fen", Cast("pk", output_field=CharField()))
+    )
+    bodies = {fen: body(fen) for fen in claims.order_by().values_list("fen", flat=True).distinct()}
     return notify_each(
-        Notification(
-            user_id=user_id,
-            event=event,
-            title=title,
-            body=body(fen),
-            url=url,
-            object_type=object_type,
-            object_id=str(claim_id),
-        )
-        for claim_id, organisation_id, fen in rows
-        for user_id in users[organisation_id]
+        rows, event=event, title=title, bodies=bodies, url=reverse("vouchers:wallet"), object_type="vouchers.claim"
     )
 
 
@@ -323,25 +311,20 @@ def batch_backfill(*, actor, batch_id: int) -> int:
     filled = fill(batch=batch, kind=LedgerTransaction.Kind.BACKFILL, actor=actor, deadline=deadline, waiting_since=now)
     if filled.transaction is None:
         return 0
-    entries = LedgerEntry.objects.filter(transaction=filled.transaction, amount_fen__gt=0)
-    given = dict(entries.values_list("account__enterprise_id", "amount_fen"))
-    rows = [
-        (pk, organisation_id, given[enterprise_id])
-        for pk, organisation_id, enterprise_id in Claim.objects.filter(
-            batch=batch, enterprise_id__in=entries.values("account__enterprise_id")
-        )
-        .order_by("pk")
-        .values_list("pk", "enterprise__organisation_id", "enterprise_id")
-    ]
-    audit.record_each(actor, "claim.backfilled", Claim, [(pk, {"fen": fen}) for pk, _org, fen in rows])
+    given = LedgerEntry.objects.filter(
+        transaction=filled.transaction, amount_fen__gt=0, account__enterprise_id=OuterRef("enterprise_id")
+    ).values("amount_fen")[:1]
+    claims = Claim.objects.filter(batch=batch).annotate(fen=Subquery(given)).filter(fen__isnull=False)
+    audit.record_each(
+        actor, "claim.backfilled", Claim, [(pk, {"fen": fen}) for pk, fen in claims.values_list("pk", "fen")]
+    )
     text = _("%(name)s: you were allocated %(amount)s more. Use them in an order by %(deadline)s.")
     local_deadline = _local(deadline)
     _notify_claims(
-        rows,
+        claims,
         event="claim.backfilled",
         title=_("Vouchers allocated from the waiting list"),
         body=lambda fen: text % {"name": batch.name, "amount": format_yuan(fen), "deadline": local_deadline},
-        batch=batch,
     )
     return filled.claims
 
