@@ -172,9 +172,10 @@ print(json.dumps({"a": a.pk, "b": b.pk, "deadline": a.order_deadline.isoformat()
 HAND_SQL = """
 BEGIN;
 SELECT id FROM vouchers_batch WHERE id = {b} FOR UPDATE;
-UPDATE vouchers_claim c SET priority = EXISTS (SELECT 1 FROM enterprises_enterprise_priority_tags t
-                                               WHERE t.enterprise_id = c.enterprise_id)
- WHERE c.batch_id = {b};
+UPDATE vouchers_claim c SET priority = NOT c.priority
+ WHERE c.batch_id = {b}
+   AND c.priority <> EXISTS (SELECT 1 FROM enterprises_enterprise_priority_tags t
+                             WHERE t.enterprise_id = c.enterprise_id);
 WITH pool AS (
   SELECT id, balance_fen FROM vouchers_ledgeraccount WHERE batch_id = {b} AND kind = 'pool' FOR UPDATE
 ), queue AS (

@@ -202,7 +202,9 @@ def batch_allocate(*, actor, batch_id: int) -> Batch:
         raise WindowStillOpen()
     # Priority is decided by the tags the units set, as they stand when the window has closed.
     tagged = Enterprise.priority_tags.through.objects.filter(enterprise_id=OuterRef("enterprise_id"))
-    Claim.objects.filter(batch=batch).update(priority=Exists(tagged))
+    claims = Claim.objects.filter(batch=batch)
+    claims.filter(priority=False).filter(Exists(tagged)).update(priority=True)  # only the rows that change
+    claims.filter(priority=True).exclude(Exists(tagged)).update(priority=False)
     filled = fill(batch=batch, kind=LedgerTransaction.Kind.ALLOCATION, actor=actor, deadline=batch.order_deadline)
     batch.status, batch.allocated_at = Batch.Status.ALLOCATED, clock.now()
     batch.save(update_fields=["status", "allocated_at"])

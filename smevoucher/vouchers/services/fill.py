@@ -16,7 +16,7 @@ Plain SQL that runs on PostgreSQL and SQLite (≥ 3.33: UPDATE … FROM, window 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 
 from smevoucher.core import audit, clock
 
@@ -38,14 +38,14 @@ WITH queue AS (
 )
 """
 
-TOTALS = GRANTS + "SELECT COUNT(*), CAST(COALESCE(SUM(give), 0) AS BIGINT) FROM grants"
-
 # Wallets of enterprises that hold none in this batch yet (ON CONFLICT: one created meanwhile by another path).
+# When the batch has no wallet yet (its allocation) they are created holding what they are given; otherwise they are
+# created empty and the entries are added to them like to any other wallet.
 NEW_WALLETS = (
     GRANTS
     + """
 INSERT INTO vouchers_ledgeraccount (batch_id, kind, enterprise_id, opening_fen, balance_fen)
-SELECT %(batch)s, 'wallet', g.enterprise_id, 0, 0 FROM grants g
+SELECT %(batch)s, 'wallet', g.enterprise_id, 0, CASE WHEN %(fresh)s THEN g.give ELSE 0 END FROM grants g
  WHERE NOT EXISTS (SELECT 1 FROM vouchers_ledgeraccount a
                     WHERE a.batch_id = %(batch)s AND a.kind = 'wallet' AND a.enterprise_id = g.enterprise_id)
  ORDER BY g.enterprise_id
@@ -64,8 +64,10 @@ SELECT %(txn)s, a.id, g.give FROM grants g
 )
 
 POOL_ENTRY = """
-INSERT INTO vouchers_ledgerentry (transaction_id, account_id, amount_fen) VALUES (%(txn)s, %(pool_id)s, %(minus)s)
+INSERT INTO vouchers_ledgerentry (transaction_id, account_id, amount_fen)
+SELECT %(txn)s, %(pool_id)s, -SUM(amount_fen) FROM vouchers_ledgerentry WHERE transaction_id = %(txn)s
 """
+GIVEN = "SELECT COUNT(*), CAST(SUM(amount_fen) AS BIGINT) FROM vouchers_ledgerentry WHERE transaction_id = %(txn)s"
 
 LOCK_WALLETS = """
 SELECT a.id FROM vouchers_ledgeraccount a
@@ -104,18 +106,20 @@ def fill(*, batch: Batch, kind: str, actor, deadline: datetime, waiting_since: d
     something gets `deadline` as its order deadline (R8). With `waiting_since`, a claim whose own order deadline
     is before it waits no more (a backfill). Must run inside the caller's transaction, with the batch locked."""
     pool = LedgerAccount.objects.select_for_update().get(batch=batch, kind=LedgerAccount.Kind.POOL)
+    if pool.balance_fen <= 0:
+        return Filled(None)
     adapt = connection.ops.adapt_datetimefield_value
+    savepoint = transaction.savepoint()
     params = {
         "batch": batch.pk,
         "pool": pool.balance_fen,
         "partial": bool(batch.partial_last),
         "since": adapt(waiting_since),
     }
+    # The allocation itself: no wallet of the batch exists yet, so each is created holding what it is given.
+    fresh = not LedgerAccount.objects.filter(batch=batch, kind=LedgerAccount.Kind.WALLET).exists()
+    params["fresh"] = fresh
     with connection.cursor() as cursor:
-        cursor.execute(TOTALS, params)
-        count, total = cursor.fetchone()
-        if not count:
-            return Filled(None)
         cursor.execute(NEW_WALLETS, params)
         object_type, object_id = audit.object_label(batch)
         txn = LedgerTransaction.objects.create(
@@ -126,12 +130,21 @@ def fill(*, batch: Batch, kind: str, actor, deadline: datetime, waiting_since: d
             object_id=object_id,
             created_at=clock.now(),
         )
-        params |= {"txn": txn.pk, "pool_id": pool.pk, "minus": -total, "deadline": adapt(deadline)}
-        cursor.execute(POOL_ENTRY, params)
+        params |= {"txn": txn.pk, "pool_id": pool.pk, "deadline": adapt(deadline)}
         cursor.execute(ENTRIES, params)
-        if connection.features.has_select_for_update:
-            cursor.execute(LOCK_WALLETS, params)
-        cursor.execute(WALLET_BALANCES, params)
+        if not cursor.rowcount:
+            # Nothing to give (an empty pool, nobody waiting, or a first claim larger than a pool that may not
+            # be split): undo the transaction row, which nothing refers to yet.
+            transaction.savepoint_rollback(savepoint)
+            return Filled(None)
+        cursor.execute(GIVEN, params)
+        count, total = cursor.fetchone()
+        cursor.execute(POOL_ENTRY, params)
+        if not fresh:
+            if connection.features.has_select_for_update:
+                cursor.execute(LOCK_WALLETS, params)
+            cursor.execute(WALLET_BALANCES, params)
         cursor.execute(CLAIMS, params)
+    transaction.savepoint_commit(savepoint)
     LedgerAccount.objects.filter(pk=pool.pk).update(balance_fen=pool.balance_fen - total)
     return Filled(txn, count, total)
