@@ -256,9 +256,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "verify-audit-log": {"task": "smevoucher.core.tasks.verify_audit_log", "schedule": 3600.0},
     "purge-exports": {"task": "smevoucher.reporting.tasks.purge_exports", "schedule": 3600.0},
     "allocate-due-batches": {"task": "smevoucher.vouchers.tasks.allocate_due_batches", "schedule": 60.0},
+    # Every deadline in one pass (R8, R9 and R10; orders' R9/R10 step is registered into it).
     "voucher-reclaim-sweep": {"task": "smevoucher.vouchers.tasks.reclaim_sweep", "schedule": 600.0},
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},
-    "order-deadline-sweep": {"task": "smevoucher.orders.tasks.order_deadline_sweep", "schedule": 600.0},
     "order-reminders": {"task": "smevoucher.orders.tasks.send_order_reminders", "schedule": 3600.0},
     "reporting-figures-refresh": {"task": "smevoucher.reporting.tasks.refresh_figures", "schedule": 300.0},
 }
