@@ -10,7 +10,7 @@ from smevoucher.core.errors import ValidationFailed
 from .models import EmailPreference, Notice, Notification
 
 # E-mails are sent by a worker, one task per chunk of notification ids (not one per message).
-EMAIL_CHUNK = 500
+EMAIL_CHUNK = 1000
 BODIES_PER_STATEMENT = 1000
 NOTIFY_EACH = """
 WITH bodies (body_key, body) AS (VALUES {values}), recipients (user_id, body_key, object_id) AS ({rows})
