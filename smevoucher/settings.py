@@ -257,9 +257,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "verify-audit-log": {"task": "smevoucher.core.tasks.verify_audit_log", "schedule": 3600.0},
     "purge-exports": {"task": "smevoucher.reporting.tasks.purge_exports", "schedule": 3600.0},
     "allocate-due-batches": {"task": "smevoucher.vouchers.tasks.allocate_due_batches", "schedule": 60.0},
+    # Every deadline in one pass (R8, R9 and R10; orders' R9/R10 step is registered into it).
     "voucher-reclaim-sweep": {"task": "smevoucher.vouchers.tasks.reclaim_sweep", "schedule": 600.0},
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},
-    "order-deadline-sweep": {"task": "smevoucher.orders.tasks.order_deadline_sweep", "schedule": 600.0},
     "order-reminders": {"task": "smevoucher.orders.tasks.send_order_reminders", "schedule": 3600.0},
     "letter-reminders": {"task": "smevoucher.providers.tasks.send_letter_reminders", "schedule": 3600.0},
     "reporting-figures-refresh": {"task": "smevoucher.reporting.tasks.refresh_figures", "schedule": 300.0},
@@ -269,7 +269,7 @@ VOUCHER_REMINDER_DAYS = [int(d) for d in env_list("VOUCHER_REMINDER_DAYS", "7,1"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "smevoucher.accounts.tokens.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -320,6 +320,8 @@ MIGRATION_MODULES = {"knox": None}
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", str(30 * 24))))
 API_TOKEN_TTL_STAFF = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_STAFF_HOURS", "8")))
 API_TOKENS_PER_USER = 10
+# Authentication reads a token from the cache, not the database (accounts.tokens); revocation drops it at once.
+API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "300"))
 REST_KNOX = {
     "TOKEN_TTL": API_TOKEN_TTL,
     "AUTH_HEADER_PREFIX": "Token",

@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -8,6 +8,17 @@ from smevoucher.core import access, audit, clock, jobs
 from smevoucher.core.errors import ValidationFailed
 
 from .models import EmailPreference, Notice, Notification
+
+# E-mails are sent by a worker, one task per chunk of notification ids (not one per message).
+EMAIL_CHUNK = 1000
+BODIES_PER_STATEMENT = 1000
+NOTIFY_EACH = """
+WITH bodies (body_key, body) AS (VALUES {values}), recipients (user_id, body_key, object_id) AS ({rows})
+INSERT INTO {table} (user_id, event, title, body, url, object_type, object_id, created_at)
+SELECT r.user_id, %s, %s, b.body, %s, %s, r.object_id, %s
+  FROM recipients r JOIN bodies b ON b.body_key = r.body_key
+RETURNING id
+"""
 
 
 def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str = "", obj=None) -> list[Notification]:
@@ -18,7 +29,7 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
     """
     object_type, object_id = audit.object_label(obj)
     recipients = {user.pk: user for user in users if user is not None and user.is_active}
-    notifications = Notification.objects.bulk_create(
+    notifications = [
         Notification(
             user_id=user_id,
             event=event,
@@ -29,11 +40,36 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
             object_id=object_id,
         )
         for user_id in recipients
-    )
-    ids = [n.pk for n in notifications]
-    if ids:
-        jobs.queue_after_commit("smevoucher.notices.tasks.send_notification_emails", ids)
+    ]
+    Notification.objects.bulk_create(notifications)
+    _queue_emails([n.pk for n in notifications])
     return notifications
+
+
+def notify_each(rows, *, event: str, title: str, bodies: dict, url: str = "", object_type: str = "") -> int:
+    """Many notifications at once (an allocation's results), set-based: `rows` is a values_list query of
+    (user id, body key, object id), `bodies` maps each body key to its text (rendered once per key, not per row).
+    Inserted by one INSERT … SELECT per BODIES_PER_STATEMENT keys; the e-mails are queued after the commit, one
+    task per chunk of ids. Returns how many notifications were made."""
+    keys = list(bodies)
+    ids: list[int] = []
+    rows_sql, rows_params = rows.query.sql_with_params()
+    for start in range(0, len(keys), BODIES_PER_STATEMENT):
+        part = keys[start : start + BODIES_PER_STATEMENT]
+        values = ", ".join(["(%s, %s)"] * len(part))
+        sql = NOTIFY_EACH.format(table=Notification._meta.db_table, values=values, rows=rows_sql)
+        params = [v for key in part for v in (key, str(bodies[key]))]
+        params += [*rows_params, event, str(title), url, object_type, clock.now()]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids += [row[0] for row in cursor.fetchall()]
+    _queue_emails(ids)
+    return len(ids)
+
+
+def _queue_emails(ids: list[int]) -> None:
+    for start in range(0, len(ids), EMAIL_CHUNK):
+        jobs.queue_after_commit("smevoucher.notices.tasks.send_notification_emails", ids[start : start + EMAIL_CHUNK])
 
 
 def notify_organisation(organisation, **kwargs) -> list[Notification]:

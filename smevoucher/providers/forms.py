@@ -184,6 +184,8 @@ class ReinstateForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reinstatement"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
 class LetterRenewalForm(KeepsMaterials, forms.Form):
     """R3 each year: the commitment letter dated in the current year."""
 

@@ -155,6 +155,8 @@ class Suspension(models.Model):
 
     def __str__(self):
         return f"{self.provider} {self.created_at:%Y-%m-%d}–{self.until}"
+
+
 class LetterRenewal(models.Model):
     """R3 each year: an approved provider uploads a commitment letter dated in the current year; the unit that
     reviews the provider (R4) approves it (it becomes the provider's letter) or returns it with reasons."""

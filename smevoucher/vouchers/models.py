@@ -222,10 +222,6 @@ class Claim(models.Model):
     def __str__(self):
         return f"{self.batch} · {self.enterprise}"
 
-    @property
-    def waiting_fen(self) -> int:
-        return self.amount_fen - self.allocated_fen
-
 
 class LedgerAccount(models.Model):
     """One account of one batch (DESIGN §4). balance = opening + the sum of its entries; only the pool opens

@@ -22,6 +22,9 @@ def order_reclaim(*, order_id: int) -> Order | None:
     now = clock.now()
     expired = now > order.batch.expires_at
     if order.status in Order.WITHOUT_CONTRACT and now > order.contract_due:
+        # Past the validity end R10 decides, also when the contract deadline fell on the same day (contract_due is
+        # never after the validity end, and both end at 23:59:59 of their day): the vouchers are reclaimed for good
+        # and keep counting against the annual quota; R9 alone returns them to the pool and gives the quota back.
         rule = vouchers.R10 if expired else vouchers.R9
     elif expired and (order.status in Order.UNPAID or order.status == S.PAYMENT_REJECTED):
         rule = vouchers.R10
@@ -35,7 +38,8 @@ def order_reclaim(*, order_id: int) -> Order | None:
 
 
 def order_deadline_sweep(*, limit: int | None = None) -> int:
-    """Apply R9/R10 to every order past its deadline; each order in its own transaction. Safe to run twice."""
+    """Apply R9/R10 to every order past its deadline; each order in its own transaction. Safe to run twice.
+    vouchers' reclaim_sweep runs it first (registered in OrdersConfig.ready), so one sweep applies every deadline."""
     now = clock.now()
     due = Order.objects.filter(status__in=Order.WITHOUT_CONTRACT, contract_due__lt=now) | Order.objects.filter(
         status__in=[*Order.UNPAID, S.PAYMENT_REJECTED], batch__validity_end__lt=now.date()

@@ -4,7 +4,8 @@
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +16,11 @@ from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.core.money import format_yuan
 from smevoucher.enterprises.models import Enterprise
 from smevoucher.notices.models import Notice
-from smevoucher.notices.services import notice_publish, notify
+from smevoucher.notices.services import notice_publish, notify, notify_each
 
 from ..errors import WindowStillOpen
-from ..models import Batch, Claim, LedgerAccount, LedgerTransaction, QuotaSetting
-from . import ledger
+from ..models import Batch, Claim, LedgerAccount, LedgerEntry, LedgerTransaction, QuotaSetting
+from .fill import fill
 from .policy import FIELDS as POLICY_FIELDS
 from .policy import batch_take_policy
 
@@ -196,54 +197,11 @@ def _order_deadline(batch: Batch, now: datetime) -> datetime:
     return max(batch.order_deadline, clock.deadline_after(now, batch.order_deadline_days))
 
 
-def _fill(batch: Batch, claims: list[Claim], *, kind: str, actor) -> list[tuple[Claim, int]]:
-    """Give the pool to the claims in the order given (priority first, then submission), until it is used up
-    (发完即止); the last one gets a part only if the batch allows it. One balanced ledger transaction."""
-    pool = ledger.account(batch, LedgerAccount.Kind.POOL)
-    remaining = LedgerAccount.objects.select_for_update().values_list("balance_fen", flat=True).get(pk=pool.pk)
-    grants: list[tuple[Claim, int]] = []
-    for claim in claims:
-        if remaining <= 0:
-            break
-        want = claim.waiting_fen
-        if want <= 0:
-            continue
-        if want > remaining and not batch.partial_last:
-            break  # strictly in order: a later, smaller claim does not jump the queue
-        give = min(want, remaining)
-        grants.append((claim, give))
-        remaining -= give
-    if not grants:
-        return []
-    wallets = ledger.wallets(batch, [c.enterprise_id for c, _ in grants])
-    ledger.post(
-        batch=batch,
-        kind=kind,
-        actor=actor,
-        obj=batch,
-        moves=[(pool, wallets[claim.enterprise_id], give) for claim, give in grants],
-    )
-    now = clock.now()
-    for claim, give in grants:
-        claim.allocated_fen += give
-        claim.status = Claim.Status.ALLOCATED if claim.allocated_fen == claim.amount_fen else Claim.Status.PARTIAL
-        claim.order_deadline = (
-            batch.order_deadline if kind == LedgerTransaction.Kind.ALLOCATION else _order_deadline(batch, now)
-        )
-    Claim.objects.bulk_update([c for c, _ in grants], ["allocated_fen", "status", "order_deadline"], batch_size=500)
-    return grants
-
-
-def _queue(batch: Batch):
-    """The claims in allocation order: priority enterprises first (R6), then submission order."""
-    return Claim.objects.select_for_update().filter(batch=batch).order_by("-priority", "id")
-
-
 @transaction.atomic
 def batch_allocate(*, actor, batch_id: int) -> Batch:
     """open → allocated once the window has closed (R6). The batch row is locked and its state re-read, so two
     simultaneous allocations cannot both apply; the pool's balance check means no fen is issued beyond the total.
-    Results are published as a notice and sent to every applicant."""
+    The fill is set-based (services/fill.py); results are published as a notice and sent to every applicant."""
     batch = _batch_for_manager(actor=actor, batch_id=batch_id)
     if batch.status in (Batch.Status.ALLOCATED, Batch.Status.CLOSED):
         return batch  # done already (a double click, a second worker)
@@ -253,36 +211,44 @@ def batch_allocate(*, actor, batch_id: int) -> Batch:
         raise WindowStillOpen()
     # Priority is decided by the tags the units set, as they stand when the window has closed.
     tagged = Enterprise.priority_tags.through.objects.filter(enterprise_id=OuterRef("enterprise_id"))
-    Claim.objects.filter(batch=batch).update(priority=Exists(tagged))
-    claims = list(_queue(batch).select_related("enterprise__organisation"))
-    grants = _fill(batch, claims, kind=LedgerTransaction.Kind.ALLOCATION, actor=actor)
+    claims = Claim.objects.filter(batch=batch)
+    claims.filter(priority=False).filter(Exists(tagged)).update(priority=True)  # only the rows that change
+    claims.filter(priority=True).exclude(Exists(tagged)).update(priority=False)
+    filled = fill(batch=batch, kind=LedgerTransaction.Kind.ALLOCATION, actor=actor, deadline=batch.order_deadline)
     batch.status, batch.allocated_at = Batch.Status.ALLOCATED, clock.now()
     batch.save(update_fields=["status", "allocated_at"])
-    given = sum(give for _, give in grants)
     audit.record(
         actor,
         "batch.allocated",
         batch,
         before={"status": "open"},
-        after={"status": "allocated", "claims": len(claims), "allocated_claims": len(grants), "allocated_fen": given},
+        after={
+            "status": "allocated",
+            "claims": Claim.objects.filter(batch=batch).count(),
+            "allocated_claims": filled.claims,
+            "allocated_fen": filled.fen,
+        },
     )
-    _publish_results(actor, batch, claims)
+    _publish_results(actor, batch)
     return batch
 
 
-def _publish_results(actor, batch: Batch, claims: list[Claim]) -> None:
+def _publish_results(actor, batch: Batch) -> None:
     lines = [
         _("Allocation results of %(name)s (total %(total)s):")
         % {"name": batch.name, "total": format_yuan(batch.total_fen)}
     ]
+    allocated = (
+        Claim.objects.filter(batch=batch, allocated_fen__gt=0)
+        .order_by("-priority", "id")  # the allocation order (R6)
+        .values_list("enterprise__organisation__name", "allocated_fen")
+    )
     rank = 0
-    for claim in claims:
-        if claim.allocated_fen:
-            rank += 1
-            lines.append(f"{rank}. {claim.enterprise.name}　{format_yuan(claim.allocated_fen)}")
+    for rank, (name, fen) in enumerate(allocated.iterator(chunk_size=5000), start=1):
+        lines.append(f"{rank}. {name}　{format_yuan(fen)}")
+    waiting = Claim.objects.filter(batch=batch, allocated_fen__lt=F("amount_fen")).count()
     if rank == 0:
         lines.append(_("No claims were allocated."))
-    waiting = sum(1 for c in claims if c.waiting_fen)
     if waiting:
         lines.append(_("%(count)s claims wait for vouchers that come back (backfill).") % {"count": waiting})
     publisher = _publisher(actor, batch)
@@ -295,19 +261,35 @@ def _publish_results(actor, batch: Batch, claims: list[Claim]) -> None:
             title=_("Allocation results: %(name)s") % {"name": batch.name},
             body="\n".join(lines),
         )
-    url = reverse("vouchers:wallet")
-    for claim in claims:
-        if claim.allocated_fen:
-            body = _("%(name)s: you were allocated %(amount)s. Use them in an order by %(deadline)s.") % {
-                "name": batch.name,
-                "amount": format_yuan(claim.allocated_fen),
-                "deadline": _local(claim.order_deadline),
-            }
-        else:
-            body = _("%(name)s: the total was used up before your claim; it waits for vouchers that come back.") % {
-                "name": batch.name
-            }
-        notify_claim(claim, event="claim.allocated", title=_("Voucher allocation results"), body=body, url=url)
+    deadline = _local(batch.order_deadline)
+    allocated_text = _("%(name)s: you were allocated %(amount)s. Use them in an order by %(deadline)s.")
+    waiting_text = _("%(name)s: the total was used up before your claim; it waits for vouchers that come back.")
+
+    def body(allocated: int) -> str:
+        if allocated:
+            return allocated_text % {"name": batch.name, "amount": format_yuan(allocated), "deadline": deadline}
+        return waiting_text % {"name": batch.name}
+
+    _notify_claims(
+        Claim.objects.filter(batch=batch).annotate(fen=F("allocated_fen")),
+        event="claim.allocated",
+        title=_("Voucher allocation results"),
+        body=body,
+    )
+
+
+def _notify_claims(claims, *, event: str, title: str, body) -> int:
+    """One notification per active user of each claim's enterprise, made set-based (notices.notify_each): `claims`
+    are annotated with `fen`, the amount their text states, and `body(fen)` renders it once per distinct amount."""
+    rows = (
+        claims.filter(enterprise__organisation__users__is_active=True)
+        .order_by()
+        .values_list("enterprise__organisation__users__pk", "fen", Cast("pk", output_field=CharField()))
+    )
+    bodies = {fen: body(fen) for fen in claims.order_by().values_list("fen", flat=True).distinct()}
+    return notify_each(
+        rows, event=event, title=title, bodies=bodies, url=reverse("vouchers:wallet"), object_type="vouchers.claim"
+    )
 
 
 def notify_claim(claim: Claim, **kwargs) -> None:
@@ -327,35 +309,35 @@ def _publisher(actor, batch: Batch):
 
 
 @transaction.atomic
-def batch_backfill(*, actor, batch_id: int) -> list[tuple[Claim, int]]:
+def batch_backfill(*, actor, batch_id: int) -> int:
     """递补 (R6): what came back to the pool goes to the waiting claims in the same order, in a transaction of its
-    own (batch → claims → pool → wallets, the one lock order). Claims whose own deadline has passed get nothing
-    more; a closed or expired batch backfills nothing. Running it again finds nothing left to do."""
+    own (batch → pool → wallets, the one lock order). Claims whose own deadline has passed get nothing more; a
+    closed or expired batch backfills nothing. Running it again finds nothing left to do. Returns the claims
+    given something."""
     batch = Batch.objects.select_for_update().get(pk=batch_id)
     now = clock.now()
     if batch.status != Batch.Status.ALLOCATED or now > batch.expires_at:
-        return []
-    claims = [
-        c
-        for c in _queue(batch).select_related("enterprise__organisation")
-        if c.waiting_fen > 0 and (c.order_deadline is None or c.order_deadline >= now)
-    ]
-    grants = _fill(batch, claims, kind=LedgerTransaction.Kind.BACKFILL, actor=actor)
-    for claim, give in grants:
-        audit.record(actor, "claim.backfilled", claim, after={"fen": give})
-        notify_claim(
-            claim,
-            event="claim.backfilled",
-            title=_("Vouchers allocated from the waiting list"),
-            body=_("%(name)s: you were allocated %(amount)s more. Use them in an order by %(deadline)s.")
-            % {
-                "name": batch.name,
-                "amount": format_yuan(give),
-                "deadline": _local(claim.order_deadline),
-            },
-            url=reverse("vouchers:wallet"),
-        )
-    return grants
+        return 0
+    deadline = _order_deadline(batch, now)
+    filled = fill(batch=batch, kind=LedgerTransaction.Kind.BACKFILL, actor=actor, deadline=deadline, waiting_since=now)
+    if filled.transaction is None:
+        return 0
+    given = LedgerEntry.objects.filter(
+        transaction=filled.transaction, amount_fen__gt=0, account__enterprise_id=OuterRef("enterprise_id")
+    ).values("amount_fen")[:1]
+    claims = Claim.objects.filter(batch=batch).annotate(fen=Subquery(given)).filter(fen__isnull=False)
+    audit.record_each(
+        actor, "claim.backfilled", Claim, [(pk, {"fen": fen}) for pk, fen in claims.values_list("pk", "fen")]
+    )
+    text = _("%(name)s: you were allocated %(amount)s more. Use them in an order by %(deadline)s.")
+    local_deadline = _local(deadline)
+    _notify_claims(
+        claims,
+        event="claim.backfilled",
+        title=_("Vouchers allocated from the waiting list"),
+        body=lambda fen: text % {"name": batch.name, "amount": format_yuan(fen), "deadline": local_deadline},
+    )
+    return filled.claims
 
 
 @transaction.atomic

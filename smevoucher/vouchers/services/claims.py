@@ -92,6 +92,43 @@ def _rush_read(*, organisation_id: int, batch_id: int, now) -> RushRow | None:
     return None if row is None else RushRow(*row[:3], bool(row[3]), bool(row[4]), *row[5:])
 
 
+INSERT_CLAIM = """
+WITH claim AS (
+  INSERT INTO vouchers_claim (batch_id, enterprise_id, year, amount_fen, allocated_fen, quota_fen, quota_returned_fen,
+                              status, priority, submitted_at, submitted_by_id)
+  VALUES (%s, %s, %s, %s, 0, %s, 0, 'waiting', false, %s, %s) RETURNING id
+), event AS ({audit})
+SELECT id FROM claim
+"""
+
+
+def _insert(*, actor, batch_id: int, row: RushRow, amount_fen: int, now) -> Claim:
+    """The claim and its audit row (claim.submitted). On PostgreSQL in one statement: on the rush path each round
+    trip counts. Elsewhere the ORM's two inserts."""
+    values = {
+        "batch_id": batch_id,
+        "enterprise_id": row.enterprise_id,
+        "year": row.year,
+        "amount_fen": amount_fen,
+        "quota_fen": amount_fen,
+        "submitted_at": now,
+        "submitted_by": actor,
+    }
+    after = {"batch": batch_id, "amount_fen": amount_fen}
+    if connection.vendor != "postgresql":
+        claim = Claim.objects.create(**values)
+        audit.record(actor, "claim.submitted", claim, after=after)
+        return claim
+    audit_sql, audit_params = audit.insert_from(actor, "claim.submitted", Claim, source="claim", after=after)
+    params = [batch_id, row.enterprise_id, row.year, amount_fen, amount_fen, now, actor.pk, *audit_params]
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_CLAIM.format(audit=audit_sql), params)
+        (claim_id,) = cursor.fetchone()
+    claim = Claim(pk=claim_id, **values)  # what the row holds: the values above and the model's defaults
+    claim._state.adding, claim._state.db = False, connection.alias
+    return claim
+
+
 def _submit(*, actor, batch_id: int, amount_fen: int) -> tuple[Claim, bool]:
     now = clock.now()
     row = _rush_read(organisation_id=actor.organisation_id, batch_id=batch_id, now=now)
@@ -111,18 +148,9 @@ def _submit(*, actor, batch_id: int, amount_fen: int) -> tuple[Claim, bool]:
             _("The amount is more than the remaining annual quota of %(remaining)s.") % {"remaining": left},
             fields={"amount_fen": [_("At most %(remaining)s.") % {"remaining": left}]},
         )
-    claim = Claim.objects.create(
-        batch_id=batch_id,
-        enterprise_id=row.enterprise_id,
-        year=row.year,
-        amount_fen=amount_fen,
-        quota_fen=amount_fen,
-        submitted_at=now,
-        submitted_by=actor,
-    )
+    claim = _insert(actor=actor, batch_id=batch_id, row=row, amount_fen=amount_fen, now=now)
     # The insert holds a key-share lock on the batch row, so no allocation can commit from here on. One that
     # committed between the read and the insert is possible only at the window's end: re-read the state there.
     if row.near_end and not Batch.objects.filter(pk=batch_id, status=Batch.Status.OPEN).exists():
-        raise ClaimWindowClosed()
-    audit.record(actor, "claim.submitted", claim, after={"batch": batch_id, "amount_fen": amount_fen})
+        raise ClaimWindowClosed()  # rolls back the claim and its audit row
     return claim, True

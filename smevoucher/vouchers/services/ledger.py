@@ -37,20 +37,6 @@ def account(batch: Batch, kind: str, *, enterprise_id=None, provider_id=None, or
     return found
 
 
-def wallets(batch: Batch, enterprise_ids) -> dict[int, LedgerAccount]:
-    """Wallet accounts for many enterprises at once (allocation), created in bulk where missing."""
-    enterprise_ids = set(enterprise_ids)
-    existing = {a.enterprise_id: a for a in LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET)}
-    missing = enterprise_ids - set(existing)
-    if missing:
-        LedgerAccount.objects.bulk_create(
-            [LedgerAccount(batch=batch, kind=Kind.WALLET, enterprise_id=e) for e in sorted(missing)],
-            ignore_conflicts=True,
-        )
-        existing = {a.enterprise_id: a for a in LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET)}
-    return {e: existing[e] for e in enterprise_ids}
-
-
 def post(
     *, batch: Batch, kind: str, actor, moves: list[tuple[LedgerAccount, LedgerAccount, int | None]], obj=None, memo=""
 ) -> LedgerTransaction | None:

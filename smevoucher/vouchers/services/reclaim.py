@@ -19,6 +19,16 @@ from .batches import batch_backfill, batch_close, quota_for
 Kind = LedgerAccount.Kind
 R8, R9, R10 = "r8", "r9", "r10"
 
+# Deadline work of the apps above vouchers, run first by `reclaim_sweep` so that one pass applies every deadline:
+# orders registers its R9/R10 sweep (an order past its deadline is cancelled and its escrow reclaimed, which only
+# orders can do; vouchers may not import orders). name → a function(limit=) returning how many it handled.
+DEADLINE_STEPS: dict = {}
+
+
+def deadline_step(name: str, sweep) -> None:
+    """Register an app's sweep (its AppConfig.ready) to run inside `reclaim_sweep`."""
+    DEADLINE_STEPS[name] = sweep
+
 
 def _give_back_quota(batch: Batch, claim: Claim | None, fen: int) -> None:
     """R10: reclaims under R8/R9 give the annual quota back when the city's setting says so (default yes)."""
@@ -95,11 +105,23 @@ def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
 
 
 def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
-    """Apply every reclaim whose deadline has passed (R8 wallets, R10 wallets and unpaid escrows), then close the
-    allocated batches past their validity end (no backfill can follow). Only records what the rules already
-    imply: nothing past its deadline could be spent anyway. `limit` caps each kind of work per run."""
+    """Apply every deadline that has passed, in one pass (DESIGN §8's one sweep): first the registered steps of the
+    apps above (orders: R9, and R10 for unpaid orders, each ending its order), then R10 for wallets and for escrows
+    no order step took, then R8 for wallets, the backfill (递补) of what R8/R9 returned to the pool, and finally the
+    closing of allocated batches past their validity end (no backfill can follow). Only records what the rules
+    already imply: nothing past its deadline could be spent anyway. Each reclaim is its own transaction and moves
+    what the locked balance holds, so running it twice (or twice at once) moves nothing twice. `limit` caps each
+    kind of work per run.
+
+    An order whose contract deadline and its vouchers' validity end fall on the same day: both end at 23:59:59 of
+    that day (R14), so whenever the sweep runs after it, the validity end has passed too and R10 decides (orders'
+    order_reclaim): the order is cancelled, its vouchers go to "reclaimed" (not back to the pool for waiting claims)
+    and they still count against the enterprise's annual quota; R9 alone would have given the quota back (setting).
+    """
     now = clock.now()
     done = {"r8": 0, "r10_wallets": 0, "r10_escrows": 0, "fen": 0, "closed": 0}
+    for name, step in DEADLINE_STEPS.items():
+        done[name] = step(limit=limit)
     spent = Batch.Status.ALLOCATED, Batch.Status.CLOSED
     # Past the validity end: the end of its local calendar day (R14) is before now.
     expired = Batch.objects.filter(status__in=spent, validity_end__lt=now.date()).values("pk")

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from smevoucher.accounts.factories import city_unit_user
 from smevoucher.core.errors import ValidationFailed
@@ -107,3 +109,29 @@ def test_queue_place_puts_priority_enterprises_first():
     vip = approved_enterprise(tags=["sfjd"])
     claims = [claim(e, batch, 100) for e in (a, b, vip)]
     assert [selectors.queue_position(c) for c in claims] == [(2, 3), (3, 3), (1, 3)]
+
+
+@pytest.mark.postgres
+def test_the_claim_and_its_audit_row_are_written_in_one_statement():
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write is PostgreSQL's (a data-modifying CTE)")
+    enterprise, batch = approved_enterprise(), open_batch()
+    user = enterprise_user(enterprise)
+    with CaptureQueriesContext(connection) as queries:
+        made, _created = services.claim_submit(actor=user, batch_id=batch.pk, amount_fen=3000_00)
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "WITH"))]
+    assert len(writes) == 1 and "vouchers_claim" in writes[0] and "core_auditevent" in writes[0]
+    stored = Claim.objects.get(pk=made.pk)
+    assert (stored.amount_fen, stored.quota_fen, stored.status, stored.submitted_by_id) == (
+        3000_00,
+        3000_00,
+        "waiting",
+        user.pk,
+    )
+    event = AuditEvent.objects.get(action="claim.submitted", object_id=str(made.pk))
+    assert (event.object_type, event.actor_id, event.actor_label, event.after) == (
+        "vouchers.claim",
+        user.pk,
+        user.username,
+        {"batch": batch.pk, "amount_fen": 3000_00},
+    )

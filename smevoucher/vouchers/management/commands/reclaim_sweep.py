@@ -4,7 +4,11 @@ from smevoucher.vouchers import services
 
 
 class Command(BaseCommand):
-    help = "Reclaim vouchers past their deadlines (R8 → pool and backfill, R10 → reclaimed). Safe to run twice."
+    help = (
+        "Apply every deadline in one pass: orders without a contract (R9) and unpaid orders past the validity end "
+        "(R10) are cancelled, wallets past R8 go to the pool and are backfilled, R10 reclaims the rest. Safe to run "
+        "twice."
+    )
 
     def handle(self, *args, **options):
         done = services.reclaim_sweep()
