@@ -35,6 +35,12 @@ class Provider(models.Model):
     bank_name = models.CharField(_("bank"), max_length=100)
     bank_account_name = models.CharField(_("account name"), max_length=200)
     bank_account = models.CharField(_("bank account number"), max_length=40)
+    # Issue 17: what the integrity signals compare. The ID number itself is never stored (core.identity).
+    legal_rep_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    legal_rep_id_last4 = models.CharField(_("ID number (last 4)"), max_length=4, blank=True)
+    address_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    bank_account_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     commitment_date = models.DateField(_("date of the commitment letter"))
     licence = models.ForeignKey(
         "documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("business licence")

@@ -27,6 +27,7 @@ from ._common import (
     _require,
     _tell_enterprise,
     _tell_provider,
+    order_event,
 )
 
 
@@ -98,6 +99,7 @@ def order_place(
             "batch": batch.pk,
         },
     )
+    order_event(actor, "order.placed", order)
     _tell_provider(
         order,
         "order.placed",
