@@ -59,7 +59,8 @@ def main() -> int:
         took = time.monotonic() - started
         result = evaluate(truth)
         orders = len(truth["orders"])
-        print(f"\n== {orders} orders (built in {built:.0f} s); full scan {took:.1f} s = {took / orders * 1000:.3f} s per 1k")
+        per_1k = took / orders * 1000
+        print(f"\n== {orders} orders (built in {built:.0f} s); full scan {took:.1f} s = {per_1k:.3f} s per 1k orders")
         print(f"{'kind':20} {'planted':>8} {'flagged':>8} {'recall':>7} {'precision':>9} {'scan s':>7}")
         for kind, figures in result.items():
             recall = "—" if figures["recall"] is None else f"{figures['recall']:.1%}"

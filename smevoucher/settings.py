@@ -262,7 +262,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},
     "order-deadline-sweep": {"task": "smevoucher.orders.tasks.order_deadline_sweep", "schedule": 600.0},
     "order-reminders": {"task": "smevoucher.orders.tasks.send_order_reminders", "schedule": 3600.0},
-    "integrity-nightly-scan": {"task": "smevoucher.integrity.tasks.nightly_scan", "schedule": crontab(hour=2, minute=30)},
+    "integrity-nightly-scan": {
+        "task": "smevoucher.integrity.tasks.nightly_scan",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "reporting-figures-refresh": {"task": "smevoucher.reporting.tasks.refresh_figures", "schedule": 300.0},
 }
 # Issue 17: thresholds of the integrity signals (the reasoning is in each signal's docstring,

@@ -66,8 +66,10 @@ def _set_created(model, values: dict) -> None:
         for start in range(0, len(items), 5000):
             chunk = items[start : start + 5000]
             placeholders = ",".join(["(%s, %s::timestamptz)"] * len(chunk))
+            # the table name is the model's own; the values are parameters
+            sql = f"UPDATE {table} t SET created_at = v.at FROM (VALUES {placeholders}) v(id, at) WHERE t.id = v.id"  # noqa: S608
             cursor.execute(
-                f"UPDATE {table} t SET created_at = v.at FROM (VALUES {placeholders}) v(id, at) WHERE t.id = v.id",
+                sql,
                 [x for pair in chunk for x in pair],
             )
 
@@ -228,7 +230,8 @@ def simulate(*, seed: int, enterprises: int, providers: int, fraud_share: float)
                 "city": cities[i % len(cities)],
                 "id_number": f"44{rng.randrange(10**15):015d}{rng.randrange(10)}",
                 "phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
-                "address": f"广东省{rng.choice(['广州市', '深圳市', '佛山市'])}{rng.choice(['天河区', '南山区', '禅城区'])}"
+                "address": f"广东省{rng.choice(['广州市', '深圳市', '佛山市'])}"
+                f"{rng.choice(['天河区', '南山区', '禅城区'])}"
                 f"{rng.choice(STREETS)}{rng.randrange(1, 400)}号{rng.randrange(100, 3000)}室",
                 "account": f"6217{rng.randrange(10**14):014d}",
                 "signed": signup_time(),

@@ -40,7 +40,7 @@ def detect(scope):
     by_number = defaultdict(set)
     for order_id, number in payments.values_list("order_id", "invoice_number"):
         by_number[_invoice_key(number)].add(order_id)
-    for number, order_ids in by_number.items():
+    for order_ids in by_number.values():
         ordered = sorted(order_ids)
         for other in ordered[1:]:  # each later order against the first: a chain, not every pair
             pairs[(ordered[0], other)].add("invoice_number")
