@@ -32,6 +32,7 @@ class ProviderOutput(serializers.ModelSerializer):
             "entry",
             "uscc",
             "legal_representative",
+            "legal_rep_id_last4",
             "contact_name",
             "contact_phone",
             "contact_email",
@@ -62,6 +63,7 @@ class ProviderOutput(serializers.ModelSerializer):
 class ProfileInput(serializers.Serializer):
     uscc = serializers.CharField(max_length=24)
     legal_representative = serializers.CharField(max_length=60)
+    legal_rep_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, write_only=True)
     contact_name = serializers.CharField(max_length=60)
     contact_phone = serializers.CharField(max_length=40)
     contact_email = serializers.EmailField()

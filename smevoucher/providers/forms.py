@@ -27,6 +27,13 @@ class ProfileFields(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
+    legal_rep_id_number = forms.CharField(
+        label=_("Legal representative's ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("Kept only in a form that can be matched, never readable; the last 4 characters are shown."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     address = forms.CharField(label=_("Address"), max_length=200)
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
@@ -81,7 +88,7 @@ class RegistrationForm(PasswordPairMixin, ProfileFields):
 
     def fieldsets(self):
         names = [
-            (_("Organisation details"), ["city", "uscc", "legal_representative", "address"]),
+            (_("Organisation details"), ["city", "uscc", "legal_representative", "legal_rep_id_number", "address"]),
             (_("Bank account for redemption"), ["bank_name", "bank_account_name", "bank_account"]),
             (_("Required materials"), ["licence", "commitment_date", "commitment_letter"]),
             (

@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.enterprises.models import Enterprise
@@ -37,33 +38,44 @@ def detect(scope):
         orders[(provider_id, enterprise_id)].append(order_id)
     if not customers:
         return
-    city_signups = defaultdict(list)
-    cities = {city for _p, city in customers}
-    for city_id, signed_up in Enterprise.objects.filter(city_id__in=cities).values_list("city_id", "created_at"):
-        city_signups[city_id].append(signed_up)
-    for times in city_signups.values():
-        times.sort()
     window = timedelta(days=settings.INTEGRITY_BURST_DAYS)
     least = settings.INTEGRITY_BURST_MIN_ENTERPRISES
     ratio = settings.INTEGRITY_BURST_RATIO_BP
-    for (provider_id, city_id), signed in customers.items():
-        if len(signed) < least:
-            continue
+    # First the windows with enough of the provider's customers; the city's sign-ups are then read only over the
+    # span those windows cover (an incremental run does not read a whole city's enterprises).
+    candidates = {}
+    spans = {}
+    for key, signed in customers.items():
         people = sorted(signed.items(), key=lambda item: (item[1], item[0]))
-        city = city_signups[city_id]
-        best = None
-        start = 0
+        windows, start = [], 0
         for end in range(len(people)):
             while people[end][1] - people[start][1] > window:
                 start += 1
-            count = end - start + 1
-            if count < least:
-                continue
+            if end - start + 1 >= least:
+                windows.append((start, end + 1))
+        if windows:
+            candidates[key] = (people, windows)
+            low, high = people[windows[0][0]][1], people[windows[-1][0]][1] + window
+            old = spans.get(key[1])
+            spans[key[1]] = (min(low, old[0]), max(high, old[1])) if old else (low, high)
+    if not candidates:
+        return
+    by_city = Enterprise.objects.filter(city_id__in=spans).values("city_id").annotate(n=Count("id"))
+    totals = dict(by_city.values_list("city_id", "n"))
+    city_signups = {
+        city_id: sorted(
+            Enterprise.objects.filter(city_id=city_id, created_at__range=span).values_list("created_at", flat=True)
+        )
+        for city_id, span in spans.items()
+    }
+    for (provider_id, city_id), (people, windows) in candidates.items():
+        city, best = city_signups[city_id], None
+        for start, end in windows:
             t0 = people[start][1]
             in_city = bisect_right(city, t0 + window) - bisect_left(city, t0)
-            expected = len(people) * in_city / len(city)
-            if count * 10000 >= expected * ratio and (best is None or count > best[1] - best[0]):
-                best = (start, end + 1)
+            expected = len(people) * in_city / totals[city_id]
+            if (end - start) * 10000 >= expected * ratio and (best is None or end - start > best[1] - best[0]):
+                best = (start, end)
         if best is None:
             continue
         group = people[best[0] : best[1]]

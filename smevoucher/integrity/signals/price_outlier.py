@@ -33,9 +33,11 @@ def detect(scope):
     if not tiers:
         return
     category_prices = defaultdict(list)
-    for category, price in ProductTier.objects.filter(revision__state=ProductRevision.State.APPROVED).values_list(
-        "revision__category", "price_fen"
-    ):
+    categories = {category for _r, category, *_rest in tiers.values()}
+    approved = ProductTier.objects.filter(
+        revision__state=ProductRevision.State.APPROVED, revision__category__in=categories
+    )
+    for category, price in approved.values_list("revision__category", "price_fen"):
         category_prices[category].append(price)
     category_median = {category: median(prices) for category, prices in category_prices.items()}
     comparables = defaultdict(list)
