@@ -56,6 +56,7 @@ UNIT = [
             (_("Provider registrations"), "providers:unit_list", "provider_review"),
             (_("Change requests"), "providers:change_request_list", "change_review"),
             (_("Product review"), "catalogue:review_queue", "product_review"),
+            (_("Risk flags"), "integrity:list"),
         ],
     ),
     (
