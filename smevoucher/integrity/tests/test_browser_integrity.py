@@ -31,9 +31,7 @@ def test_a_unit_opens_a_flag_reads_its_evidence_and_confirms_it(live_server, pag
     expect(evidence.get_by_role("columnheader", name="企业")).to_be_visible()
     expect(evidence.get_by_role("columnheader", name="服务机构")).to_be_visible()
     expect(evidence).to_contain_text("******0000")
-    violations = [
-        v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("critical", "serious")
-    ]
+    violations = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("critical", "serious")]
     assert violations == []
 
     page.get_by_test_id("confirm-flag").click()  # without a reason: refused, said beside the field
