@@ -155,6 +155,17 @@ class ChangeRequestForm(KeepsMaterials, forms.Form):
     new_contact_name = forms.CharField(label=_("New contact person"), max_length=60, required=False)
     new_contact_phone = forms.CharField(label=_("New contact telephone"), max_length=40, required=False)
     new_contact_email = forms.EmailField(label=_("New contact e-mail"), required=False)
+    new_legal_representative = forms.CharField(label=_("New legal representative"), max_length=60, required=False)
+    new_legal_rep_id_number = forms.CharField(
+        label=_("New legal representative's ID number"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    new_address = forms.CharField(label=_("New address"), max_length=200, required=False)
+    new_bank_name = forms.CharField(label=_("New bank"), max_length=100, required=False)
+    new_bank_account_name = forms.CharField(label=_("New account name"), max_length=200, required=False)
+    new_bank_account = forms.CharField(label=_("New bank account number"), max_length=40, required=False)
     explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     proof = MaterialField(
         kind=Kind.AUTHORISATION,

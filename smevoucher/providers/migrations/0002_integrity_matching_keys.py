@@ -35,4 +35,40 @@ class Migration(migrations.Migration):
             name='phone_key',
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=20),
         ),
+
+        migrations.AddField(
+            model_name='changerequest',
+            name='new_address',
+            field=models.CharField(blank=True, max_length=200, verbose_name='new address'),
+        ),
+        migrations.AddField(
+            model_name='changerequest',
+            name='new_bank_account',
+            field=models.CharField(blank=True, max_length=40, verbose_name='new bank account number'),
+        ),
+        migrations.AddField(
+            model_name='changerequest',
+            name='new_bank_account_name',
+            field=models.CharField(blank=True, max_length=200, verbose_name='new account name'),
+        ),
+        migrations.AddField(
+            model_name='changerequest',
+            name='new_bank_name',
+            field=models.CharField(blank=True, max_length=100, verbose_name='new bank'),
+        ),
+        migrations.AddField(
+            model_name='changerequest',
+            name='new_legal_rep_id_hash',
+            field=models.CharField(blank=True, editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name='changerequest',
+            name='new_legal_rep_id_last4',
+            field=models.CharField(blank=True, editable=False, max_length=4),
+        ),
+        migrations.AddField(
+            model_name='changerequest',
+            name='new_legal_representative',
+            field=models.CharField(blank=True, max_length=60, verbose_name='new legal representative'),
+        ),
     ]
