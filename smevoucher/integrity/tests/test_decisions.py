@@ -85,3 +85,13 @@ def test_the_flag_shows_on_the_order_page_and_in_the_queue(w, flag):
     assert flag.number in client.get(reverse("orders:detail", args=[payment.order_id])).content.decode()
     queue = client.get(reverse("integrity:list"), {"kind": "related_party"}).content.decode()
     assert f'data-testid="flag-{flag.pk}"' in queue
+
+
+def test_enterprises_and_providers_see_no_flags(w, flag):
+    flag, _payment = flag
+    for user in (w.enterprise_user, w.provider_user):
+        client = logged_in_client(user)
+        assert client.get(reverse("integrity:list")).status_code == 403
+        assert client.get(reverse("integrity:detail", args=[flag.pk])).status_code == 404
+        assert client.get(reverse("api:risk-flags")).status_code == 403
+        assert client.post(reverse("api:risk-flag-confirm", args=[flag.pk]), {"reason": "x"}).status_code == 404
