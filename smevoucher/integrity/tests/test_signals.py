@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def truth(settings):
-    settings.INTEGRITY_SCAN_ON_EVENT = False
+def truth():
     result = simulate(seed=3, enterprises=900, providers=30, fraud_share=0.25)
     services.scan()
     return result
