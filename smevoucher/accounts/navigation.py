@@ -56,7 +56,6 @@ UNIT = [
             (_("Provider registrations"), "providers:unit_list", "provider_review"),
             (_("Change requests"), "providers:change_request_list", "change_review"),
             (_("Product review"), "catalogue:review_queue", "product_review"),
-            (_("Risk flags"), "integrity:list"),
         ],
     ),
     (
@@ -81,6 +80,7 @@ UNIT = [
             (_("Reports"), "reporting:dashboard"),
             (_("Exports"), "reporting:exports"),
             (_("Audit trail"), "reporting:audit"),
+            (_("Risk flags"), "integrity:list"),
         ],
     ),
     (
