@@ -28,7 +28,7 @@ def test_a_change_request_changes_the_bank_account_and_legal_representative_and_
     )
     stored = ChangeRequest.objects.filter(pk=change.pk).values().get()
     assert ID_NUMBER not in str(stored)  # the ID number itself is never kept
-    assert ("法定代表人身份证号", "", "****123X") in [tuple(map(str, row)) for row in change.changes()]
+    assert ("法人身份证号", "", "****123X") in [tuple(map(str, row)) for row in change.changes()]
     services.change_request_apply(actor=city_unit_user("440100"), request_id=change.pk, reply="已核对")
     provider.refresh_from_db()
     assert provider.bank_account == "6222000011112222" and provider.bank_account_key == "6222000011112222"
