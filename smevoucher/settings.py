@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "smevoucher.notices",
     "smevoucher.vouchers",
     "smevoucher.orders",
+    "smevoucher.integrity",
     "smevoucher.redemption",
     "smevoucher.feedback",
     "smevoucher.workbench",
@@ -262,8 +264,26 @@ CELERY_BEAT_SCHEDULE: dict = {
     "voucher-reminders": {"task": "smevoucher.vouchers.tasks.send_reminders", "schedule": 3600.0},
     "order-reminders": {"task": "smevoucher.orders.tasks.send_order_reminders", "schedule": 3600.0},
     "letter-reminders": {"task": "smevoucher.providers.tasks.send_letter_reminders", "schedule": 3600.0},
+    "integrity-nightly-scan": {
+        "task": "smevoucher.integrity.tasks.nightly_scan",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "reporting-figures-refresh": {"task": "smevoucher.reporting.tasks.refresh_figures", "schedule": 300.0},
 }
+# Issue 17: thresholds of the integrity signals (the reasoning is in each signal's docstring,
+# smevoucher/integrity/signals/). Ratios are basis points.
+INTEGRITY_SCAN_ON_EVENT = env_bool("INTEGRITY_SCAN_ON_EVENT", True)  # the incremental run after order events
+INTEGRITY_PRICE_COMPARABLE_RATIO_BP = 25000  # price above 2.5 × the median of the product's own comparables
+INTEGRITY_PRICE_CATEGORY_RATIO_BP = 40000  # price above 4 × the category's median tier price
+INTEGRITY_SPLIT_WINDOW_DAYS = 14  # orders of one product from one pair this close form one run
+INTEGRITY_SPLIT_MIN_ORDERS = 2
+INTEGRITY_TIMING_SHARE_BP = 3000  # completed in under 30 % of the stated service cycle
+INTEGRITY_TIMING_MIN_HOURS = 48  # when the cycle cannot be read
+INTEGRITY_BURST_DAYS = 7
+INTEGRITY_BURST_MIN_ENTERPRISES = 5
+INTEGRITY_BURST_RATIO_BP = 40000  # at least 4 × what the city's sign-ups in the window would give by chance
+INTEGRITY_SYNDICATE_MIN_SIZE = 3
+
 # R14: remind enterprises this many days before each voucher deadline.
 VOUCHER_REMINDER_DAYS = [int(d) for d in env_list("VOUCHER_REMINDER_DAYS", "7,1")]
 

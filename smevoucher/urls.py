@@ -9,6 +9,7 @@ from smevoucher.directory import api as directory_api
 from smevoucher.documents import api as documents_api
 from smevoucher.enterprises import api as enterprises_api
 from smevoucher.feedback import api as feedback_api
+from smevoucher.integrity import api as integrity_api
 from smevoucher.notices import api as notices_api
 from smevoucher.orders import api as orders_api
 from smevoucher.providers import api as providers_api
@@ -182,6 +183,15 @@ api_v1 = [
     path("refund-requests/", orders_api.RefundRequestListView.as_view(), name="refund-requests"),
     path("refund-requests/<int:pk>/approve/", orders_api.RefundApproveView.as_view(), name="refund-request-approve"),
     path("refund-requests/<int:pk>/refuse/", orders_api.RefundRefuseView.as_view(), name="refund-request-refuse"),
+    path("risk-flags/", integrity_api.FlagListView.as_view(), name="risk-flags"),
+    path(
+        "risk-flags/<int:pk>/clear/", integrity_api.FlagDecisionView.as_view(decision="clear"), name="risk-flag-clear"
+    ),
+    path(
+        "risk-flags/<int:pk>/confirm/",
+        integrity_api.FlagDecisionView.as_view(decision="confirm"),
+        name="risk-flag-confirm",
+    ),
     path("redemptions/", redemption_api.RedemptionListView.as_view(), name="redemptions"),
     path("redemptions/verify/", redemption_api.RedemptionVerifyView.as_view(), name="redemption-verify"),
     path(
@@ -234,6 +244,7 @@ urlpatterns = [
     path("", include("smevoucher.notices.urls")),
     path("directory/", include("smevoucher.directory.urls")),
     path("providers/", include("smevoucher.providers.urls")),
+    path("integrity/", include("smevoucher.integrity.urls")),
     path("vouchers/", include("smevoucher.vouchers.urls")),
     path("", include("smevoucher.catalogue.urls")),
     path("", include("smevoucher.reporting.urls")),

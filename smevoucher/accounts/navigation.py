@@ -84,6 +84,7 @@ UNIT = [
             (_("Reports"), "reporting:dashboard"),
             (_("Exports"), "reporting:exports"),
             (_("Audit trail"), "reporting:audit"),
+            (_("Risk flags"), "integrity:list"),
         ],
     ),
     (

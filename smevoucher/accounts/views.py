@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from smevoucher.core import audit
+from smevoucher.core import audit, traces
 from smevoucher.core.ratelimits import limited
 
 from . import otp, tokens
@@ -33,6 +33,11 @@ def locked_out(request, credentials=None, *args, **kwargs):
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        traces.record(self.request.user, traces.LOG_IN)  # issue 17: where each side logs in from
+        return response
 
 
 def _safe_next(request, default: str) -> str:

@@ -49,6 +49,7 @@ class RequestContextMiddleware:
         request.request_id = request_context.new_request_id(request.headers.get("X-Request-ID"))
         token = request_context.set_client_ip(client_address(request))
         id_token = request_context.set_request_id(request.request_id)
+        agent_token = request_context.set_user_agent(request.headers.get("User-Agent", "")[:500])
         started = time.monotonic()
         try:
             response = self.get_response(request)
@@ -64,6 +65,7 @@ class RequestContextMiddleware:
         finally:
             request_context.reset(token)
             request_context.reset_request_id(id_token)
+            request_context.reset_user_agent(agent_token)
 
 
 class NoStoreMiddleware:

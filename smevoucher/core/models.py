@@ -83,3 +83,25 @@ class AuditCheck(models.Model):
 
     def __str__(self):
         return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.intact else 'broken'}"
+
+
+class ActionTrace(models.Model):
+    """Where a key action of either side came from (issue 17): the client address and a hash of the browser's
+    user agent, for log-in, claim, order, contract, payment and confirmation. The integrity signals compare the
+    two sides of one order (`shared_device`). Ids are plain integers: core references no app's model."""
+
+    at = models.DateTimeField(_("time"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40)
+    order_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # the order the action belongs to
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent_hash = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("action trace")
+        verbose_name_plural = _("action traces")
+
+    def __str__(self):
+        return f"{self.action} {self.user_id} {self.ip_address}"

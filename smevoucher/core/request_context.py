@@ -8,6 +8,7 @@ from contextvars import ContextVar
 
 _client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
+_user_agent: ContextVar[str] = ContextVar("user_agent", default="")
 
 # nginx sends its $request_id (32 hex digits) as X-Request-ID; anything else a client sends is replaced.
 _VALID_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -40,6 +41,19 @@ def reset_request_id(token) -> None:
 
 def request_id() -> str:
     return _request_id.get()
+
+
+def set_user_agent(user_agent: str):
+    return _user_agent.set(user_agent or "")
+
+
+def reset_user_agent(token) -> None:
+    _user_agent.reset(token)
+
+
+def user_agent() -> str:
+    """The browser's User-Agent header of the request being served (the action traces keep only its hash)."""
+    return _user_agent.get()
 
 
 class RequestIdLogFilter(logging.Filter):

@@ -62,6 +62,10 @@ PROVIDERS = [
     ("prov_gz2", "广州市科技服务示范平台有限公司", "91440106MA9P8Q7R6", "440100", False),  # in Guangzhou's queue
 ]
 
+# Issue 17: the integrity signals' demo case: the enterprise and the provider it orders from have the same legal
+# representative (a made-up ID number).
+RELATED_PARTY = {"enterprise": "ent_gz2", "provider": "prov_gz1", "name": "陈志远", "id_number": "44010419750606123X"}
+
 ADMIN = {"username": "admin", "email": "admin@968115.example"}
 
 

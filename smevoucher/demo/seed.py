@@ -26,6 +26,7 @@ from smevoucher.vouchers.models import Batch, PolicySetting
 
 from . import data
 from .feedback import seed_feedback, seed_sanctions
+from .integrity import seed_integrity
 from .materials import seed_city_materials
 from .orders import seed_orders
 from .products import seed_products
@@ -100,7 +101,10 @@ def _seed_providers(reviewers: dict, province_user: User) -> list[tuple[str, str
                 name=name,
                 city=city,
                 uscc=uscc,
-                legal_representative="陈志远",
+                legal_representative=data.RELATED_PARTY["name"],
+                legal_rep_id_number=data.RELATED_PARTY["id_number"]
+                if username == data.RELATED_PARTY["provider"]
+                else f"44010219750606{len(username):03d}1",
                 contact_name="周敏",
                 contact_phone="020-66262690",
                 contact_email=f"{username}@demo.example",
@@ -162,7 +166,7 @@ def seed() -> list[tuple[str, str, str]]:
         if city.code == "440100":
             logins.append(("city unit (Guangzhou)", staff.username, f"TOTP key {secret}"))
 
-    for username, name, first17, city_code, size, industry, tags, approved in data.ENTERPRISES:
+    for index, (username, name, first17, city_code, size, industry, tags, approved) in enumerate(data.ENTERPRISES):
         uscc = first17 + check_character(first17)
         enterprise = Enterprise.objects.filter(uscc=uscc).first()
         city = City.objects.get(code=city_code)
@@ -174,9 +178,16 @@ def seed() -> list[tuple[str, str, str]]:
                 city=city,
                 size=size,
                 industry=industry,
-                legal_representative="张建国",
+                # issue 17: ent_gz2 shares its legal representative with prov_gz1, a related-party case
+                legal_representative=data.RELATED_PARTY["name"]
+                if username == data.RELATED_PARTY["enterprise"]
+                else "张建国",
+                legal_rep_id_number=data.RELATED_PARTY["id_number"]
+                if username == data.RELATED_PARTY["enterprise"]
+                else f"44010119800101{index:03d}5",
+                registered_address=f"{city.name}演示大道{index + 1}号",
                 contact_name="李晓梅",
-                contact_phone="020-88886666",
+                contact_phone=f"020-8888{index:04d}",
                 contact_email=f"{username}@demo.example",
                 username=username,
                 password=data.DEMO_PASSWORD,
@@ -215,6 +226,7 @@ def seed() -> list[tuple[str, str, str]]:
     logins += seed_redemption()
     logins += seed_feedback()
     logins += seed_sanctions()
+    logins += seed_integrity()
 
     admin = _user(data.ADMIN["username"], None, email=data.ADMIN["email"], is_staff=True, is_superuser=True)
     logins.append(("site administrator", admin.username, f"TOTP key {_totp(admin)}"))

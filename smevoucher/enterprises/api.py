@@ -26,6 +26,8 @@ class SignUpInput(serializers.Serializer):
     size = serializers.ChoiceField(choices=Size.choices)
     industry = serializers.ChoiceField(choices=Industry.choices)
     legal_representative = serializers.CharField(max_length=60)
+    legal_rep_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, write_only=True)
+    registered_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=60)
     contact_phone = serializers.CharField(max_length=40)
     contact_email = serializers.EmailField()
@@ -53,6 +55,8 @@ class EnterpriseOutput(serializers.ModelSerializer):
             "size",
             "industry",
             "legal_representative",
+            "legal_rep_id_last4",
+            "registered_address",
             "contact_name",
             "contact_phone",
             "contact_email",

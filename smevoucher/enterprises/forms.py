@@ -26,6 +26,14 @@ class SignUpForm(PasswordPairMixin, forms.Form):
     size = forms.ChoiceField(label=_("Enterprise size"), choices=Size.choices)
     industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
+    legal_rep_id_number = forms.CharField(
+        label=_("Legal representative's ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("Kept only in a form that can be matched, never readable; the last 4 characters are shown."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    registered_address = forms.CharField(label=_("Registered address"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
     contact_email = forms.EmailField(label=_("Contact e-mail"))
@@ -42,7 +50,16 @@ class SignUpForm(PasswordPairMixin, forms.Form):
         help_text=_("PDF, JPG or PNG, at most 5 MB in all; a colour scan showing all four edges."),
     )
 
-    ENTERPRISE_FIELDS = ["name", "uscc", "city", "size", "industry", "legal_representative"]
+    ENTERPRISE_FIELDS = [
+        "name",
+        "uscc",
+        "city",
+        "size",
+        "industry",
+        "legal_representative",
+        "legal_rep_id_number",
+        "registered_address",
+    ]
     ACCOUNT_FIELDS = ["contact_name", "contact_phone", "contact_email", "username", "password1", "password2"]
 
     def fieldsets(self):
@@ -89,6 +106,14 @@ class ResubmitForm(KeepsMaterials, forms.Form):
     size = forms.ChoiceField(label=_("Enterprise size"), choices=Size.choices)
     industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
+    legal_rep_id_number = forms.CharField(
+        label=_("Legal representative's ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("Only to change it; the stored number is never shown."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    registered_address = forms.CharField(label=_("Registered address"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
     contact_email = forms.EmailField(label=_("Contact e-mail"))

@@ -93,6 +93,12 @@ class Enterprise(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=60)
     contact_phone = models.CharField(_("contact telephone"), max_length=40)
     contact_email = models.EmailField(_("contact e-mail"))
+    # Issue 17: what the integrity signals compare. The ID number itself is never stored (core.identity).
+    legal_rep_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    legal_rep_id_last4 = models.CharField(_("ID number (last 4)"), max_length=4, blank=True)
+    registered_address = models.CharField(_("registered address"), max_length=200, blank=True)
+    address_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     review_note = models.TextField(_("reasons for return"), blank=True)
     suspension_reason = models.TextField(_("reason for suspension"), blank=True)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smevoucher.accounts.models import City, Organisation, User
-from smevoucher.core import access, audit
+from smevoucher.core import access, audit, identity
 from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
 from smevoucher.core.uscc import INVALID_MESSAGE, is_valid_uscc, normalize_uscc
 from smevoucher.documents.models import Document, Kind
@@ -31,6 +31,8 @@ def enterprise_sign_up(
     username: str,
     password: str,
     licence_files: list | None = None,
+    legal_rep_id_number: str = "",
+    registered_address: str = "",
 ) -> Enterprise:
     """Create the enterprise, its organisation and its administrator account (R0), with its business licence
     (the sign-up page requires it; an API client may upload it afterwards with `enterprise_resubmit`).
@@ -83,6 +85,11 @@ def enterprise_sign_up(
                 contact_name=contact_name.strip(),
                 contact_phone=contact_phone.strip(),
                 contact_email=contact_email.strip(),
+                **identity_fields(
+                    legal_rep_id_number=legal_rep_id_number,
+                    registered_address=registered_address,
+                    contact_phone=contact_phone,
+                ),
             )
             user = User(
                 username=username,
@@ -206,7 +213,32 @@ def require_approved(enterprise: Enterprise | None) -> Enterprise:
     return enterprise
 
 
-RESUBMIT_FIELDS = ["name", "size", "industry", "legal_representative", "contact_name", "contact_phone", "contact_email"]
+RESUBMIT_FIELDS = [
+    "name",
+    "size",
+    "industry",
+    "legal_representative",
+    "legal_rep_id_number",
+    "registered_address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+]
+
+
+def identity_fields(*, legal_rep_id_number: str = "", registered_address: str = "", contact_phone: str = "") -> dict:
+    """Issue 17: the matching keys the integrity signals compare. The ID number is kept only as a keyed hash and
+    its last 4 characters; empty input leaves the stored value as it is (a caller passes only what it has)."""
+    fields = {}
+    if (legal_rep_id_number or "").strip():
+        fields["legal_rep_id_hash"] = identity.id_number_hash(legal_rep_id_number)
+        fields["legal_rep_id_last4"] = identity.id_number_last4(legal_rep_id_number)
+    if (registered_address or "").strip():
+        fields["registered_address"] = " ".join(registered_address.split())[:200]
+        fields["address_key"] = identity.address_key(registered_address)[:200]
+    if (contact_phone or "").strip():
+        fields["phone_key"] = identity.phone_key(contact_phone)[:20]
+    return fields
 
 
 @transaction.atomic
@@ -230,14 +262,23 @@ def enterprise_resubmit(*, actor, enterprise_id: int, changes: dict | None = Non
         raise ValidationFailed(fields=errors)
     before = {
         "status": enterprise.status,
-        **{field: getattr(enterprise, field) for field in changes if field != "name"},
+        **{field: getattr(enterprise, field) for field in changes if field not in ("name", "legal_rep_id_number")},
     }
     if "name" in changes:
         before["name"] = enterprise.organisation.name
         enterprise.organisation.name = " ".join(changes["name"].split())
+    keys = identity_fields(
+        legal_rep_id_number=changes.get("legal_rep_id_number", ""),
+        registered_address=changes.get("registered_address", ""),
+        contact_phone=changes.get("contact_phone", ""),
+    )
+    if "legal_rep_id_number" in changes:  # never stored or logged: only its keyed hash and last 4 characters
+        changes["legal_rep_id_number"] = "****" + keys["legal_rep_id_last4"]
     for field, value in changes.items():
-        if field != "name":
+        if field not in ("name", "legal_rep_id_number", "registered_address"):
             setattr(enterprise, field, value)
+    for field, value in keys.items():
+        setattr(enterprise, field, value)
     enterprise.organisation.email = enterprise.contact_email
     enterprise.organisation.phone = enterprise.contact_phone
     enterprise.organisation.save(update_fields=["name", "email", "phone"])

@@ -45,7 +45,7 @@ def home(request):
     if enterprise.status in (Enterprise.Status.PENDING, Enterprise.Status.RETURNED) and request.user.has_perm(
         "enterprises.change_enterprise", enterprise
     ):
-        initial = {field: getattr(enterprise, field) for field in services.RESUBMIT_FIELDS}
+        initial = {field: getattr(enterprise, field, "") for field in services.RESUBMIT_FIELDS}
         form = ResubmitForm(request.POST or None, request.FILES or None, initial=initial, actor=request.user)
         if request.method == "POST" and form.is_valid_keeping_materials():
             try:

@@ -116,6 +116,7 @@ class OrderPaymentInput(serializers.Serializer):
     voucher_fen = FenField()
     invoice = IntegerField()
     transfer_proof = IntegerField()
+    payer_account = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     materials = serializers.DictField(child=IntegerField(), required=False, default=dict)
 
 
@@ -244,6 +245,7 @@ class OrderPaymentView(APIView):
             invoice_id=data["invoice"],
             transfer_proof_id=data["transfer_proof"],
             materials=data["materials"],
+            payer_account=data["payer_account"],
         )
         return _order(request, pk)
 

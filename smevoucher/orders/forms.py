@@ -44,6 +44,12 @@ class PaymentForm(KeepsMaterials, forms.Form):
     invoice_fen = YuanField(label=_("Invoice amount (yuan)"), help_text=_("Your own share plus the vouchers."))
     invoice = MaterialField(label=_("Invoice (the full amount)"), kind=Kind.INVOICE)
     transfer_proof = MaterialField(label=_("Bank-transfer proof of your own share"), kind=Kind.TRANSFER_PROOF)
+    payer_account = forms.CharField(
+        label=_("Account paid from"),
+        max_length=40,
+        required=False,
+        help_text=_("The bank account number on the transfer proof."),
+    )
 
     def __init__(self, *args, extra_materials=(), order=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -154,6 +154,9 @@ class Payment(models.Model):
     own_share_fen = models.BigIntegerField(_("own share paid by bank transfer (fen)"))
     voucher_fen = models.BigIntegerField(_("voucher amount (fen)"))
     invoice = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    # Issue 17: the account the enterprise's own share was paid from, as on the transfer proof.
+    payer_account = models.CharField(_("payer account"), max_length=40, blank=True)
+    payer_account_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     transfer_proof = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     reject_reason = models.TextField(_("reasons for rejection"), blank=True)

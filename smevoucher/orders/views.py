@@ -305,6 +305,7 @@ def order_action(request, pk: int, action: str):
                 invoice_id=documents["invoice"].pk,
                 transfer_proof_id=documents["transfer_proof"].pk,
                 materials={name: documents[f"extra_{i}"].pk for i, name in enumerate(form.extra_names)},
+                payer_account=data.get("payer_account", ""),
             )
         else:
             raise Http404

@@ -40,6 +40,7 @@ class ProviderOutput(serializers.ModelSerializer):
             "entry",
             "uscc",
             "legal_representative",
+            "legal_rep_id_last4",
             "contact_name",
             "contact_phone",
             "contact_email",
@@ -71,6 +72,7 @@ class ProviderOutput(serializers.ModelSerializer):
 class ProfileInput(serializers.Serializer):
     uscc = serializers.CharField(max_length=24)
     legal_representative = serializers.CharField(max_length=60)
+    legal_rep_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, write_only=True)
     contact_name = serializers.CharField(max_length=60)
     contact_phone = serializers.CharField(max_length=40)
     contact_email = serializers.EmailField()
@@ -268,6 +270,12 @@ class ChangeRequestOutput(serializers.ModelSerializer):
             "new_contact_name",
             "new_contact_phone",
             "new_contact_email",
+            "new_legal_representative",
+            "new_legal_rep_id_last4",
+            "new_address",
+            "new_bank_name",
+            "new_bank_account_name",
+            "new_bank_account",
             "explanation",
             "proof",
             "old_values",
@@ -284,6 +292,12 @@ class ChangeRequestInput(serializers.Serializer):
     new_contact_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     new_contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     new_contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    new_legal_representative = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    new_legal_rep_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    new_address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    new_bank_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    new_bank_account_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    new_bank_account = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
     proof = serializers.ListField(child=serializers.FileField(), help_text="Files in merge order.")
 

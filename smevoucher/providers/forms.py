@@ -27,6 +27,13 @@ class ProfileFields(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
+    legal_rep_id_number = forms.CharField(
+        label=_("Legal representative's ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("Kept only in a form that can be matched, never readable; the last 4 characters are shown."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     address = forms.CharField(label=_("Address"), max_length=200)
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
@@ -81,7 +88,7 @@ class RegistrationForm(PasswordPairMixin, ProfileFields):
 
     def fieldsets(self):
         names = [
-            (_("Organisation details"), ["city", "uscc", "legal_representative", "address"]),
+            (_("Organisation details"), ["city", "uscc", "legal_representative", "legal_rep_id_number", "address"]),
             (_("Bank account for redemption"), ["bank_name", "bank_account_name", "bank_account"]),
             (_("Required materials"), ["licence", "commitment_date", "commitment_letter"]),
             (
@@ -148,6 +155,17 @@ class ChangeRequestForm(KeepsMaterials, forms.Form):
     new_contact_name = forms.CharField(label=_("New contact person"), max_length=60, required=False)
     new_contact_phone = forms.CharField(label=_("New contact telephone"), max_length=40, required=False)
     new_contact_email = forms.EmailField(label=_("New contact e-mail"), required=False)
+    new_legal_representative = forms.CharField(label=_("New legal representative"), max_length=60, required=False)
+    new_legal_rep_id_number = forms.CharField(
+        label=_("New legal representative's ID number"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    new_address = forms.CharField(label=_("New address"), max_length=200, required=False)
+    new_bank_name = forms.CharField(label=_("New bank"), max_length=100, required=False)
+    new_bank_account_name = forms.CharField(label=_("New account name"), max_length=200, required=False)
+    new_bank_account = forms.CharField(label=_("New bank account number"), max_length=40, required=False)
     explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     proof = MaterialField(
         kind=Kind.AUTHORISATION,

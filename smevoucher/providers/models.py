@@ -35,6 +35,12 @@ class Provider(models.Model):
     bank_name = models.CharField(_("bank"), max_length=100)
     bank_account_name = models.CharField(_("account name"), max_length=200)
     bank_account = models.CharField(_("bank account number"), max_length=40)
+    # Issue 17: what the integrity signals compare. The ID number itself is never stored (core.identity).
+    legal_rep_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    legal_rep_id_last4 = models.CharField(_("ID number (last 4)"), max_length=4, blank=True)
+    address_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    phone_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    bank_account_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     commitment_date = models.DateField(_("date of the commitment letter"))
     licence = models.ForeignKey(
         "documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("business licence")
@@ -86,6 +92,14 @@ class ChangeRequest(models.Model):
     new_contact_name = models.CharField(_("new contact person"), max_length=60, blank=True)
     new_contact_phone = models.CharField(_("new contact telephone"), max_length=40, blank=True)
     new_contact_email = models.EmailField(_("new contact e-mail"), blank=True)
+    # Issue 17: what is frozen after approval and compared by the integrity signals changes only this way.
+    new_legal_representative = models.CharField(_("new legal representative"), max_length=60, blank=True)
+    new_legal_rep_id_hash = models.CharField(max_length=64, blank=True, editable=False)
+    new_legal_rep_id_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    new_address = models.CharField(_("new address"), max_length=200, blank=True)
+    new_bank_name = models.CharField(_("new bank"), max_length=100, blank=True)
+    new_bank_account_name = models.CharField(_("new account name"), max_length=200, blank=True)
+    new_bank_account = models.CharField(_("new bank account number"), max_length=40, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
     proof = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("proof"))
     old_values = models.JSONField(default=dict, blank=True)
@@ -117,11 +131,19 @@ class ChangeRequest(models.Model):
             "contact_name": _("Contact person"),
             "contact_phone": _("Contact telephone"),
             "contact_email": _("Contact e-mail"),
+            "legal_representative": _("Legal representative"),
+            "legal_rep_id_hash": _("Legal representative's ID number"),
+            "address": _("Address"),
+            "bank_name": _("Bank"),
+            "bank_account_name": _("Account name"),
+            "bank_account": _("Bank account number"),
         }
         rows = []
         for field, label in labels.items():
             new = getattr(self, f"new_{field}")
-            if new:
+            if new and field == "legal_rep_id_hash":  # only the last 4 characters are ever shown
+                rows.append((label, "", f"****{self.new_legal_rep_id_last4}"))
+            elif new:
                 rows.append((label, self.old_values.get(field, ""), new))
         return rows
 

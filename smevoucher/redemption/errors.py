@@ -30,3 +30,8 @@ class ScansNotCurrent(Conflict):
 class PaymentRefunded(Conflict):
     code = "payment_refunded"
     default_message = _("A payment in this application was refunded; it cannot be redeemed.")
+
+
+class OpenRiskFlag(Conflict):
+    code = "open_risk_flag"
+    default_message = _("A line of this application has an open risk flag: decide the flag first.")

@@ -21,6 +21,7 @@ from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.money import format_yuan
 from smevoucher.documents.models import Document, Kind
 from smevoucher.documents.services import document_share, document_use
+from smevoucher.integrity.selectors import open_flags_on_orders
 from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish, notify_organisation
 from smevoucher.orders.models import Order, Payment
@@ -28,7 +29,7 @@ from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import services as vouchers
 
 from . import selectors
-from .errors import NotAllowedNow, PaymentRefunded, PaymentTaken, ScansNotCurrent, WrongCity
+from .errors import NotAllowedNow, OpenRiskFlag, PaymentRefunded, PaymentTaken, ScansNotCurrent, WrongCity
 from .models import Application, FormVersion, Line, Material, form_code
 
 S = Application.Status
@@ -162,6 +163,15 @@ def stale_scans_message(application: Application) -> str:
         "The stamped scans are not of the current forms (version %(version)s, code %(code)s). Print the forms "
         "again, stamp them and upload the new scans."
     ) % {"version": application.form_version, "code": application.verification_code}
+
+
+def _no_open_flags(application: Application) -> None:
+    """Issue 17: a line whose order has an open risk flag waits until the city unit clears or confirms it."""
+    flags = open_flags_on_orders(application.lines.values_list("order_id", flat=True))
+    if flags:
+        raise OpenRiskFlag(
+            _("Decide the open risk flags first: %(flags)s.") % {"flags": ", ".join(f.number for f in flags)}
+        )
 
 
 def _document(actor, document_id, kind: str, field: str) -> Document:
@@ -339,6 +349,7 @@ def application_approve(*, actor, application_id: int) -> Application:
     if not application.scans_are_current:  # issue 15: the unit approves only what the stamped paper shows
         raise ScansNotCurrent(stale_scans_message(application))
     _still_redeemable(application)
+    _no_open_flags(application)
     by_batch = defaultdict(int)
     for line in application.lines.select_related("order"):
         by_batch[line.order.batch_id] += line.voucher_fen

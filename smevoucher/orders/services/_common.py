@@ -5,7 +5,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smevoucher.core import access, audit, clock
+from smevoucher.core import access, audit, clock, jobs, traces
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.documents.models import Document
 from smevoucher.notices.services import notify_organisation
@@ -47,7 +47,27 @@ def _move(order: Order, to: str, actor, action: str, *, fields=(), reason: str =
     order.status = to
     order.save(update_fields=["status", "updated_at", *fields])
     audit.record(actor, action, order, before={"status": before}, after={"status": to, **(after or {})}, reason=reason)
+    order_event(actor, action, order)
     return order
+
+
+# Issue 17: the key actions of both sides whose client address and browser are traced (core.traces).
+TRACED = {
+    "order.placed": traces.ORDER,
+    "order.confirmed": traces.CONFIRM,
+    "order.contract_uploaded": traces.CONTRACT,
+    "order.contract_confirmed": traces.CONFIRM,
+    "order.completed": traces.COMPLETE,
+    "order.payment_submitted": traces.PAYMENT,
+    "order.payment_confirmed": traces.RECEIPT,
+}
+
+
+def order_event(actor, action: str, order: Order) -> None:
+    """After a key step: trace where it came from and queue the integrity signals' incremental run."""
+    if action in TRACED:
+        traces.record(actor, TRACED[action], order_id=order.pk)
+        jobs.queue_after_commit("smevoucher.integrity.tasks.scan_order", order.pk)
 
 
 def _url(order: Order) -> str:

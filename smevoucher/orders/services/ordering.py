@@ -30,6 +30,7 @@ from ._common import (
     _tell,
     _tell_enterprise,
     _tell_provider,
+    order_event,
 )
 
 
@@ -101,6 +102,7 @@ def order_place(
             "batch": batch.pk,
         },
     )
+    order_event(actor, "order.placed", order)
     _tell_provider(
         order,
         "order.placed",

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from smevoucher.core import clock
+from smevoucher.core import clock, identity
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.documents.models import Kind
 from smevoucher.documents.services import document_share, document_use
@@ -48,6 +48,7 @@ def payment_submit(
     invoice_id: int,
     transfer_proof_id: int,
     materials: dict[str, int] | None = None,
+    payer_account: str = "",
 ) -> Payment:
     """The enterprise pays with vouchers (R11): the full invoice (own share + vouchers), the bank-transfer proof of
     its own share and the city's extra materials. The voucher amount is at most the expected amount and the
@@ -116,6 +117,8 @@ def payment_submit(
         voucher_fen=voucher_fen,
         invoice=invoice,
         transfer_proof=proof,
+        payer_account=(payer_account or "").strip()[:40],
+        payer_account_key=identity.account_key(payer_account),
         submitted_by=actor,
         submitted_at=clock.now(),
     )

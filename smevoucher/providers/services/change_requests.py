@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import User
-from smevoucher.core import access, audit, clock
+from smevoucher.core import access, audit, clock, identity
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.directory.names import clean_name, name_key
 from smevoucher.documents.models import Kind
@@ -29,6 +29,12 @@ def change_request_submit(
     new_contact_name: str = "",
     new_contact_phone: str = "",
     new_contact_email: str = "",
+    new_legal_representative: str = "",
+    new_legal_rep_id_number: str = "",
+    new_address: str = "",
+    new_bank_name: str = "",
+    new_bank_account_name: str = "",
+    new_bank_account: str = "",
     explanation: str = "",
 ) -> ChangeRequest:
     """R4: an approved provider asks to change its name, user name or contact, with scanned proof (licence,
@@ -45,7 +51,14 @@ def change_request_submit(
                 "contact_name": (new_contact_name or "").strip(),
                 "contact_phone": (new_contact_phone or "").strip(),
                 "contact_email": (new_contact_email or "").strip(),
+                "legal_representative": (new_legal_representative or "").strip(),
+                "legal_rep_id_hash": identity.id_number_hash(new_legal_rep_id_number),
+                "address": " ".join((new_address or "").split()),
+                "bank_name": (new_bank_name or "").strip(),
+                "bank_account_name": (new_bank_account_name or "").strip(),
+                "bank_account": "".join((new_bank_account or "").split()),
             },
+            id_last4=identity.id_number_last4(new_legal_rep_id_number),
             explanation=(explanation or "").strip(),
             stored=stored,
         )
@@ -61,11 +74,24 @@ def _old_values(provider: Provider, user) -> dict:
         "contact_name": provider.contact_name,
         "contact_phone": provider.contact_phone,
         "contact_email": provider.contact_email,
+        **{field: getattr(provider, field) for field in FROZEN_FIELDS},
     }
 
 
+# Issue 17: frozen after approval (the bank account is printed on the redemption form; the others are compared
+# by the integrity signals): changed only through a change request.
+FROZEN_FIELDS = (
+    "legal_representative",
+    "legal_rep_id_hash",
+    "address",
+    "bank_name",
+    "bank_account_name",
+    "bank_account",
+)
+
+
 @transaction.atomic
-def _change_request_submit(*, actor, provider_id, proof_files, new, explanation, stored) -> ChangeRequest:
+def _change_request_submit(*, actor, provider_id, proof_files, new, id_last4, explanation, stored) -> ChangeRequest:
     provider = access.require(actor, "providers.change_provider", _locked(provider_id))
     if provider.status != Provider.Status.APPROVED:
         raise Conflict(_("Only an approved provider asks for changes; correct a returned registration directly."))
@@ -73,7 +99,14 @@ def _change_request_submit(*, actor, provider_id, proof_files, new, explanation,
     new = {field: value for field, value in new.items() if value and value != old[field]}
     errors: dict[str, list[str]] = {}
     if not new:
-        errors["__all__"] = [_("Enter at least one new value: full name, user name or contact.")]
+        errors["__all__"] = [
+            _(
+                "Enter at least one new value: full name, user name, contact, legal representative, address or "
+                "bank account."
+            )
+        ]
+    if "bank_account" in new and not new["bank_account"].isdigit():
+        errors["new_bank_account"] = [_("A bank account number has digits only.")]
     if "name" in new and Provider.objects.filter(name_key=name_key(new["name"])).exclude(pk=provider.pk).exists():
         errors["new_name"] = [_("Another registered provider has this name.")]
     if "username" in new and User.objects.filter(username__iexact=new["username"]).exclude(pk=actor.pk).exists():
@@ -93,6 +126,7 @@ def _change_request_submit(*, actor, provider_id, proof_files, new, explanation,
                 proof=proof,
                 explanation=explanation,
                 old_values={field: old[field] for field in new},
+                new_legal_rep_id_last4=id_last4 if "legal_rep_id_hash" in new else "",
                 **{f"new_{field}": value for field, value in new.items()},
             )
     except IntegrityError as exc:
@@ -136,12 +170,20 @@ def change_request_apply(*, actor, request_id: int, reply: str = "") -> ChangeRe
             if change.new_username:
                 user.username = change.new_username
                 user.save(update_fields=["username"])
-            for field in ("contact_name", "contact_phone", "contact_email"):
+            for field in ("contact_name", "contact_phone", "contact_email", *FROZEN_FIELDS):
                 if value := getattr(change, f"new_{field}"):
                     setattr(provider, field, value)
+            if change.new_legal_rep_id_hash:
+                provider.legal_rep_id_last4 = change.new_legal_rep_id_last4
+            provider.address_key = identity.address_key(provider.address)[:200]
+            provider.phone_key = identity.phone_key(provider.contact_phone)[:20]
+            provider.bank_account_key = identity.account_key(provider.bank_account)[:40]
             organisation.email, organisation.phone = provider.contact_email, provider.contact_phone
             organisation.save(update_fields=["name", "email", "phone"])
-            provider.save(update_fields=["name_key", "contact_name", "contact_phone", "contact_email"])
+            keys = ["legal_rep_id_last4", "address_key", "phone_key", "bank_account_key"]
+            provider.save(
+                update_fields=["name_key", "contact_name", "contact_phone", "contact_email", *FROZEN_FIELDS, *keys]
+            )
     except IntegrityError as exc:
         raise Conflict(_("The new name or user name is now used by someone else; refuse this request.")) from exc
     change.status, change.reply = ChangeRequest.Status.APPLIED, (reply or "").strip()

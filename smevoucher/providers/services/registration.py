@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smevoucher.accounts.models import City, Organisation, User
-from smevoucher.core import access, audit, clock
+from smevoucher.core import access, audit, clock, identity
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.core.uscc import INVALID_MESSAGE, is_valid_uscc, normalize_uscc
 from smevoucher.directory.models import CITY_LEVELS, Entry
@@ -115,7 +115,23 @@ def _clean_profile(values: dict) -> dict:
         elif isinstance(value, str):
             value = value.strip()
         cleaned[field] = value
-    return cleaned
+    return {**cleaned, **_matching_keys(values, cleaned)}
+
+
+def _matching_keys(values: dict, cleaned: dict) -> dict:
+    """Issue 17: the keys the integrity signals compare. The legal representative's ID number is kept only as a
+    keyed hash and its last 4 characters."""
+    keys = {}
+    if (values.get("legal_rep_id_number") or "").strip():
+        keys["legal_rep_id_hash"] = identity.id_number_hash(values["legal_rep_id_number"])
+        keys["legal_rep_id_last4"] = identity.id_number_last4(values["legal_rep_id_number"])
+    if "address" in cleaned:
+        keys["address_key"] = identity.address_key(cleaned["address"])[:200]
+    if "contact_phone" in cleaned:
+        keys["phone_key"] = identity.phone_key(cleaned["contact_phone"])[:20]
+    if "bank_account" in cleaned:
+        keys["bank_account_key"] = identity.account_key(cleaned["bank_account"])[:40]
+    return keys
 
 
 class _StoredFiles:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from smevoucher.core import audit, clock
+from smevoucher.core import audit, clock, traces
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.money import format_yuan
 from smevoucher.enterprises.models import Enterprise
@@ -153,4 +153,5 @@ def _submit(*, actor, batch_id: int, amount_fen: int) -> tuple[Claim, bool]:
     # committed between the read and the insert is possible only at the window's end: re-read the state there.
     if row.near_end and not Batch.objects.filter(pk=batch_id, status=Batch.Status.OPEN).exists():
         raise ClaimWindowClosed()  # rolls back the claim and its audit row
+    traces.record(actor, traces.CLAIM)
     return claim, True
