@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import Organisation
 from smevoucher.catalogue.models import Product
-from smevoucher.core import access, audit, clock
+from smevoucher.core import access, audit, clock, jobs
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.notices.services import notify_organisation
 from smevoucher.orders.models import Order
@@ -43,6 +43,11 @@ def _text(value: str, field: str, *, required: bool) -> str:
     if required and not value:
         raise ValidationFailed(fields={field: [_("This field is required.")]})
     return value[:2000]
+
+
+def _queue_integrity_scan(order) -> None:
+    """Complaints and very low ratings are risk signals (issue 17): the order's incremental scan runs after commit."""
+    jobs.queue_after_commit("smevoucher.integrity.tasks.scan_order", order.pk)
 
 
 @transaction.atomic
@@ -79,6 +84,7 @@ def rating_submit(*, actor, order_id: int, score: int, comment: str = "") -> Rat
         audit.record(actor, "feedback.rating_revised", order, before=before, after={"score": score, "comment": comment})
     else:
         return rating  # the same rating again: a double click
+    _queue_integrity_scan(order)
     notify_organisation(
         order.provider.organisation,
         event="feedback.rated",
@@ -109,6 +115,7 @@ def complaint_file(*, actor, order_id: int, text: str) -> Complaint:
         filed_at=clock.now(),
     )
     audit.record(actor, "feedback.complaint_filed", complaint, after={"order": order.pk, "text": text})
+    _queue_integrity_scan(order)
     unit = Organisation.objects.filter(kind=Organisation.Kind.CITY_UNIT, city_id=complaint.city_id).first()
     if unit is not None:
         notify_organisation(

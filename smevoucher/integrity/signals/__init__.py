@@ -75,6 +75,7 @@ RULE_MODULES = [
     "implausible_timing",
     "burst",
     "syndicate",
+    "feedback",
 ]
 
 
