@@ -88,6 +88,9 @@ API_COUNTERPARTS: dict[str, str | tuple[str, ...]] = {
     "orders:refund_decide": ("api:refund-request-approve", "api:refund-request-refuse"),
     "orders:city_materials": "api:city-materials",
     "orders:city_material_edit": "api:city-material",
+    # integrity
+    "integrity:clear": "api:risk-flag-clear",
+    "integrity:confirm": "api:risk-flag-confirm",
     # feedback
     "feedback:rate": "api:order-rating",
     "feedback:complain": "api:order-complaint",
