@@ -1,5 +1,6 @@
-"""In real browsers (manual 三, issue 15.3): the city unit suspends a provider from its page; its products leave
-the catalogue, and the enterprise of its contract-confirmed order cancels it with the vouchers back in its wallet."""
+"""In real browsers (issue 17, manual 三, issue 15.3): the city unit opens a risk flag, reads its evidence, confirms
+it and suspends the provider from the flag's evidence link; the provider's products leave the catalogue, and the
+enterprise of its contract-confirmed order cancels it with the vouchers back in its wallet."""
 
 from datetime import timedelta
 
@@ -8,6 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from smevoucher.core import clock
+from smevoucher.integrity import services as integrity
+from smevoucher.integrity.models import RiskFlag
 from smevoucher.orders import factories
 from smevoucher.orders.models import Order
 from smevoucher.vouchers.models import LedgerAccount
@@ -21,16 +24,29 @@ def serious_violations(page) -> list[str]:
     return [v["id"] for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
 
 
-def test_unit_suspends_a_provider_and_the_enterprise_cancels_its_order(live_server, page, browser, log_in):
+def test_unit_confirms_a_flag_suspends_the_provider_and_the_enterprise_cancels_its_order(
+    live_server, page, browser, log_in, nav
+):
     w = factories.world(level="municipal")  # reviewed by the Guangzhou unit (R4), which may suspend it
     order = factories.advance(w, factories.place(w, expected_fen=1_500_00), Order.Status.CONTRACT_CONFIRMED)
+    for party in (order.enterprise, order.provider):  # one telephone on both sides of the order
+        party.phone_key = "13800000000"
+        party.save(update_fields=["phone_key"])
+    integrity.scan(kinds=["related_party"])
+    flag = RiskFlag.objects.get(kind="related_party")
     url = live_server.url
     until = clock.today() + timedelta(days=90)
 
     unit_context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     unit = unit_context.new_page()
     log_in(unit, w.unit)
-    unit.goto(f"{url}/providers/{w.provider.pk}/")
+    nav(unit, "风险提示")
+    unit.get_by_role("link", name=flag.number).click()
+    expect(unit.get_by_test_id("evidence")).to_contain_text("******0000")
+    unit.get_by_label("理由").fill("双方联系电话相同，经核实为关联方。")
+    unit.get_by_test_id("confirm-flag").click()
+    expect(unit.get_by_test_id("flag-status")).to_have_text("已确认")
+    unit.get_by_test_id("evidence-links").get_by_role("link", name=f"服务机构 #{w.provider.pk}").click()
     expect(unit.get_by_test_id("violations")).to_contain_text("暂无违规记录")
     unit.get_by_label("暂停理由").fill("无实际服务即收取服务券")
     unit.get_by_label("暂停至（含当日）").fill(until.isoformat())
