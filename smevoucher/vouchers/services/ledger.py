@@ -94,3 +94,47 @@ def post(
 def amount_moved(txn: LedgerTransaction | None, acc: LedgerAccount) -> int:
     """What a posted transaction added to (positive) or took from (negative) one account."""
     return 0 if txn is None else txn.deltas.get(acc.pk, 0)
+
+
+def post_each(*, batch: Batch, kind: str, actor, moves: list[tuple[LedgerAccount, LedgerAccount, object]]) -> dict:
+    """`post` for many one-move transactions at once (a deadline sweep): each (source, destination, obj) moves the
+    source's whole balance as read under the lock, in a transaction of its own (so each reclaim stays traceable
+    to its object), all written with a few bulk statements. Returns {source account id: fen moved}."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("post_each() must run inside the caller's transaction")
+    sources = [source.pk for source, _d, _o in moves]
+    destinations = {destination.pk for _s, destination, _o in moves}
+    if len(set(sources)) != len(sources) or destinations.intersection(sources):
+        raise ValueError("each source once, and no source is also a destination")
+    ids = destinations.union(sources)
+    locked = {a.pk: a for a in LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    moving = [(locked[s.pk], locked[d.pk], obj) for s, d, obj in moves if locked[s.pk].balance_fen > 0]
+    if any(s.batch_id != batch.pk or d.batch_id != batch.pk for s, d, _o in moving):
+        raise ValueError("a transaction moves vouchers within one batch")
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    now = clock.now()
+    transactions = LedgerTransaction.objects.bulk_create(
+        [
+            LedgerTransaction(batch=batch, kind=kind, actor=actor, created_at=now, **_object_fields(obj))
+            for _s, _d, obj in moving
+        ],
+        batch_size=2000,
+    )
+    entries, moved = [], {}
+    for txn, (source, destination, _obj) in zip(transactions, moving, strict=True):
+        fen = source.balance_fen
+        entries += [
+            LedgerEntry(transaction=txn, account_id=source.pk, amount_fen=-fen),
+            LedgerEntry(transaction=txn, account_id=destination.pk, amount_fen=fen),
+        ]
+        source.balance_fen, destination.balance_fen = 0, destination.balance_fen + fen
+        moved[source.pk] = fen
+    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+    changed = {a.pk: a for s, d, _o in moving for a in (s, d)}
+    LedgerAccount.objects.bulk_update(list(changed.values()), ["balance_fen"], batch_size=1000)
+    return moved
+
+
+def _object_fields(obj) -> dict:
+    object_type, object_id = audit.object_label(obj)
+    return {"object_type": object_type, "object_id": object_id}

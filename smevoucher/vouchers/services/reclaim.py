@@ -82,6 +82,65 @@ def wallet_reclaim(*, actor, batch_id: int, enterprise_id: int, rule: str) -> in
 
 
 @transaction.atomic
+def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> int:
+    """`wallet_reclaim` for many wallets of one batch in one database transaction (the sweep): the same locks in
+    the same order (batch, its claims, the accounts), the same checks per claim, one ledger transaction and one
+    audit row per wallet as before, written set-based. Returns the fen moved."""
+    if rule not in (R8, R10):
+        raise ValueError(rule)
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    now = clock.now()
+    if rule == R10 and now <= batch.expires_at:
+        return 0
+    claims = {
+        claim.enterprise_id: claim
+        for claim in Claim.objects.select_for_update()
+        .filter(batch=batch, enterprise_id__in=enterprise_ids)
+        .order_by("pk")
+    }
+    if rule == R8:
+        enterprise_ids = [e for e, c in claims.items() if c.order_deadline is not None and now > c.order_deadline]
+    wallets = list(
+        LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET, enterprise_id__in=enterprise_ids, balance_fen__gt=0)
+    )
+    if not wallets:
+        return 0
+    to_pool = rule == R8 and now <= batch.expires_at
+    destination = ledger.account(batch, Kind.POOL if to_pool else Kind.RECLAIMED)
+    kind = LedgerTransaction.Kind.RECLAIM_UNUSED if to_pool else LedgerTransaction.Kind.RECLAIM_EXPIRED
+    objects = {w.pk: claims.get(w.enterprise_id) or w for w in wallets}
+    moved = ledger.post_each(
+        batch=batch, kind=kind, actor=None, moves=[(w, destination, objects[w.pk]) for w in wallets]
+    )
+    action = f"voucher.reclaimed_{kind.removeprefix('reclaim_')}"
+    for model in (Claim, LedgerAccount):
+        audit.record_each(
+            None,
+            action,
+            model,
+            [
+                (objects[pk].pk, {"fen": fen, "to": destination.kind})
+                for pk, fen in moved.items()
+                if isinstance(objects[pk], model)
+            ],
+        )
+    if to_pool and moved:
+        gives_back = {}
+        for wallet in wallets:
+            claim = claims.get(wallet.enterprise_id)
+            if claim is not None and moved.get(wallet.pk):
+                year_gives_back = gives_back.setdefault(
+                    claim.year, quota_for(batch.city_id, claim.year).reclaim_gives_back_quota
+                )
+                if year_gives_back:
+                    claim.quota_returned_fen += moved[wallet.pk]
+                    claim.quota_fen = max(claim.quota_fen - moved[wallet.pk], 0)
+        Claim.objects.bulk_update(list(claims.values()), ["quota_returned_fen", "quota_fen"], batch_size=1000)
+        jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", batch.pk)
+    return sum(moved.values())
+
+
+@transaction.atomic
 def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
     """R9 (the orders app calls this for an order with no contract by the batch's contract deadline): the escrow →
     pool (then backfilled, quota given back per setting); R10: an escrow whose payment was not submitted by the
@@ -104,14 +163,35 @@ def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
     return _reclaim(actor=actor, batch=batch, claim=claim, source=escrow, rule=rule, obj=escrow)
 
 
+SWEEP_CHUNK = 2000  # wallets per database transaction: short locks, bounded memory
+
+
+def _by_batch(pairs, limit: int | None):
+    """(batch id, [enterprise ids]) chunks of at most SWEEP_CHUNK from a queryset of rows with batch_id and
+    enterprise_id, walked by key (memory stays flat however many wallets are due); at most `limit` ids in all."""
+    left = limit
+    for batch_id in sorted(set(pairs.order_by().values_list("batch_id", flat=True).distinct())):
+        after = 0
+        while left is None or left > 0:
+            size = SWEEP_CHUNK if left is None else min(SWEEP_CHUNK, left)
+            rows = pairs.filter(batch_id=batch_id, enterprise_id__gt=after).order_by("enterprise_id")
+            chunk = list(rows.values_list("enterprise_id", flat=True)[:size])
+            if not chunk:
+                break
+            yield batch_id, chunk
+            after = chunk[-1]
+            left = None if left is None else left - len(chunk)
+
+
 def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
     """Apply every deadline that has passed, in one pass (DESIGN §8's one sweep): first the registered steps of the
     apps above (orders: R9, and R10 for unpaid orders, each ending its order), then R10 for wallets and for escrows
     no order step took, then R8 for wallets, the backfill (递补) of what R8/R9 returned to the pool, and finally the
     closing of allocated batches past their validity end (no backfill can follow). Only records what the rules
-    already imply: nothing past its deadline could be spent anyway. Each reclaim is its own transaction and moves
-    what the locked balance holds, so running it twice (or twice at once) moves nothing twice. `limit` caps each
-    kind of work per run.
+    already imply: nothing past its deadline could be spent anyway. Each reclaim is its own database transaction
+    (wallets: up to SWEEP_CHUNK of one batch at once, `wallets_reclaim`, written set-based) and moves what the
+    locked balance holds, so running it twice (or twice at once) moves nothing twice. `limit` caps each kind of
+    work per run.
 
     An order whose contract deadline and its vouchers' validity end fall on the same day: both end at 23:59:59 of
     that day (R14), so whenever the sweep runs after it, the validity end has passed too and R10 decides (orders'
@@ -126,11 +206,9 @@ def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
     # Past the validity end: the end of its local calendar day (R14) is before now.
     expired = Batch.objects.filter(status__in=spent, validity_end__lt=now.date()).values("pk")
     wallets = LedgerAccount.objects.filter(kind=Kind.WALLET, balance_fen__gt=0)
-    for batch_id, enterprise_id in wallets.filter(batch_id__in=expired).values_list("batch_id", "enterprise_id")[
-        :limit
-    ]:
-        done["fen"] += wallet_reclaim(actor=None, batch_id=batch_id, enterprise_id=enterprise_id, rule=R10)
-        done["r10_wallets"] += 1
+    for batch_id, enterprise_ids in _by_batch(wallets.filter(batch_id__in=expired), limit):
+        done["fen"] += wallets_reclaim(batch_id=batch_id, enterprise_ids=enterprise_ids, rule=R10)
+        done["r10_wallets"] += len(enterprise_ids)
     escrows = LedgerAccount.objects.filter(
         kind=Kind.ESCROW, balance_fen__gt=0, batch_id__in=expired, payment_submitted_at__isnull=True
     )
@@ -144,9 +222,9 @@ def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
         .filter(Exists(holding))
     )
     refilled = set()
-    for batch_id, enterprise_id in overdue.values_list("batch_id", "enterprise_id")[:limit]:
-        done["fen"] += wallet_reclaim(actor=None, batch_id=batch_id, enterprise_id=enterprise_id, rule=R8)
-        done["r8"] += 1
+    for batch_id, enterprise_ids in _by_batch(overdue, limit):
+        done["fen"] += wallets_reclaim(batch_id=batch_id, enterprise_ids=enterprise_ids, rule=R8)
+        done["r8"] += len(enterprise_ids)
         refilled.add(batch_id)
     for batch_id in sorted(refilled):  # 递补 now rather than when the queued task runs (it then finds nothing)
         batch_backfill(actor=None, batch_id=batch_id)

@@ -162,3 +162,55 @@ def test_a_sweep_stopped_halfway_and_run_again_ends_where_one_full_sweep_would(a
     assert first["fen"] + rest["fen"] == 1000_00 and again["fen"] == 0
     assert wallet(batch, _c) == 500_00
     assert selectors.ledger_problems() == []
+
+
+def _reclaim_record(batch):
+    """Per enterprise: its wallet, its claim's quota, and the reclaim transactions, entries and audit rows."""
+    from smevoucher.core.models import AuditEvent
+    from smevoucher.vouchers.models import LedgerEntry
+
+    rows = {}
+    for claim_row in Claim.objects.filter(batch=batch).order_by("enterprise_id"):
+        entries = LedgerEntry.objects.filter(
+            transaction__kind="reclaim_r8", transaction__object_id=str(claim_row.pk), transaction__batch=batch
+        )
+        account = LedgerAccount.objects.filter(batch=batch, kind="wallet", enterprise_id=claim_row.enterprise_id)
+        rows[claim_row.enterprise_id] = (
+            account.values_list("balance_fen", flat=True).first(),
+            claim_row.quota_fen,
+            claim_row.quota_returned_fen,
+            sorted((e.account.kind, e.amount_fen) for e in entries),
+            list(
+                AuditEvent.objects.filter(action="voucher.reclaimed_r8", object_id=str(claim_row.pk)).values_list(
+                    "object_type", "after"
+                )
+            ),
+        )
+    return rows
+
+
+def test_the_sweep_in_chunks_writes_what_one_reclaim_per_wallet_writes(allocated, monkeypatch):
+    """The sweep reclaims up to SWEEP_CHUNK wallets per database transaction, set-based; each wallet still gets its
+    own ledger transaction (object: its claim), audit row and quota give-back, exactly as `wallet_reclaim`."""
+    batch, a, b, c = allocated
+    twin = open_batch(total_fen=1000_00)
+    for enterprise, fen in ((a, 600_00), (b, 600_00), (c, 500_00)):
+        claim(enterprise, twin, fen)
+    with at(twin.claim_end + timedelta(seconds=1)):
+        services.batch_allocate(actor=None, batch_id=twin.pk)
+    twin.refresh_from_db()
+    Claim.objects.filter(batch=twin).update(order_deadline=batch.order_deadline)
+    monkeypatch.setattr("smevoucher.vouchers.services.reclaim.SWEEP_CHUNK", 1)
+    monkeypatch.setattr("smevoucher.core.jobs.queue_after_commit", lambda *args: None)  # no backfill in between
+
+    with at(batch.order_deadline + timedelta(seconds=1)):
+        for enterprise in (a, b):
+            services.wallet_reclaim(actor=None, batch_id=batch.pk, enterprise_id=enterprise.pk, rule=services.R8)
+        Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.CLOSED)  # only the twin is swept now
+        done = services.reclaim_sweep()
+
+    assert (done["r8"], done["fen"]) == (2, 600_00 + 400_00)  # two chunks of one wallet each
+    one_by_one, chunked = _reclaim_record(batch), _reclaim_record(twin)
+    assert list(one_by_one.values()) == list(chunked.values())
+    assert one_by_one[a.pk][3] == [("pool", 600_00), ("wallet", -600_00)]
+    assert selectors.ledger_problems() == []
