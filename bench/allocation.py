@@ -146,9 +146,10 @@ with connection.cursor() as c:
     c.execute("SELECT setval(pg_get_serial_sequence('accounts_organisation', 'id'), "
               "(SELECT MAX(id) FROM accounts_organisation))")
     c.execute(f'''INSERT INTO enterprises_enterprise (organisation_id, uscc, city_id, size, industry,
-        legal_representative, contact_name, contact_phone, contact_email, status, review_note, created_at)
+        legal_representative, contact_name, contact_phone, contact_email, status, review_note, created_at,
+        suspension_reason, address_key, legal_rep_id_hash, legal_rep_id_last4, phone_key, registered_address)
         SELECT {org0} + i, 'B' || lpad(i::text, 17, '0'), %s, 'small', 'C', '王', '李', '1',
-               'b' || i || '@example.invalid', 'approved', '', %s
+               'b' || i || '@example.invalid', 'approved', '', %s, '', '', '', '', '', ''
         FROM generate_series(0, %s - 1) i''', [gz.pk, now, n])
     c.execute('''INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
         is_staff, is_active, date_joined, organisation_id, role, phone)

@@ -130,8 +130,10 @@ def post_each(*, batch: Batch, kind: str, actor, moves: list[tuple[LedgerAccount
         source.balance_fen, destination.balance_fen = 0, destination.balance_fen + fen
         moved[source.pk] = fen
     LedgerEntry.objects.bulk_create(entries, batch_size=5000)
-    changed = {a.pk: a for s, d, _o in moving for a in (s, d)}
-    LedgerAccount.objects.bulk_update(list(changed.values()), ["balance_fen"], batch_size=1000)
+    # Every source is emptied; each destination gets what it received (two statements, not one CASE per row).
+    LedgerAccount.objects.filter(pk__in=moved).update(balance_fen=0)
+    for destination in {d.pk: d for _s, d, _o in moving}.values():
+        LedgerAccount.objects.filter(pk=destination.pk).update(balance_fen=destination.balance_fen)
     return moved
 
 

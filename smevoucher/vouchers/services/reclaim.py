@@ -6,7 +6,8 @@ without moving a fen twice.
 """
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from smevoucher.core import audit, clock, jobs
 from smevoucher.core.errors import Conflict
@@ -81,6 +82,19 @@ def wallet_reclaim(*, actor, batch_id: int, enterprise_id: int, rule: str) -> in
     return _reclaim(actor=actor, batch=batch, claim=claim, source=wallet, rule=rule, obj=claim or wallet)
 
 
+def _give_back_quota_each(batch: Batch, claims: dict, wallets: list[LedgerAccount]) -> None:
+    """`_give_back_quota` for many claims in one statement: each claim gets back what its locked wallet holds."""
+    years = {claim.year for claim in claims.values()}
+    giving = [y for y in years if quota_for(batch.city_id, y).reclaim_gives_back_quota]
+    holding = LedgerAccount.objects.filter(
+        batch=batch, kind=Kind.WALLET, enterprise_id=OuterRef("enterprise_id"), pk__in=[w.pk for w in wallets]
+    ).values("balance_fen")[:1]
+    fen = Coalesce(Subquery(holding), 0)
+    Claim.objects.filter(pk__in=[c.pk for c in claims.values()], year__in=giving).update(
+        quota_returned_fen=F("quota_returned_fen") + fen, quota_fen=Greatest(F("quota_fen") - fen, 0)
+    )
+
+
 @transaction.atomic
 def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> int:
     """`wallet_reclaim` for many wallets of one batch in one database transaction (the sweep): the same locks in
@@ -100,15 +114,19 @@ def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> i
     }
     if rule == R8:
         enterprise_ids = [e for e, c in claims.items() if c.order_deadline is not None and now > c.order_deadline]
-    wallets = list(
-        LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET, enterprise_id__in=enterprise_ids, balance_fen__gt=0)
-    )
-    if not wallets:
-        return 0
     to_pool = rule == R8 and now <= batch.expires_at
     destination = ledger.account(batch, Kind.POOL if to_pool else Kind.RECLAIMED)
+    due = LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET, enterprise_id__in=enterprise_ids)
+    # The wallets and the destination locked now, in the ledger's one order (ascending id), so the quota given back
+    # below reads the balances that the move takes.
+    locked = LedgerAccount.objects.select_for_update().filter(Q(pk__in=due.values("pk")) | Q(pk=destination.pk))
+    wallets = [a for a in locked.order_by("pk") if a.pk != destination.pk and a.balance_fen > 0]
+    if not wallets:
+        return 0
     kind = LedgerTransaction.Kind.RECLAIM_UNUSED if to_pool else LedgerTransaction.Kind.RECLAIM_EXPIRED
     objects = {w.pk: claims.get(w.enterprise_id) or w for w in wallets}
+    if to_pool:
+        _give_back_quota_each(batch, claims, wallets)  # before the move: it reads the wallets' balances
     moved = ledger.post_each(
         batch=batch, kind=kind, actor=None, moves=[(w, destination, objects[w.pk]) for w in wallets]
     )
@@ -125,17 +143,6 @@ def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> i
             ],
         )
     if to_pool and moved:
-        gives_back = {}
-        for wallet in wallets:
-            claim = claims.get(wallet.enterprise_id)
-            if claim is not None and moved.get(wallet.pk):
-                year_gives_back = gives_back.setdefault(
-                    claim.year, quota_for(batch.city_id, claim.year).reclaim_gives_back_quota
-                )
-                if year_gives_back:
-                    claim.quota_returned_fen += moved[wallet.pk]
-                    claim.quota_fen = max(claim.quota_fen - moved[wallet.pk], 0)
-        Claim.objects.bulk_update(list(claims.values()), ["quota_returned_fen", "quota_fen"], batch_size=1000)
         jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", batch.pk)
     return sum(moved.values())
 
