@@ -49,7 +49,7 @@ def test_the_registrations_list_costs_the_same_queries_for_few_or_many_rows(url,
     register_provider(level="provincial")
     c = client(province_user())
     c.get(url)  # warm caches (sessions, permissions)
-    with django_assert_max_num_queries(16) as few:  # the list and the navigation's badges
+    with django_assert_max_num_queries(17) as few:  # the list, the search's id look-up and the badges
         c.get(url)
     for _ in range(8):
         register_provider(level="provincial")
