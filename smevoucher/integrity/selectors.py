@@ -32,6 +32,23 @@ def flags_for_provider(user, provider_id) -> list[RiskFlag]:
     return list(flags_visible_to(user).filter(provider_id=provider_id).order_by("-status", "-found_at")[:50])
 
 
+def breaches_of_provider(provider_id) -> list[RiskFlag]:
+    """The provider's violations record: the flags the units confirmed against it, newest first (R18). Shown to
+    whoever may see the provider's page, the provider included."""
+    flags = RiskFlag.objects.filter(provider_id=provider_id, status=RiskFlag.Status.CONFIRMED)
+    return list(flags.select_related("decided_by__organisation").order_by("-decided_at")[:50])
+
+
 def open_flags_on_orders(order_ids) -> list[RiskFlag]:
     """Open flags concerning any of these orders (a redemption line waits for their decision)."""
     return list(RiskFlag.objects.filter(status=RiskFlag.Status.OPEN, orders__in=list(order_ids)).distinct())
+
+
+def confirmed_flags_on_orders(order_ids) -> list[RiskFlag]:
+    """Confirmed flags concerning any of these orders: a breach found by the unit, not redeemed (R18)."""
+    return list(RiskFlag.objects.filter(status=RiskFlag.Status.CONFIRMED, orders__in=list(order_ids)).distinct())
+
+
+def breached_orders() -> QuerySet:
+    """Ids of the orders of a confirmed flag, for an `Exists`/`__in` filter."""
+    return RiskFlag.orders.through.objects.filter(riskflag__status=RiskFlag.Status.CONFIRMED).values("order_id")

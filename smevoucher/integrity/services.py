@@ -12,10 +12,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smevoucher.core import audit, clock
 from smevoucher.core.errors import Conflict, ValidationFailed
+from smevoucher.notices.services import notify_organisation
 from smevoucher.orders.models import Order
 
 from .models import RiskFlag
@@ -94,7 +96,8 @@ def scan_order(*, order_id: int) -> dict:
     return scan(scope=Scope(frozenset({order["enterprise_id"]}), frozenset({order["provider_id"]})))
 
 
-def _decide(*, actor, flag_id: int, reason: str, to: str, action: str) -> RiskFlag:
+def _decide(*, actor, flag_id: int, reason: str, to: str, action: str) -> tuple[RiskFlag, bool]:
+    """The decision, and whether it was made now (False for a repeated click)."""
     flag = RiskFlag.objects.select_for_update().filter(pk=flag_id).first()
     if flag is None or not actor.has_perm("integrity.view_flag", flag):
         raise Http404
@@ -104,23 +107,53 @@ def _decide(*, actor, flag_id: int, reason: str, to: str, action: str) -> RiskFl
     if not reason:
         raise ValidationFailed(fields={"reason": [_("Give the reason for the decision.")]})
     if flag.status == to and flag.decision_reason == reason[:2000]:
-        return flag  # a repeated click
+        return flag, False  # a repeated click
     if flag.status != S.OPEN:
         raise Conflict(_("This flag has already been decided."), code="flag_decided")
     flag.status, flag.decided_by, flag.decided_at, flag.decision_reason = to, actor, clock.now(), reason[:2000]
     flag.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     audit.record(actor, action, flag, before={"status": S.OPEN}, after={"status": to, "kind": flag.kind}, reason=reason)
-    return flag
+    return flag, True
 
 
 @transaction.atomic
 def flag_clear(*, actor, flag_id: int, reason: str) -> RiskFlag:
     """The city unit found the case innocent: the flag is closed and no longer holds up redemption."""
-    return _decide(actor=actor, flag_id=flag_id, reason=reason, to=S.CLEARED, action="integrity.flag_cleared")
+    flag, _now = _decide(actor=actor, flag_id=flag_id, reason=reason, to=S.CLEARED, action="integrity.flag_cleared")
+    return flag
 
 
 @transaction.atomic
 def flag_confirm(*, actor, flag_id: int, reason: str) -> RiskFlag:
-    """The city unit found the case a breach: recorded against the provider or enterprise (sanctions follow by
-    their own services); its orders' redemption lines are refused by the reviewer as usual."""
-    return _decide(actor=actor, flag_id=flag_id, reason=reason, to=S.CONFIRMED, action="integrity.flag_confirmed")
+    """The city unit found the case a breach (R18). It counts: the flag enters the provider's violations record,
+    its orders' payments are no longer redeemed (the redemption rules refuse them), and the parties it names are
+    told, with the reason. A suspension, if the unit wants one, follows by its own service."""
+    flag, now = _decide(actor=actor, flag_id=flag_id, reason=reason, to=S.CONFIRMED, action="integrity.flag_confirmed")
+    if not now:
+        return flag
+    title = _("Risk case %(number)s was confirmed as a breach of honest conduct") % {"number": flag.number}
+    body = _("%(kind)s. Reason given by the unit: %(reason)s") % {
+        "kind": flag.kind_label,
+        "reason": flag.decision_reason,
+    }
+    if flag.provider_id:
+        organisation = flag.provider.organisation
+        notify_organisation(
+            organisation,
+            event="integrity.flag_confirmed",
+            title=title,
+            body=body,
+            url=reverse("providers:home"),
+            obj=flag,
+        )
+    if flag.enterprise_id:
+        organisation = flag.enterprise.organisation
+        notify_organisation(
+            organisation,
+            event="integrity.flag_confirmed",
+            title=title,
+            body=body,
+            url=reverse("enterprises:home"),
+            obj=flag,
+        )
+    return flag

@@ -35,3 +35,8 @@ class PaymentRefunded(Conflict):
 class OpenRiskFlag(Conflict):
     code = "open_risk_flag"
     default_message = _("A line of this application has an open risk flag: decide the flag first.")
+
+
+class ConfirmedRiskFlag(Conflict):
+    code = "confirmed_risk_flag"
+    default_message = _("A line of this application was found in breach; it cannot be redeemed.")

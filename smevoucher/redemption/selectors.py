@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 
 from smevoucher.core import access
+from smevoucher.integrity.selectors import breached_orders
 from smevoucher.orders.models import CityMaterial, Order, Payment
 from smevoucher.orders.selectors import duplicate_invoices, payment_findings
 from smevoucher.providers.selectors import provider_of
@@ -51,7 +52,8 @@ def form_versions_of(application: Application) -> list[FormVersion]:
 
 
 def redeemable_payments(*, provider, city_id: int) -> QuerySet[Payment]:
-    """R13: confirmed payments of the provider's orders paid with the city's vouchers, not in a live application."""
+    """R13: confirmed payments of the provider's orders paid with the city's vouchers, not in a live application
+    and not of an order found in breach (a confirmed risk flag, R18)."""
     live = Line.objects.filter(payment=OuterRef("pk"), live=True)
     return (
         Payment.objects.filter(
@@ -61,6 +63,7 @@ def redeemable_payments(*, provider, city_id: int) -> QuerySet[Payment]:
             order__batch__city_id=city_id,
         )
         .exclude(Exists(live))
+        .exclude(order_id__in=breached_orders())
         .select_related("order__enterprise__organisation", "order__batch")
         .order_by("order_id")
     )

@@ -21,7 +21,7 @@ from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.money import format_yuan
 from smevoucher.documents.models import Document, Kind
 from smevoucher.documents.services import document_share, document_use
-from smevoucher.integrity.selectors import open_flags_on_orders
+from smevoucher.integrity.selectors import confirmed_flags_on_orders, open_flags_on_orders
 from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish, notify_organisation
 from smevoucher.orders.models import Order, Payment
@@ -29,7 +29,15 @@ from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import services as vouchers
 
 from . import selectors
-from .errors import NotAllowedNow, OpenRiskFlag, PaymentRefunded, PaymentTaken, ScansNotCurrent, WrongCity
+from .errors import (
+    ConfirmedRiskFlag,
+    NotAllowedNow,
+    OpenRiskFlag,
+    PaymentRefunded,
+    PaymentTaken,
+    ScansNotCurrent,
+    WrongCity,
+)
 from .models import Application, FormVersion, Line, Material, form_code
 
 S = Application.Status
@@ -129,7 +137,10 @@ def _add_lines(application: Application, payment_ids) -> list[int]:
         )
     if missing:
         raise PaymentTaken(
-            _("These payments cannot be added (not confirmed, not yours, another city or in another application): %s")
+            _(
+                "These payments cannot be added (not confirmed, not yours, another city, in another application or "
+                "found in breach): %s"
+            )
             % ", ".join(str(i) for i in missing)
         )
     added = []
@@ -165,12 +176,22 @@ def stale_scans_message(application: Application) -> str:
     ) % {"version": application.form_version, "code": application.verification_code}
 
 
-def _no_open_flags(application: Application) -> None:
-    """Issue 17: a line whose order has an open risk flag waits until the city unit clears or confirms it."""
-    flags = open_flags_on_orders(application.lines.values_list("order_id", flat=True))
-    if flags:
+def _no_flags(application: Application) -> None:
+    """Issue 17: a line whose order has an open risk flag waits until the city unit clears or confirms it; a line
+    whose order was found in breach (a confirmed flag) is not redeemed: the unit rejects the application and the
+    provider takes the line out."""
+    order_ids = list(application.lines.values_list("order_id", flat=True))
+    if flags := open_flags_on_orders(order_ids):
         raise OpenRiskFlag(
             _("Decide the open risk flags first: %(flags)s.") % {"flags": ", ".join(f.number for f in flags)}
+        )
+    if flags := confirmed_flags_on_orders(order_ids):
+        raise ConfirmedRiskFlag(
+            _(
+                "These risk flags were confirmed as breaches; their orders are not redeemed: %(flags)s. Reject the "
+                "application so that the provider takes those payments out."
+            )
+            % {"flags": ", ".join(f.number for f in flags)}
         )
 
 
@@ -349,7 +370,7 @@ def application_approve(*, actor, application_id: int) -> Application:
     if not application.scans_are_current:  # issue 15: the unit approves only what the stamped paper shows
         raise ScansNotCurrent(stale_scans_message(application))
     _still_redeemable(application)
-    _no_open_flags(application)
+    _no_flags(application)
     by_batch = defaultdict(int)
     for line in application.lines.select_related("order"):
         by_batch[line.order.batch_id] += line.voucher_fen

@@ -81,3 +81,9 @@ def evidence_links(flag):
         except NoReverseMatch:
             continue
     return links
+
+
+@register.simple_tag
+def breaches_of(provider):
+    """The confirmed flags in a provider's violations record: `{% breaches_of provider as breaches %}`."""
+    return selectors.breaches_of_provider(getattr(provider, "pk", provider))

@@ -38,7 +38,7 @@ def test_a_unit_opens_a_flag_reads_its_evidence_and_confirms_it(live_server, pag
     expect(page.get_by_text("请填写处理理由。")).to_be_visible()
     page.get_by_label("理由").fill("法人与服务机构联系电话相同，经核实为关联方。")
     page.get_by_test_id("confirm-flag").click()
-    expect(page.get_by_test_id("flag-status")).to_have_text("已确认")
+    expect(page.get_by_test_id("flag-status")).to_have_text("已认定违规")
     expect(page.get_by_test_id("flag-decision")).to_contain_text("经核实为关联方")
     flag.refresh_from_db()
     assert flag.status == RiskFlag.Status.CONFIRMED

@@ -12,7 +12,9 @@ from smevoucher.integrity.models import RiskFlag
 from smevoucher.orders import factories as orders
 from smevoucher.redemption import factories as redemption
 from smevoucher.redemption import services as redemption_services
-from smevoucher.redemption.errors import OpenRiskFlag
+from smevoucher.notices.models import Notification
+from smevoucher.redemption.errors import ConfirmedRiskFlag, OpenRiskFlag, PaymentTaken
+from smevoucher.redemption.selectors import redeemable_payments
 
 
 @pytest.fixture
@@ -55,6 +57,37 @@ def test_an_open_flag_holds_up_redemption_until_it_is_cleared(w, flag):
     services.flag_clear(actor=w.unit, flag_id=flag.pk, reason="同一写字楼，不同公司")
     application = redemption_services.application_approve(actor=w.unit, application_id=application.pk)
     assert application.status == "approved"
+
+
+def test_a_confirmed_breach_is_not_redeemed_and_enters_the_providers_record(w, flag):
+    flag, payment = flag
+    provider = payment.order.provider
+    application = redemption.submitted(w, [payment])
+    services.flag_confirm(actor=w.unit, flag_id=flag.pk, reason="法人相同，虚构服务")
+    with pytest.raises(ConfirmedRiskFlag):
+        redemption_services.application_approve(actor=w.unit, application_id=application.pk)
+    # rejected, the provider cannot bundle the payment again
+    redemption_services.application_reject(actor=w.unit, application_id=application.pk, reason="违规订单不予兑现")
+    city_id = payment.order.batch.city_id
+    assert not redeemable_payments(provider=provider, city_id=city_id).filter(pk=payment.pk).exists()
+    with pytest.raises(PaymentTaken):
+        redemption_services.application_create(actor=w.provider_user, city_id=city_id, payment_ids=[payment.pk])
+    # the provider is told, and its violations record shows the breach with the unit's reason
+    told = Notification.objects.filter(user=w.provider_user, event="integrity.flag_confirmed")
+    assert told.count() == 1 and "虚构服务" in told.get().body
+    services.flag_confirm(actor=w.unit, flag_id=flag.pk, reason="法人相同，虚构服务")  # a repeated click
+    assert told.count() == 1
+    page = logged_in_client(w.provider_user).get(reverse("providers:home")).content.decode()
+    assert 'data-testid="breach"' in page and "虚构服务" in page and flag.number in page
+
+
+def test_a_cleared_flag_leaves_no_record(w, flag):
+    flag, payment = flag
+    services.flag_clear(actor=w.unit, flag_id=flag.pk, reason="同一写字楼，不同公司")
+    page = logged_in_client(w.provider_user).get(reverse("providers:home")).content.decode()
+    assert 'data-testid="breach"' not in page
+    city_id = payment.order.batch.city_id
+    assert redeemable_payments(provider=payment.order.provider, city_id=city_id).filter(pk=payment.pk).exists()
 
 
 def test_another_city_does_not_see_the_flag_and_the_province_sees_it(w, flag):
