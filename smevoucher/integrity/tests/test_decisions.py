@@ -9,10 +9,10 @@ from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditEvent
 from smevoucher.integrity import services
 from smevoucher.integrity.models import RiskFlag
+from smevoucher.notices.models import Notification
 from smevoucher.orders import factories as orders
 from smevoucher.redemption import factories as redemption
 from smevoucher.redemption import services as redemption_services
-from smevoucher.notices.models import Notification
 from smevoucher.redemption.errors import ConfirmedRiskFlag, OpenRiskFlag, PaymentTaken
 from smevoucher.redemption.selectors import redeemable_payments
 
