@@ -4,6 +4,7 @@ summary; the order form states the real maximum; the order list searches, filter
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from smevoucher.catalogue.factories import pdf_bytes
@@ -38,6 +39,8 @@ def test_a_refused_payment_keeps_the_files_and_values_and_the_summary_links_work
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
+    axe = Axe().run(page, context="[data-error-summary]", options={"resultTypes": ["violations"]})
+    assert [v["id"] for v in axe.response["violations"] if v["impact"] in ("serious", "critical")] == []
     summary.get_by_role("link", name=re.compile("发票金额")).click()
     expect(page.get_by_label("发票金额（元）")).to_be_focused()
     expect(page.get_by_label("发票号码")).to_have_value("44001234")
