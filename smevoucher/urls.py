@@ -127,22 +127,22 @@ api_v1 = [
     ),
     path(
         "enterprise-change-requests/",
-        enterprises_api.ChangeRequestListView.as_view(),
+        enterprises_api.EnterpriseChangeRequestListView.as_view(),
         name="enterprise-change-request-list",
     ),
     path(
         "enterprise-change-requests/<int:pk>/",
-        enterprises_api.ChangeRequestDetailView.as_view(),
+        enterprises_api.EnterpriseChangeRequestDetailView.as_view(),
         name="enterprise-change-request",
     ),
     path(
         "enterprise-change-requests/<int:pk>/apply/",
-        enterprises_api.ChangeRequestDecisionView.as_view(decision="apply"),
+        enterprises_api.EnterpriseChangeDecisionView.as_view(decision="apply"),
         name="enterprise-change-request-apply",
     ),
     path(
         "enterprise-change-requests/<int:pk>/refuse/",
-        enterprises_api.ChangeRequestDecisionView.as_view(decision="refuse"),
+        enterprises_api.EnterpriseChangeDecisionView.as_view(decision="refuse"),
         name="enterprise-change-request-refuse",
     ),
     path("batches/", vouchers_api.BatchListView.as_view(), name="batches"),

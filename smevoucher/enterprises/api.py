@@ -224,7 +224,7 @@ class EnterpriseSubmitView(APIView):
 # --- Issue 17: change requests after approval ---------------------------------------------------------------------
 
 
-class ChangeRequestOutput(serializers.ModelSerializer):
+class EnterpriseChangeRequestOutput(serializers.ModelSerializer):
     class Meta:
         model = EnterpriseChangeRequest
         fields = [
@@ -249,7 +249,7 @@ class ChangeRequestOutput(serializers.ModelSerializer):
         ]
 
 
-class ChangeRequestInput(serializers.Serializer):
+class EnterpriseChangeRequestInput(serializers.Serializer):
     new_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     new_size = serializers.ChoiceField(choices=Size.choices, required=False, allow_blank=True, default="")
     new_industry = serializers.ChoiceField(choices=Industry.choices, required=False, allow_blank=True, default="")
@@ -273,16 +273,16 @@ class ChangeRequestInput(serializers.Serializer):
 class EnterpriseChangeRequestsView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses=ChangeRequestOutput(many=True))
+    @extend_schema(responses=EnterpriseChangeRequestOutput(many=True))
     def get(self, request, pk: int):
         """Issue 17: the enterprise's change requests, newest first."""
         enterprise = selectors.enterprise_get_for(user=request.user, enterprise_id=pk)
         changes = selectors.change_requests_visible_to(request.user).filter(enterprise=enterprise)
-        return Response(ChangeRequestOutput(changes.order_by("-created_at")[:100], many=True).data)
+        return Response(EnterpriseChangeRequestOutput(changes.order_by("-created_at")[:100], many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": ChangeRequestInput, "application/json": ChangeRequestInput},
-        responses={201: ChangeRequestOutput},
+        request={"multipart/form-data": EnterpriseChangeRequestInput, "application/json": EnterpriseChangeRequestInput},
+        responses={201: EnterpriseChangeRequestOutput},
     )
     def post(self, request, pk: int):
         """Issue 17: an approved enterprise asks its city unit to change its profile (only the given values)."""
@@ -290,46 +290,47 @@ class EnterpriseChangeRequestsView(APIView):
         raw = {key: request.data.get(key) for key in request.data if key != "licence"}
         if request.FILES.getlist("licence"):
             raw["licence"] = request.FILES.getlist("licence")
-        data = ChangeRequestInput(data=raw)
+        data = EnterpriseChangeRequestInput(data=raw)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         change = services.enterprise_change_submit(
             actor=request.user, enterprise_id=pk, licence_files=values.pop("licence", None), **values
         )
-        return Response(ChangeRequestOutput(change).data, status=status.HTTP_201_CREATED)
+        return Response(EnterpriseChangeRequestOutput(change).data, status=status.HTTP_201_CREATED)
 
 
-class ChangeRequestListView(GenericAPIView):
-    serializer_class = ChangeRequestOutput
+class EnterpriseChangeRequestListView(GenericAPIView):
+    serializer_class = EnterpriseChangeRequestOutput
 
-    @extend_schema(responses=ChangeRequestOutput(many=True))
+    @extend_schema(responses=EnterpriseChangeRequestOutput(many=True))
     def get(self, request):
         """Enterprise change requests the caller may see: its own, or its unit's enterprises'; `status` filters."""
         changes = selectors.change_requests_visible_to(request.user)
         if request.query_params.get("status") in EnterpriseChangeRequest.Status.values:
             changes = changes.filter(status=request.query_params["status"])
         page = self.paginate_queryset(changes.order_by("pk"))
-        return self.get_paginated_response(ChangeRequestOutput(page, many=True).data)
+        return self.get_paginated_response(EnterpriseChangeRequestOutput(page, many=True).data)
 
 
-class ChangeRequestDetailView(APIView):
-    @extend_schema(responses=ChangeRequestOutput)
+class EnterpriseChangeRequestDetailView(APIView):
+    @extend_schema(responses=EnterpriseChangeRequestOutput)
     def get(self, request, pk: int):
-        return Response(ChangeRequestOutput(selectors.change_request_get_for(user=request.user, request_id=pk)).data)
+        change = selectors.change_request_get_for(user=request.user, request_id=pk)
+        return Response(EnterpriseChangeRequestOutput(change).data)
 
 
-class ChangeDecisionInput(serializers.Serializer):
+class EnterpriseChangeDecisionInput(serializers.Serializer):
     reply = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ChangeRequestDecisionView(APIView):
+class EnterpriseChangeDecisionView(APIView):
     decision = "apply"
 
-    @extend_schema(request=ChangeDecisionInput, responses=ChangeRequestOutput)
+    @extend_schema(request=EnterpriseChangeDecisionInput, responses=EnterpriseChangeRequestOutput)
     def post(self, request, pk: int):
         """Issue 17: the enterprise's city unit applies the request, or refuses it with a reply."""
-        data = ChangeDecisionInput(data=request.data)
+        data = EnterpriseChangeDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         service = services.enterprise_change_apply if self.decision == "apply" else services.enterprise_change_refuse
         change = service(actor=request.user, request_id=pk, reply=data.validated_data["reply"])
-        return Response(ChangeRequestOutput(change).data)
+        return Response(EnterpriseChangeRequestOutput(change).data)
