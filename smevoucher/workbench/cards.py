@@ -292,6 +292,7 @@ UNIT_CARDS = [
                 None,
                 "enterprises:change_request_list",
                 (("status", EnterpriseChangeRequest.Status.PENDING),),
+                perm="enterprises.decide_change_requests",
             )
         ],
     ),
