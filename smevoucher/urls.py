@@ -120,6 +120,31 @@ api_v1 = [
         providers_api.ChangeRequestDecisionView.as_view(decision="refuse"),
         name="change-request-refuse",
     ),
+    path(
+        "enterprises/<int:pk>/change-requests/",
+        enterprises_api.EnterpriseChangeRequestsView.as_view(),
+        name="enterprise-change-requests",
+    ),
+    path(
+        "enterprise-change-requests/",
+        enterprises_api.EnterpriseChangeRequestListView.as_view(),
+        name="enterprise-change-request-list",
+    ),
+    path(
+        "enterprise-change-requests/<int:pk>/",
+        enterprises_api.EnterpriseChangeRequestDetailView.as_view(),
+        name="enterprise-change-request",
+    ),
+    path(
+        "enterprise-change-requests/<int:pk>/apply/",
+        enterprises_api.EnterpriseChangeDecisionView.as_view(decision="apply"),
+        name="enterprise-change-request-apply",
+    ),
+    path(
+        "enterprise-change-requests/<int:pk>/refuse/",
+        enterprises_api.EnterpriseChangeDecisionView.as_view(decision="refuse"),
+        name="enterprise-change-request-refuse",
+    ),
     path("batches/", vouchers_api.BatchListView.as_view(), name="batches"),
     path("batches/<int:pk>/", vouchers_api.BatchDetailView.as_view(), name="batch"),
     path("batches/<int:pk>/open/", vouchers_api.BatchOpenView.as_view(), name="batch-open"),

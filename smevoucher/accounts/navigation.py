@@ -56,6 +56,7 @@ UNIT = [
             (_("Enterprises"), "enterprises:unit_list", "enterprise_review"),
             (_("Provider registrations"), "providers:unit_list", "provider_review", "letter_review"),
             (_("Change requests"), "providers:change_request_list", "change_review"),
+            (_("Enterprise change requests"), "enterprises:change_request_list", "enterprise_change_review"),
             (_("Violations record"), "providers:suspension_list"),
             (_("Product review"), "catalogue:review_queue", "product_review"),
         ],

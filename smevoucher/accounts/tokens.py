@@ -25,7 +25,7 @@ from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.settings import CONSTANTS
 
-from smevoucher.core import audit
+from smevoucher.core import audit, traces
 from smevoucher.core.errors import Conflict
 
 from .models import ApiToken, User
@@ -56,6 +56,7 @@ def token_issue(*, user, client: str = "") -> tuple[ApiToken, str]:
         )
     token, secret = ApiToken.objects.create(user=user, expiry=token_lifetime(user), client=client)
     audit.record(user, "accounts.token_issued", user, after={"client": client, "token": token.token_key})
+    traces.record(user, traces.LOG_IN)  # issue 17: an API log-in is traced like a page log-in
     return token, secret
 
 

@@ -20,6 +20,9 @@ API_COUNTERPARTS: dict[str, str | tuple[str, ...]] = {
     "enterprises:priority_tags": "api:enterprise-priority-tags",
     "enterprises:suspend": "api:enterprise-suspend",
     "enterprises:reinstate": "api:enterprise-reinstate",
+    "enterprises:change_request_new": "api:enterprise-change-requests",
+    "enterprises:change_request_apply": "api:enterprise-change-request-apply",
+    "enterprises:change_request_refuse": "api:enterprise-change-request-refuse",
     # documents
     "documents:upload": "api:documents",
     "documents:replace": "api:document-replace",

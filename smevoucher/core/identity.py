@@ -6,6 +6,7 @@ The hash key is derived from SECRET_KEY (or IDENTITY_HASH_KEY when set): without
 be tested against guessed ID numbers.
 """
 
+import datetime
 import hashlib
 import hmac
 import re
@@ -65,3 +66,50 @@ def user_agent_hash(user_agent: str) -> str:
     if not user_agent:
         return ""
     return hmac.new(_key(), b"ua:" + user_agent.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# --- Checking what a person types (issue 17) -----------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
+# A passport or a mainland travel permit of a Hong Kong, Macao or foreign legal representative: a letter, then
+# letters and digits (E12345678, H1234567801, G12345678…). A legal representative of a foreign-invested SME may
+# hold no resident ID, so a real scheme accepts these; it cannot verify them beyond their shape.
+_TRAVEL_DOCUMENT = re.compile(r"^[A-Z][A-Z0-9]{5,19}$")
+
+
+def id_number_check_character(first17: str) -> str:
+    """The check character of a GB 11643-1999 citizen identity number (ISO 7064 MOD 11-2)."""
+    return _ID_CHECK[sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def is_valid_id_number(id_number: str) -> bool:
+    """An 18-character PRC resident ID (also the Hong Kong/Macao/Taiwan residence permit and the new foreigner's
+    permanent residence card, which share its format) with a possible birth date and the right check character,
+    or a passport-style number starting with a letter. The 15-digit first-generation card is refused: it stopped
+    being valid in 2013."""
+    clean = normalise_text(id_number).upper()
+    if _RESIDENT_ID.match(clean):
+        if clean[17] != id_number_check_character(clean[:17]):
+            return False
+        year, month, day = int(clean[6:10]), int(clean[10:12]), int(clean[12:14])
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            return False
+        return 1900 <= year
+    return bool(_TRAVEL_DOCUMENT.match(clean)) and not clean.isdigit()
+
+
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#)\d{1,6}$", re.IGNORECASE)
+_PHONE = re.compile(r"^(?:\+?86)?(?:1[3-9]\d{9}|0\d{9,11}|[48]00\d{7})$")
+
+
+def is_valid_phone(phone: str) -> bool:
+    """A mainland mobile (13800138000), a landline with its area code (020-12345678, 0755 1234567), or a 400/800
+    number; +86 in front and an extension (转123, ext 123, #123) behind are accepted."""
+    text = unicodedata.normalize("NFKC", phone or "").strip()
+    text = re.sub(r"[\s\-()]", "", text)
+    text = _EXTENSION.sub("", text)
+    return bool(_PHONE.match(text))

@@ -64,7 +64,16 @@ PROVIDERS = [
 
 # Issue 17: the integrity signals' demo case: the enterprise and the provider it orders from have the same legal
 # representative (a made-up ID number).
-RELATED_PARTY = {"enterprise": "ent_gz2", "provider": "prov_gz1", "name": "陈志远", "id_number": "44010419750606123X"}
+RELATED_PARTY = {"enterprise": "ent_gz2", "provider": "prov_gz1", "name": "陈志远", "id_number": "440104197506061236"}
+
+# Issue 17: a pending enterprise change request, so the Guangzhou unit sees its queue: a move (new address, on the new
+# business licence) and a new telephone.
+ENTERPRISE_CHANGE = {
+    "enterprise": "ent_gz1",
+    "new_registered_address": "广州市黄埔区科学大道188号",
+    "new_contact_phone": "020-32290188",
+    "explanation": "企业已迁址至黄埔区，营业执照住所已变更，联系电话随之更换。",
+}
 
 ADMIN = {"username": "admin", "email": "admin@968115.example"}
 

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core import clock
+from smevoucher.core.identity import id_number_check_character
 from smevoucher.core.pdf import render_pdf
 from smevoucher.core.uscc import check_character
 from smevoucher.directory import services as directory_services
@@ -65,6 +66,34 @@ def _licence(name: str, uscc: str, city: City, legal_representative: str, addres
     return [("营业执照副本.pdf", pdf)]
 
 
+def _id_number(first17: str) -> str:
+    return first17 + id_number_check_character(first17)
+
+
+def _seed_enterprise_change() -> list[tuple[str, str, str]]:
+    """Issue 17: one pending enterprise change request (a move and a new telephone) in the Guangzhou unit's queue."""
+    spec = data.ENTERPRISE_CHANGE
+    enterprise = Enterprise.objects.filter(organisation__users__username=spec["enterprise"]).first()
+    if enterprise is None or enterprise.change_requests.exists():
+        return []
+    clerk = enterprise.organisation.users.order_by("pk").first()
+    enterprise_services.enterprise_change_submit(
+        actor=clerk,
+        enterprise_id=enterprise.pk,
+        new_registered_address=spec["new_registered_address"],
+        new_contact_phone=spec["new_contact_phone"],
+        explanation=spec["explanation"],
+        licence_files=_licence(
+            enterprise.name,
+            enterprise.uscc,
+            enterprise.city,
+            enterprise.legal_representative,
+            spec["new_registered_address"],
+        ),
+    )
+    return [("city unit (Guangzhou)", "/enterprises/changes/", "an enterprise change request to decide")]
+
+
 def _commitment_letter(name: str) -> list:
     """The platform's own commitment letter template, standing in for the signed and sealed scan."""
     pdf = render_pdf("providers/commitment_letter_pdf.html", {"name": name, "year": clock.today().year})
@@ -104,7 +133,7 @@ def _seed_providers(reviewers: dict, province_user: User) -> list[tuple[str, str
                 legal_representative=data.RELATED_PARTY["name"],
                 legal_rep_id_number=data.RELATED_PARTY["id_number"]
                 if username == data.RELATED_PARTY["provider"]
-                else f"44010219750606{len(username):03d}1",
+                else _id_number(f"44010219750606{len(username):03d}"),
                 contact_name="周敏",
                 contact_phone="020-66262690",
                 contact_email=f"{username}@demo.example",
@@ -184,7 +213,7 @@ def seed() -> list[tuple[str, str, str]]:
                 else "张建国",
                 legal_rep_id_number=data.RELATED_PARTY["id_number"]
                 if username == data.RELATED_PARTY["enterprise"]
-                else f"44010119800101{index:03d}5",
+                else _id_number(f"44010119800101{index:03d}"),
                 registered_address=f"{city.name}演示大道{index + 1}号",
                 contact_name="李晓梅",
                 contact_phone=f"020-8888{index:04d}",
@@ -205,6 +234,7 @@ def seed() -> list[tuple[str, str, str]]:
                 licence_files=_licence(name, uscc, city, "张建国", f"{city.name}演示大道1号"),
             )
     logins.append(("enterprise", data.ENTERPRISES[0][0], "approved, Guangzhou, priority tag 专精特新"))
+    logins += _seed_enterprise_change()
     logins.append(("enterprise", "ent_fs1", "Foshan, pending review (licence uploaded)"))
 
     _seed_directory(province_user)

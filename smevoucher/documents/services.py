@@ -20,6 +20,7 @@ from smevoucher.core.errors import ValidationFailed
 
 from . import checks
 from .models import Document, Finding, Kind, Part, UploadDay, Use
+from .selectors import pending_document
 
 
 def _read(upload) -> tuple[str, bytes]:
@@ -260,3 +261,38 @@ def document_use(*, document: Document, obj, role: str = "") -> Use:
 def document_share(*, document: Document, organisations: Iterable) -> None:
     """Let another organisation read a document (the provider of an order reads the enterprise's contract)."""
     document.shared_with.add(*organisations)
+
+
+class StoredFiles:
+    """Uploaded materials are written to storage before the transaction commits; if it rolls back, the caller's
+    `discard()` deletes them. `upload` also takes a pending document kept from a refused form (issue 13); a
+    refusal names the form's field."""
+
+    def __init__(self):
+        self.paths: list[str] = []
+
+    def upload(self, field: str, **kwargs) -> Document:
+        if isinstance(kwargs.get("files"), Document):  # kept from a refused form (issue 13)
+            document = pending_document(actor=kwargs["actor"], document_id=kwargs["files"].pk, kind=kwargs["kind"])
+            if document is None:
+                raise ValidationFailed(fields={field: [_("Choose the files again.")]})
+            return document
+        try:
+            document = document_upload(**kwargs)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, fields={field: exc.fields.get("files") or [exc.message]}) from exc
+        self.paths.append(document.file.name)
+        return document
+
+    def replace(self, field: str, **kwargs) -> Document:
+        try:
+            document = document_replace(**kwargs)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, fields={field: exc.fields.get("files") or [exc.message]}) from exc
+        if not isinstance(kwargs.get("files"), Document):  # a kept pending document stays whatever happens
+            self.paths.append(document.file.name)
+        return document
+
+    def discard(self):
+        for path in self.paths:
+            default_storage.delete(path)

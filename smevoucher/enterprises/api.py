@@ -14,7 +14,13 @@ from smevoucher.core.parsers import JSONParser
 from smevoucher.core.ratelimits import limited
 
 from . import selectors, services
-from .models import Enterprise, Industry, Size
+from .models import Enterprise, EnterpriseChangeRequest, Industry, Size
+
+REQUIRED = {
+    "legal_representative": _("Enter the legal representative's name as on the business licence."),
+    "legal_rep_id_number": _("Enter the legal representative's ID number."),
+    "registered_address": _("Enter the registered address as on the business licence."),
+}
 
 
 class SignUpInput(serializers.Serializer):
@@ -25,9 +31,16 @@ class SignUpInput(serializers.Serializer):
     )
     size = serializers.ChoiceField(choices=Size.choices)
     industry = serializers.ChoiceField(choices=Industry.choices)
-    legal_representative = serializers.CharField(max_length=60)
-    legal_rep_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, write_only=True)
-    registered_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # Issue 17: required of every new sign-up; the service checks the ID number's and the telephone's form.
+    legal_representative = serializers.CharField(
+        max_length=60, error_messages={"required": REQUIRED["legal_representative"]}
+    )
+    legal_rep_id_number = serializers.CharField(
+        max_length=30, write_only=True, error_messages={"required": REQUIRED["legal_rep_id_number"]}
+    )
+    registered_address = serializers.CharField(
+        max_length=200, error_messages={"required": REQUIRED["registered_address"]}
+    )
     contact_name = serializers.CharField(max_length=60)
     contact_phone = serializers.CharField(max_length=40)
     contact_email = serializers.EmailField()
@@ -182,6 +195,8 @@ class EnterpriseResubmitInput(serializers.Serializer):
     size = serializers.ChoiceField(choices=Size.choices, required=False)
     industry = serializers.ChoiceField(choices=Industry.choices, required=False)
     legal_representative = serializers.CharField(max_length=60, required=False)
+    legal_rep_id_number = serializers.CharField(max_length=30, required=False, write_only=True)
+    registered_address = serializers.CharField(max_length=200, required=False)
     contact_name = serializers.CharField(max_length=60, required=False)
     contact_phone = serializers.CharField(max_length=40, required=False)
     contact_email = serializers.EmailField(required=False)
@@ -204,3 +219,118 @@ class EnterpriseSubmitView(APIView):
             actor=request.user, enterprise_id=pk, licence_files=values.pop("licence", None), changes=values
         )
         return Response(EnterpriseOutput(enterprise).data)
+
+
+# --- Issue 17: change requests after approval ---------------------------------------------------------------------
+
+
+class EnterpriseChangeRequestOutput(serializers.ModelSerializer):
+    class Meta:
+        model = EnterpriseChangeRequest
+        fields = [
+            "id",
+            "enterprise",
+            "new_name",
+            "new_size",
+            "new_industry",
+            "new_legal_representative",
+            "new_legal_rep_id_last4",
+            "new_registered_address",
+            "new_contact_name",
+            "new_contact_phone",
+            "new_contact_email",
+            "explanation",
+            "licence",
+            "old_values",
+            "status",
+            "reply",
+            "created_at",
+            "decided_at",
+        ]
+
+
+class EnterpriseChangeRequestInput(serializers.Serializer):
+    new_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    new_size = serializers.ChoiceField(choices=Size.choices, required=False, allow_blank=True, default="")
+    new_industry = serializers.ChoiceField(choices=Industry.choices, required=False, allow_blank=True, default="")
+    new_legal_representative = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    new_legal_rep_id_number = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", write_only=True
+    )
+    new_registered_address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    new_contact_name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    new_contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    new_contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    explanation = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    licence = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="The new business licence, files in merge order (multipart); required when the name, legal "
+        "representative or registered address changes.",
+    )
+
+
+class EnterpriseChangeRequestsView(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses=EnterpriseChangeRequestOutput(many=True))
+    def get(self, request, pk: int):
+        """Issue 17: the enterprise's change requests, newest first."""
+        enterprise = selectors.enterprise_get_for(user=request.user, enterprise_id=pk)
+        changes = selectors.change_requests_visible_to(request.user).filter(enterprise=enterprise)
+        return Response(EnterpriseChangeRequestOutput(changes.order_by("-created_at")[:100], many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": EnterpriseChangeRequestInput, "application/json": EnterpriseChangeRequestInput},
+        responses={201: EnterpriseChangeRequestOutput},
+    )
+    def post(self, request, pk: int):
+        """Issue 17: an approved enterprise asks its city unit to change its profile (only the given values)."""
+        selectors.enterprise_get_for(user=request.user, enterprise_id=pk)
+        raw = {key: request.data.get(key) for key in request.data if key != "licence"}
+        if request.FILES.getlist("licence"):
+            raw["licence"] = request.FILES.getlist("licence")
+        data = EnterpriseChangeRequestInput(data=raw)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        change = services.enterprise_change_submit(
+            actor=request.user, enterprise_id=pk, licence_files=values.pop("licence", None), **values
+        )
+        return Response(EnterpriseChangeRequestOutput(change).data, status=status.HTTP_201_CREATED)
+
+
+class EnterpriseChangeRequestListView(GenericAPIView):
+    serializer_class = EnterpriseChangeRequestOutput
+
+    @extend_schema(responses=EnterpriseChangeRequestOutput(many=True))
+    def get(self, request):
+        """Enterprise change requests the caller may see: its own, or its unit's enterprises'; `status` filters."""
+        changes = selectors.change_requests_visible_to(request.user)
+        if request.query_params.get("status") in EnterpriseChangeRequest.Status.values:
+            changes = changes.filter(status=request.query_params["status"])
+        page = self.paginate_queryset(changes.order_by("pk"))
+        return self.get_paginated_response(EnterpriseChangeRequestOutput(page, many=True).data)
+
+
+class EnterpriseChangeRequestDetailView(APIView):
+    @extend_schema(responses=EnterpriseChangeRequestOutput)
+    def get(self, request, pk: int):
+        change = selectors.change_request_get_for(user=request.user, request_id=pk)
+        return Response(EnterpriseChangeRequestOutput(change).data)
+
+
+class EnterpriseChangeDecisionInput(serializers.Serializer):
+    reply = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class EnterpriseChangeDecisionView(APIView):
+    decision = "apply"
+
+    @extend_schema(request=EnterpriseChangeDecisionInput, responses=EnterpriseChangeRequestOutput)
+    def post(self, request, pk: int):
+        """Issue 17: the enterprise's city unit applies the request, or refuses it with a reply."""
+        data = EnterpriseChangeDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = services.enterprise_change_apply if self.decision == "apply" else services.enterprise_change_refuse
+        change = service(actor=request.user, request_id=pk, reply=data.validated_data["reply"])
+        return Response(EnterpriseChangeRequestOutput(change).data)

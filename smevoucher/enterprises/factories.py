@@ -1,6 +1,7 @@
 import itertools
 
 from smevoucher.accounts.factories import PASSWORD, city
+from smevoucher.core.identity import id_number_check_character
 from smevoucher.core.uscc import check_character
 
 from . import services
@@ -29,6 +30,12 @@ def make_uscc(division: str = "440100") -> str:
     return first17 + check_character(first17)
 
 
+def make_id_number(serial: int | None = None, *, birth: str = "19800101") -> str:
+    """A resident ID number with a correct check character, different for each call."""
+    first17 = f"440101{birth}{(serial if serial is not None else next(_serial)) % 1000:03d}"
+    return first17 + id_number_check_character(first17)
+
+
 def sign_up_enterprise(
     *, city_code: str = "440100", name: str | None = None, username: str | None = None, **overrides
 ) -> Enterprise:
@@ -41,6 +48,9 @@ def sign_up_enterprise(
         "size": "small",
         "industry": "C",
         "legal_representative": "王法人",
+        # issue 17: required of a new sign-up; distinct per enterprise, so no two match by accident
+        "legal_rep_id_number": make_id_number(n, birth=f"{1950 + n // 1000 % 50}0101"),
+        "registered_address": f"广州市天河区企业大道{n}号",
         "contact_name": "赵联系",
         "contact_phone": "020-12345678",
         "contact_email": f"ent{n}@example.test",

@@ -1,13 +1,26 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.forms import PasswordPairMixin
 from smevoucher.accounts.models import City
+from smevoucher.core import identity
 from smevoucher.core.uscc import validate_uscc
 from smevoucher.documents.forms import KeepsMaterials, MaterialField
 from smevoucher.documents.models import Kind
 
 from .models import Industry, PriorityTag, Size
+from .services import ID_NUMBER_MESSAGE, PHONE_MESSAGE
+
+
+def validate_id_number(value):
+    if value and not identity.is_valid_id_number(value):
+        raise ValidationError(ID_NUMBER_MESSAGE, code="invalid")
+
+
+def validate_phone(value):
+    if value and not identity.is_valid_phone(value):
+        raise ValidationError(PHONE_MESSAGE, code="invalid")
 
 
 class SignUpForm(PasswordPairMixin, forms.Form):
@@ -25,17 +38,34 @@ class SignUpForm(PasswordPairMixin, forms.Form):
     )
     size = forms.ChoiceField(label=_("Enterprise size"), choices=Size.choices)
     industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
-    legal_representative = forms.CharField(label=_("Legal representative"), max_length=60)
+    legal_representative = forms.CharField(
+        label=_("Legal representative"),
+        max_length=60,
+        error_messages={"required": _("Enter the legal representative's name as on the business licence.")},
+    )
     legal_rep_id_number = forms.CharField(
         label=_("Legal representative's ID number"),
         max_length=30,
-        required=False,
-        help_text=_("Kept only in a form that can be matched, never readable; the last 4 characters are shown."),
+        validators=[validate_id_number],
+        help_text=_(
+            "18-character resident ID, or a passport or travel permit number. Kept only in a form that can be "
+            "matched, never readable; the last 4 characters are shown."
+        ),
+        error_messages={"required": _("Enter the legal representative's ID number.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    registered_address = forms.CharField(label=_("Registered address"), max_length=200, required=False)
+    registered_address = forms.CharField(
+        label=_("Registered address"),
+        max_length=200,
+        error_messages={"required": _("Enter the registered address as on the business licence.")},
+    )
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
-    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
+    contact_phone = forms.CharField(
+        label=_("Contact telephone"),
+        max_length=40,
+        validators=[validate_phone],
+        help_text=_("A mobile number, or a landline with its area code."),
+    )
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     username = forms.RegexField(
         label=_("User name"),
@@ -110,12 +140,13 @@ class ResubmitForm(KeepsMaterials, forms.Form):
         label=_("Legal representative's ID number"),
         max_length=30,
         required=False,
+        validators=[validate_id_number],
         help_text=_("Only to change it; the stored number is never shown."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     registered_address = forms.CharField(label=_("Registered address"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
-    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40, validators=[validate_phone])
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     licence = MaterialField(
         label=_("New business licence"),
@@ -127,3 +158,51 @@ class ResubmitForm(KeepsMaterials, forms.Form):
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         return {"licence_files": data.pop("licence") or None, "changes": data}
+
+
+class ChangeRequestForm(KeepsMaterials, forms.Form):
+    """Issue 17: what an approved enterprise asks its city unit to change; only the filled fields change."""
+
+    new_name = forms.CharField(label=_("New enterprise name"), max_length=200, required=False)
+    new_size = forms.ChoiceField(
+        label=_("New enterprise size"), choices=[("", _("Unchanged")), *Size.choices], required=False
+    )
+    new_industry = forms.ChoiceField(
+        label=_("New industry"), choices=[("", _("Unchanged")), *Industry.choices], required=False
+    )
+    new_legal_representative = forms.CharField(label=_("New legal representative"), max_length=60, required=False)
+    new_legal_rep_id_number = forms.CharField(
+        label=_("New legal representative's ID number"),
+        max_length=30,
+        required=False,
+        validators=[validate_id_number],
+        help_text=_("18-character resident ID, or a passport or travel permit number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    new_registered_address = forms.CharField(label=_("New registered address"), max_length=200, required=False)
+    new_contact_name = forms.CharField(label=_("New contact person"), max_length=60, required=False)
+    new_contact_phone = forms.CharField(
+        label=_("New contact telephone"), max_length=40, required=False, validators=[validate_phone]
+    )
+    new_contact_email = forms.EmailField(label=_("New contact e-mail"), required=False)
+    explanation = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    licence = MaterialField(
+        kind=Kind.BUSINESS_LICENCE,
+        label=_("New business licence"),
+        required=False,
+        help_text=_("Required when the name, legal representative or registered address changes."),
+    )
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["licence_files"] = data.pop("licence") or None
+        return data
+
+
+class ChangeDecisionForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Reply to the enterprise"),
+        required=False,
+        help_text=_("Required when refusing: say what is wrong."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

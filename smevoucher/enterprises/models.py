@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -132,3 +134,102 @@ class Enterprise(models.Model):
     @property
     def name(self) -> str:
         return self.organisation.name
+
+
+class EnterpriseChangeRequest(models.Model):
+    """Issue 17: an approved enterprise asks its city unit to change what is frozen after approval (name, size,
+    industry, legal representative and ID number, registered address, contact); the unit applies or refuses it.
+    A change of name, legal representative or registered address is registered on a new business licence first,
+    so it comes with the new licence. The credit code and the city never change: another code is another
+    enterprise, another city another unit's remit (it signs up there)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", pgettext_lazy("change request status", "Refused")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="change_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    new_name = models.CharField(_("new enterprise name"), max_length=200, blank=True)
+    new_size = models.CharField(_("new size"), max_length=10, choices=Size.choices, blank=True)
+    new_industry = models.CharField(_("new industry"), max_length=2, choices=Industry.choices, blank=True)
+    new_legal_representative = models.CharField(_("new legal representative"), max_length=60, blank=True)
+    new_legal_rep_id_hash = models.CharField(max_length=64, blank=True, editable=False)
+    new_legal_rep_id_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    new_registered_address = models.CharField(_("new registered address"), max_length=200, blank=True)
+    new_contact_name = models.CharField(_("new contact person"), max_length=60, blank=True)
+    new_contact_phone = models.CharField(_("new contact telephone"), max_length=40, blank=True)
+    new_contact_email = models.EmailField(_("new contact e-mail"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    licence = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new business licence"),
+    )
+    old_values = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reply = models.TextField(_("reply"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("enterprise change request")
+        verbose_name_plural = _("enterprise change requests")
+        constraints = [
+            # One open request at a time per enterprise: two cannot race to change the same profile.
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=Q(status="pending"), name="one_open_enterprise_change_request"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="enterprise_change_queue")]
+
+    def __str__(self):
+        return f"{self.enterprise} #{self.pk}"
+
+    # The fields an enterprise may change, in the order a reviewer reads them.
+    FIELDS = (
+        "name",
+        "size",
+        "industry",
+        "legal_representative",
+        "legal_rep_id_hash",
+        "registered_address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    )
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field label, old, new) for each requested change; an ID number only ever as its last 4 characters."""
+        labels = {
+            "name": _("Enterprise name"),
+            "size": _("Enterprise size"),
+            "industry": _("Industry"),
+            "legal_representative": _("Legal representative"),
+            "legal_rep_id_hash": _("Legal representative's ID number"),
+            "registered_address": _("Registered address"),
+            "contact_name": _("Contact person"),
+            "contact_phone": _("Contact telephone"),
+            "contact_email": _("Contact e-mail"),
+        }
+        displays = {"size": dict(Size.choices), "industry": dict(Industry.choices)}
+        rows = []
+        for field in self.FIELDS:
+            new = getattr(self, f"new_{field}")
+            if not new:
+                continue
+            old = self.old_values.get(field, "")
+            if field == "legal_rep_id_hash":  # old_values keeps the old number's last 4 characters, never a hash
+                old = self.old_values.get("legal_rep_id_last4", "")
+                old, new = (f"****{old}" if old else ""), f"****{self.new_legal_rep_id_last4}"
+            elif field in displays:
+                old, new = displays[field].get(old, old), displays[field].get(new, new)
+            rows.append((labels[field], old, new))
+        return rows

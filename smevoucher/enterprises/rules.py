@@ -25,3 +25,5 @@ def is_enterprise_city_unit(user, enterprise) -> bool:
 
 
 rules.add_perm("enterprises.review_enterprise", is_enterprise_city_unit)
+# Issue 17: enterprise change requests are decided by city units only (the workbench's queue card needs it).
+rules.add_perm("enterprises.decide_change_requests", access.is_city_unit)

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from smevoucher.core import access
 
-from .models import Enterprise
+from .models import Enterprise, EnterpriseChangeRequest
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
@@ -27,3 +27,25 @@ def enterprise_of(user) -> Enterprise | None:
     if access.organisation_kind(user) != access.ENTERPRISE:
         return None
     return enterprises_visible_to(user).first()
+
+
+def change_requests_visible_to(user) -> QuerySet[EnterpriseChangeRequest]:
+    """Issue 17: an enterprise's own requests; a unit's, those of the enterprises it sees."""
+    return EnterpriseChangeRequest.objects.filter(
+        enterprise__in=enterprises_visible_to(user).values("pk")
+    ).select_related("enterprise__organisation", "enterprise__city", "requested_by", "licence", "decided_by")
+
+
+def change_request_queue_for(user) -> QuerySet[EnterpriseChangeRequest]:
+    """The requests this user's unit decides: a city unit's own city (the province sees, but does not decide)."""
+    if access.organisation_kind(user) != access.CITY_UNIT:
+        return EnterpriseChangeRequest.objects.none()
+    return EnterpriseChangeRequest.objects.filter(enterprise__city_id=user.organisation.city_id).select_related(
+        "enterprise__organisation", "requested_by"
+    )
+
+
+def change_request_get_for(*, user, request_id) -> EnterpriseChangeRequest:
+    change = change_requests_visible_to(user).filter(pk=request_id).first()
+    access.require(user, "enterprises.view_enterprise", change.enterprise if change else None)
+    return change

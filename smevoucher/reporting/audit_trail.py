@@ -23,6 +23,7 @@ from smevoucher.catalogue.selectors import products_visible_to
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditCheck, AuditEvent
+from smevoucher.enterprises.selectors import change_requests_visible_to as enterprise_change_requests_visible_to
 from smevoucher.enterprises.selectors import enterprises_visible_to
 from smevoucher.orders.selectors import orders_visible_to, refunds_visible_to
 from smevoucher.providers.selectors import change_requests_visible_to, providers_visible_to
@@ -149,6 +150,9 @@ OBJECT_TYPES = {
     "providers.provider": ObjectType(pgettext_lazy("audit object", "Service provider"), providers_visible_to),
     "providers.changerequest": ObjectType(pgettext_lazy("audit object", "Change request"), change_requests_visible_to),
     "enterprises.enterprise": ObjectType(pgettext_lazy("audit object", "Enterprise"), enterprises_visible_to),
+    "enterprises.enterprisechangerequest": ObjectType(
+        pgettext_lazy("audit object", "Enterprise change request"), enterprise_change_requests_visible_to
+    ),
     "vouchers.batch": ObjectType(pgettext_lazy("audit object", "Voucher batch"), batches_visible_to),
     "vouchers.claim": ObjectType(pgettext_lazy("audit object", "Claim"), _claims_visible_to),
     "vouchers.ledgeraccount": ObjectType(pgettext_lazy("audit object", "Voucher account"), _accounts_visible_to),
@@ -225,6 +229,8 @@ def history_of(*, user, object_type: str, object_id) -> QuerySet[AuditEvent]:
         scope |= Q(object_type="orders.refundrequest", object_id__in=_ids_of(found.refund_requests.all()))
     elif object_type == "providers.changerequest":
         scope = Q(object_type="providers.provider", object_id=str(found.provider_id), after__request=found.pk)
+    elif object_type == "enterprises.enterprisechangerequest":  # issue 17: recorded on the enterprise, as above
+        scope = Q(object_type="enterprises.enterprise", object_id=str(found.enterprise_id), after__request=found.pk)
     return _base().filter(scope)
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from smevoucher.catalogue import selectors as catalogue
 from smevoucher.core import access, clock
 from smevoucher.enterprises import selectors as enterprises
-from smevoucher.enterprises.models import Enterprise
+from smevoucher.enterprises.models import Enterprise, EnterpriseChangeRequest
 from smevoucher.orders import selectors as orders
 from smevoucher.orders.models import Order, RefundRequest
 from smevoucher.providers import selectors as providers
@@ -278,6 +278,21 @@ UNIT_CARDS = [
                 None,
                 "providers:change_request_list",
                 (("status", ChangeRequest.Status.PENDING),),
+            )
+        ],
+    ),
+    (
+        enterprises.change_request_queue_for,
+        [
+            Spec(
+                "enterprise_change_review",
+                _("Enterprise change requests to decide"),
+                _("Apply or refuse enterprises' changes of legal representative, address or contact."),
+                _statuses(EnterpriseChangeRequest.Status.PENDING),
+                None,
+                "enterprises:change_request_list",
+                (("status", EnterpriseChangeRequest.Status.PENDING),),
+                perm="enterprises.decide_change_requests",
             )
         ],
     ),

@@ -61,3 +61,23 @@ def test_openapi_schema_lists_the_endpoints(api):
     paths = response.json()["paths"]
     for path in ["/api/v1/auth/token/", "/api/v1/me/", "/api/v1/cities/", "/api/v1/enterprises/"]:
         assert path in paths
+
+
+def test_an_api_log_in_is_traced_like_a_page_log_in(api, client):
+    """Issue 17: the address and user-agent hash of an API token log-in are recorded, as for the log-in page."""
+    from smevoucher.core import identity
+    from smevoucher.core.models import ActionTrace
+
+    user = UserFactory()
+    agent = "ERP-Exporter/2.1"
+    issued = api.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, HTTP_USER_AGENT=agent)
+    assert issued.status_code == 200
+    trace = ActionTrace.objects.get(user=user)
+    assert trace.action == "log_in" and trace.ip_address == "127.0.0.1"
+    assert trace.user_agent_hash == identity.user_agent_hash(agent)
+    api.post("/api/v1/auth/token/", {"username": user.username, "password": "wrong"}, HTTP_USER_AGENT=agent)
+    assert ActionTrace.objects.filter(user=user).count() == 1  # a refused log-in is no log-in
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}, HTTP_USER_AGENT=agent)
+    traces = ActionTrace.objects.filter(user=user)
+    assert traces.count() == 2  # the page's log-in, traced the same way
+    assert set(traces.values_list("action", "user_agent_hash")) == {("log_in", identity.user_agent_hash(agent))}

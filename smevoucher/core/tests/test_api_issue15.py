@@ -91,6 +91,8 @@ def test_enterprise_sign_up_with_its_licence_in_one_multipart_call():
         "size": "micro",
         "industry": "I",
         "legal_representative": "陈法人",
+        "legal_rep_id_number": "11010519491231002X",
+        "registered_address": "广州市越秀区一步路1号",
         "contact_name": "林联系",
         "contact_phone": "13800000000",
         "contact_email": "one@example.test",

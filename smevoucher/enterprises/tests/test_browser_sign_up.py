@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from smevoucher.accounts.factories import PASSWORD
-from smevoucher.enterprises.factories import licence_image, make_uscc
+from smevoucher.enterprises.factories import licence_image, make_id_number, make_uscc
 from smevoucher.enterprises.models import Enterprise
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +22,8 @@ def test_enterprise_signs_up_logs_out_logs_in_and_sees_its_home(live_server, pag
     page.get_by_label("企业规模").select_option(label="小型")
     page.get_by_label("所属行业").select_option(label="制造业")
     page.get_by_label("法定代表人").fill("周法人")
+    page.get_by_label("法人身份证号").fill(make_id_number())
+    page.get_by_label("注册地址").fill("深圳市南山区科技园南区1号")
     page.get_by_label("联系人").fill("吴联系")
     page.get_by_label("联系电话").fill("0755-12345678")
     page.get_by_label("联系邮箱").fill("wu@example.test")

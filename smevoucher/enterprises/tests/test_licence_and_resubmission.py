@@ -112,13 +112,13 @@ def test_home_page_shows_the_reasons_and_accepts_the_correction(client):
         "industry": "C",
         "legal_representative": "王法人",
         "contact_name": "赵联系",
-        "contact_phone": "020-1",
+        "contact_phone": "020-11112222",
         "contact_email": "z@example.test",
         "licence": SimpleUploadedFile("新执照.jpg", licence_image(), content_type="image/jpeg"),
     }
     client.post("/enterprises/mine/", form)
     enterprise.refresh_from_db()
-    assert enterprise.status == "pending" and enterprise.contact_phone == "020-1"
+    assert enterprise.status == "pending" and enterprise.contact_phone == "020-11112222"
 
 
 def test_licence_upload_through_the_api():
@@ -155,7 +155,7 @@ def test_a_refused_correction_keeps_the_new_licence_and_it_replaces_the_old_on_r
         "industry": "C",
         "legal_representative": "王法人",
         "contact_name": "赵联系",
-        "contact_phone": "020-1",
+        "contact_phone": "020-11112222",
         "contact_email": "不是邮箱",
         "licence": SimpleUploadedFile("新执照.jpg", licence_image(), content_type="image/jpeg"),
     }

@@ -7,7 +7,13 @@ from smevoucher.accounts.factories import PASSWORD, city
 from smevoucher.accounts.models import Organisation, User
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.models import AuditEvent
-from smevoucher.enterprises.factories import enterprise_user, licence_image, make_uscc, sign_up_enterprise
+from smevoucher.enterprises.factories import (
+    enterprise_user,
+    licence_image,
+    make_id_number,
+    make_uscc,
+    sign_up_enterprise,
+)
 from smevoucher.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +27,8 @@ def form_data(**overrides):
         "size": "micro",
         "industry": "I",
         "legal_representative": "陈法人",
+        "legal_rep_id_number": make_id_number(),
+        "registered_address": "广州市天河区珠江新城1号",
         "contact_name": "林联系",
         "contact_phone": "13800000000",
         "contact_email": "lin@example.test",

@@ -4,7 +4,6 @@ from datetime import date
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,9 +16,8 @@ from smevoucher.core.uscc import INVALID_MESSAGE, is_valid_uscc, normalize_uscc
 from smevoucher.directory.models import CITY_LEVELS, Entry
 from smevoucher.directory.names import name_key
 from smevoucher.directory.selectors import eligibility
-from smevoucher.documents.models import Document, Kind
-from smevoucher.documents.selectors import pending_document
-from smevoucher.documents.services import document_replace, document_upload, document_use
+from smevoucher.documents.models import Kind
+from smevoucher.documents.services import StoredFiles, document_use
 from smevoucher.notices.services import notify_organisation
 
 from ..models import Provider
@@ -134,37 +132,7 @@ def _matching_keys(values: dict, cleaned: dict) -> dict:
     return keys
 
 
-class _StoredFiles:
-    """Uploaded materials are written to storage before the transaction commits; if it rolls back, delete them."""
-
-    def __init__(self):
-        self.paths: list[str] = []
-
-    def upload(self, field: str, **kwargs) -> Document:
-        if isinstance(kwargs.get("files"), Document):  # kept from a refused form (issue 13)
-            document = pending_document(actor=kwargs["actor"], document_id=kwargs["files"].pk, kind=kwargs["kind"])
-            if document is None:
-                raise ValidationFailed(fields={field: [_("Choose the files again.")]})
-            return document
-        try:
-            document = document_upload(**kwargs)
-        except ValidationFailed as exc:
-            raise ValidationFailed(exc.message, fields={field: exc.fields.get("files") or [exc.message]}) from exc
-        self.paths.append(document.file.name)
-        return document
-
-    def replace(self, field: str, **kwargs) -> Document:
-        try:
-            document = document_replace(**kwargs)
-        except ValidationFailed as exc:
-            raise ValidationFailed(exc.message, fields={field: exc.fields.get("files") or [exc.message]}) from exc
-        if not isinstance(kwargs.get("files"), Document):  # a kept pending document stays whatever happens
-            self.paths.append(document.file.name)
-        return document
-
-    def discard(self):
-        for path in self.paths:
-            default_storage.delete(path)
+_StoredFiles = StoredFiles  # shared with the enterprises' change requests (issue 17)
 
 
 def _notify_reviewers(provider: Provider, *, event: str, title: str, body: str = "", url: str = "") -> None:

@@ -35,6 +35,7 @@ EXPECTED = {
         "provider_review",
         "letter_review",
         "change_review",
+        "enterprise_change_review",
         "product_review",
         "refund_review",
         "redemption_review",
@@ -127,7 +128,15 @@ def test_the_page_shows_deadlines_summary_gauge_and_matching_badges(client, demo
     reviews = next(g for g in response.context["nav_groups"] if any(i["url"] == enterprises for i in g["items"]))
     by_code = {c.code: c.count for c in cards}
     assert reviews["badge"] == sum(
-        by_code[c] for c in ("enterprise_review", "provider_review", "letter_review", "change_review", "product_review")
+        by_code[c]
+        for c in (
+            "enterprise_review",
+            "provider_review",
+            "letter_review",
+            "change_review",
+            "enterprise_change_review",
+            "product_review",
+        )
     )
 
     login_verified(client, demo["ent_gz2"])

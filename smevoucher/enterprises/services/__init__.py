@@ -14,7 +14,7 @@ from smevoucher.documents.selectors import pending_document
 from smevoucher.documents.services import document_replace, document_upload, document_use
 from smevoucher.notices.services import notify_organisation
 
-from .models import Enterprise, Industry, PriorityTag, Size
+from ..models import Enterprise, Industry, PriorityTag, Size
 
 
 def enterprise_sign_up(
@@ -52,6 +52,14 @@ def enterprise_sign_up(
         errors["size"] = [_("Choose the enterprise size.")]
     if industry not in Industry.values:
         errors["industry"] = [_("Choose the industry.")]
+    # Issue 17: what the integrity signals compare is required of every new sign-up (older rows may lack it).
+    if not (legal_representative or "").strip():
+        errors["legal_representative"] = [_("Enter the legal representative's name as on the business licence.")]
+    if not (registered_address or "").strip():
+        errors["registered_address"] = [_("Enter the registered address as on the business licence.")]
+    if not (legal_rep_id_number or "").strip():
+        errors["legal_rep_id_number"] = [_("Enter the legal representative's ID number.")]
+    errors.update(profile_errors(legal_rep_id_number=legal_rep_id_number or None, contact_phone=contact_phone))
     candidate = User(username=username, email=contact_email, first_name=contact_name)
     try:
         password_validation.validate_password(password, candidate)
@@ -226,6 +234,27 @@ RESUBMIT_FIELDS = [
 ]
 
 
+ID_NUMBER_MESSAGE = gettext_lazy(
+    "Enter an 18-character resident ID number (the last character may be X) exactly as on the card, or a passport "
+    "or travel permit number."
+)
+PHONE_MESSAGE = gettext_lazy(
+    "Enter a mobile number (11 digits) or a landline with its area code, e.g. 020-12345678; an extension may "
+    "follow after 转."
+)
+
+
+def profile_errors(*, legal_rep_id_number: str | None = None, contact_phone: str | None = None) -> dict:
+    """Issue 17: the form of an ID number and a telephone, checked wherever they are entered (sign-up,
+    correction, change request); None skips a value that is not being set."""
+    errors = {}
+    if legal_rep_id_number is not None and not identity.is_valid_id_number(legal_rep_id_number):
+        errors["legal_rep_id_number"] = [str(ID_NUMBER_MESSAGE)]
+    if contact_phone is not None and not identity.is_valid_phone(contact_phone):
+        errors["contact_phone"] = [str(PHONE_MESSAGE)]
+    return errors
+
+
 def identity_fields(*, legal_rep_id_number: str = "", registered_address: str = "", contact_phone: str = "") -> dict:
     """Issue 17: the matching keys the integrity signals compare. The ID number is kept only as a keyed hash and
     its last 4 characters; empty input leaves the stored value as it is (a caller passes only what it has)."""
@@ -258,6 +287,11 @@ def enterprise_resubmit(*, actor, enterprise_id: int, changes: dict | None = Non
         errors["industry"] = [_("Choose the industry.")]
     if not licence_files and enterprise.licence_id is None:
         errors["licence"] = [_("Upload the business licence.")]
+    errors.update(
+        profile_errors(
+            legal_rep_id_number=changes.get("legal_rep_id_number"), contact_phone=changes.get("contact_phone")
+        )
+    )
     if errors:
         raise ValidationFailed(fields=errors)
     before = {
@@ -455,3 +489,24 @@ def enterprise_reinstate(*, actor, enterprise_id: int, reason: str = "") -> Ente
         obj=enterprise,
     )
     return enterprise
+
+
+from .change_requests import enterprise_change_apply, enterprise_change_refuse, enterprise_change_submit  # noqa: E402
+
+__all__ = [
+    "RESUBMIT_FIELDS",
+    "city_unit_of",
+    "enterprise_approve",
+    "enterprise_change_apply",
+    "enterprise_change_refuse",
+    "enterprise_change_submit",
+    "enterprise_reinstate",
+    "enterprise_resubmit",
+    "enterprise_return",
+    "enterprise_set_priority_tags",
+    "enterprise_sign_up",
+    "enterprise_suspend",
+    "identity_fields",
+    "profile_errors",
+    "require_approved",
+]
