@@ -5,9 +5,9 @@ a year of 100k orders through the services takes hours on the shared 2-core mach
 It writes rows in bulk (one insert per table and chunk), imitating what the services write (statuses, timestamps,
 payments, traces, document findings), but it plants each case as the row pattern a rule looks for, and it writes
 no ledger, audit or document files: its recall figures only confirm that the rules match their own patterns. The
-honest figures come from the default, services-driven simulation (simulation.py). Clean behaviour is drawn to be realistic where it matters
-to the signals: sign-ups bunch at the claim window, prices spread around the category's level, services take
-60–130 % of their stated cycle, shared offices exist (same building, different room).
+honest figures come from the default, services-driven simulation (simulation.py). Clean behaviour is drawn to be
+realistic where it matters to the signals: sign-ups bunch at the claim window, prices spread around the category's
+level, services take 60–130 % of their stated cycle, shared offices exist (same building, different room).
 """
 
 import random
