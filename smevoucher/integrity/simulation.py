@@ -261,8 +261,10 @@ class Scheme:
     def call(self, actor: Actor, service, *, device: Actor | None = None, **kwargs):
         """One service call by the actor; a refusal (a domain error) is counted and returns None."""
         self.counts["steps"] += 1
-        # each request reads its user afresh (the session's user), not a copy cached on an earlier step
-        actor.user = User.objects.select_related("organisation").get(pk=actor.user.pk)
+        # no related object cached on an earlier step (an enterprise approved since) is seen by this one
+        organisation = actor.user._state.fields_cache.get("organisation")
+        if organisation is not None:
+            organisation._state.fields_cache.clear()
         try:
             with self.acting(actor, device=device):
                 return service(actor=actor.user, **kwargs)
@@ -684,7 +686,11 @@ class Scheme:
             return o
 
         if kind in ("related_party", "burst"):
-            own = [(p, o) for p, o in clean_offers if p is plan.provider] or [rng.choice(clean_offers)]
+            own = {}  # one tier of each of the provider's products
+            for provider, offer in clean_offers:
+                if provider is plan.provider:
+                    own.setdefault(offer[0], (provider, offer))
+            own = list(own.values()) or [rng.choice(clean_offers)]
             for provider, offer in rng.sample(own, min(len(own), rng.randint(1, 2))):
                 order(provider, offer, rng.uniform(0.35, 0.5), kind=kind)
         elif kind == "split_orders":  # one service in three contracts, each with the most vouchers allowed

@@ -25,8 +25,8 @@ def test_a_year_through_the_services_finds_every_planted_kind(tmp_path):
     call_command(
         "simulate_scheme",
         "--seed=5",
-        "--enterprises=30",
-        "--providers=6",
+        "--enterprises=24",
+        "--providers=4",
         "--fraud-share=0.3",
         f"--labels={labels}",
         stdout=(out := io.StringIO()),
