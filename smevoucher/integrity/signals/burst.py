@@ -77,7 +77,9 @@ def detect(scope):
             t0 = people[start][1]
             others = bisect_right(city, t0 + window) - bisect_left(city, t0) - (end - start)
             others_total = totals[city_id] - len(people)
-            expected = len(people) * max(0, others) / others_total if others_total > 0 else 0
+            if others_total <= 0:  # every enterprise of the city is its customer: nothing to compare with
+                break
+            expected = len(people) * max(0, others) / others_total
             if (end - start) * 10000 >= expected * ratio and (best is None or end - start > best[1] - best[0]):
                 best = (start, end)
         if best is None:
