@@ -1,5 +1,7 @@
 """Recall and precision of the flags against a simulation's ground truth, per kind and overall, counted in
-orders: an order is found for kind K when a flag of kind K concerns it."""
+orders: an order is found for kind K when a flag of kind K concerns it. The truth's orders are the orders that
+are live at the end of the simulated year (a declined or cancelled order is no case, and the signals skip it);
+its labels map an order id to the kinds of case it was planted in."""
 
 from collections import defaultdict
 

@@ -4,9 +4,12 @@ Shell enterprises set up for cashing vouchers are registered in one go, shortly 
 provider that recruited them. Sign-ups bunch around every claim window anyway, so a raw count misleads; we
 compare with the city's own sign-up rhythm. For each provider and city, a window of INTEGRITY_BURST_DAYS days
 is suspicious when at least INTEGRITY_BURST_MIN_ENTERPRISES of the provider's customers signed up in it and
-that is at least INTEGRITY_BURST_RATIO_BP / 10000 times what the city's sign-ups in the same window would give
-the provider by chance (its customers × the city's share of sign-ups in the window). Sorting makes it
-n log n; the sliding window itself is linear.
+that is at least INTEGRITY_BURST_RATIO_BP / 10000 times what the city's other sign-ups in the same window would
+give the provider by chance (its customers × the share of the city's other enterprises that signed up in the
+window). The chance rate leaves the provider's own customers out: in a city with few enterprises a burst of shells
+is itself a large part of the window's sign-ups and would otherwise raise the rate it is measured against (a
+services-driven simulation of a small city showed it). Sorting makes it n log n; the sliding window itself is
+linear.
 """
 
 from bisect import bisect_left, bisect_right
@@ -72,8 +75,11 @@ def detect(scope):
         city, best = city_signups[city_id], None
         for start, end in windows:
             t0 = people[start][1]
-            in_city = bisect_right(city, t0 + window) - bisect_left(city, t0)
-            expected = len(people) * in_city / totals[city_id]
+            others = bisect_right(city, t0 + window) - bisect_left(city, t0) - (end - start)
+            others_total = totals[city_id] - len(people)
+            if others_total <= 0:  # every enterprise of the city is its customer: nothing to compare with
+                break
+            expected = len(people) * max(0, others) / others_total
             if (end - start) * 10000 >= expected * ratio and (best is None or end - start > best[1] - best[0]):
                 best = (start, end)
         if best is None:

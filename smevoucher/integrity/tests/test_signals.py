@@ -1,5 +1,6 @@
-"""The signals on a small seeded simulation: every planted kind is found, clean orders are left alone, and a rerun
-neither duplicates nor reopens flags."""
+"""The signals on a seeded year of the fast (bulk) simulation: every planted pattern is found, clean orders are left
+alone, and a rerun neither duplicates nor reopens flags. The honest recall test, on a year lived through the
+services, is test_simulation.py."""
 
 import pytest
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def truth():
-    result = simulate(seed=3, enterprises=900, providers=30, fraud_share=0.25)
+    result = simulate(seed=3, enterprises=900, providers=30, fraud_share=0.25, bulk=True)
     services.scan()
     return result
 
