@@ -45,7 +45,7 @@ import re
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from unittest import mock
 
 from django.db import connection
@@ -58,6 +58,7 @@ from smevoucher.catalogue import services as catalogue_services
 from smevoucher.catalogue.models import Category
 from smevoucher.core import audit, clock, request_context, traces
 from smevoucher.core.errors import DomainError
+from smevoucher.core.identity import id_number_check_character
 from smevoucher.core.uscc import CHARSET, check_character
 from smevoucher.directory import services as directory_services
 from smevoucher.directory.models import Level
@@ -297,7 +298,10 @@ class Scheme:
         return first17 + check_character(first17)
 
     def id_number(self) -> str:
-        return f"44{self.rng.randrange(10**15):015d}{self.rng.choice('0123456789X')}"
+        """A well-formed resident ID: a Guangdong division, a birth date and the check character."""
+        born = date(1955, 1, 1) + timedelta(days=self.rng.randrange(45 * 365))
+        first17 = f"4401{self.rng.randrange(1, 20):02d}{born:%Y%m%d}{self.rng.randrange(1000):03d}"
+        return first17 + id_number_check_character(first17)
 
     def address(self, city: str) -> str:
         return f"广东省{city}{self.rng.choice(STREETS)}{self.rng.randrange(1, 400)}号{self.rng.randrange(100, 3000)}室"
