@@ -86,13 +86,13 @@ def id_number_check_character(first17: str) -> str:
 
 def is_valid_id_number(id_number: str) -> bool:
     """An 18-character PRC resident ID (also the Hong Kong/Macao/Taiwan residence permit and the new foreigner's
-    permanent residence card, which share its format) with a possible birth date and the right check character,
-    or a passport-style number starting with a letter. The 15-digit first-generation card is refused: it stopped
-    being valid in 2013."""
+    permanent residence card, which share its format) with a possible birth date, or a passport-style number
+    starting with a letter. The 15-digit first-generation card is refused: it stopped being valid in 2013.
+
+    The check character is not enforced: the number is kept only to be compared, the unit checks the person
+    against the licence, and clients and records made before this check carry numbers that fail it."""
     clean = normalise_text(id_number).upper()
     if _RESIDENT_ID.match(clean):
-        if clean[17] != id_number_check_character(clean[:17]):
-            return False
         year, month, day = int(clean[6:10]), int(clean[10:12]), int(clean[12:14])
         try:
             datetime.date(year, month, day)
@@ -103,13 +103,14 @@ def is_valid_id_number(id_number: str) -> bool:
 
 
 _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#)\d{1,6}$", re.IGNORECASE)
-_PHONE = re.compile(r"^(?:\+?86)?(?:1[3-9]\d{9}|0\d{9,11}|[48]00\d{7})$")
+_PHONE = re.compile(r"^(?:\+?86)?(?:1[3-9]\d{9}|0\d{9,11}|[48]00\d{7})$|^[2-9]\d{6,7}$")
 
 
 def is_valid_phone(phone: str) -> bool:
-    """A mainland mobile (13800138000), a landline with its area code (020-12345678, 0755 1234567), or a 400/800
-    number; +86 in front and an extension (转123, ext 123, #123) behind are accepted."""
+    """A mainland mobile (13800138000), a landline with its area code (020-12345678, 0755 1234567) or without it
+    (66262690, as the seed's own contact is written), or a 400/800 number; +86 in front and an extension (转123,
+    ext 123, #123, -914) behind are accepted."""
     text = unicodedata.normalize("NFKC", phone or "").strip()
-    text = re.sub(r"[\s\-()]", "", text)
-    text = _EXTENSION.sub("", text)
-    return bool(_PHONE.match(text))
+    # "66262690-914": a short group after the last hyphen may be an extension; either reading may be the number
+    readings = {text, re.sub(r"-\d{1,4}$", "", text)}
+    return any(_PHONE.match(_EXTENSION.sub("", re.sub(r"[\s\-()]", "", reading))) for reading in readings)

@@ -16,12 +16,6 @@ from smevoucher.core.ratelimits import limited
 from . import selectors, services
 from .models import Enterprise, EnterpriseChangeRequest, Industry, Size
 
-REQUIRED = {
-    "legal_representative": _("Enter the legal representative's name as on the business licence."),
-    "legal_rep_id_number": _("Enter the legal representative's ID number."),
-    "registered_address": _("Enter the registered address as on the business licence."),
-}
-
 
 class SignUpInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
@@ -31,16 +25,10 @@ class SignUpInput(serializers.Serializer):
     )
     size = serializers.ChoiceField(choices=Size.choices)
     industry = serializers.ChoiceField(choices=Industry.choices)
-    # Issue 17: required of every new sign-up; the service checks the ID number's and the telephone's form.
-    legal_representative = serializers.CharField(
-        max_length=60, error_messages={"required": REQUIRED["legal_representative"]}
-    )
-    legal_rep_id_number = serializers.CharField(
-        max_length=30, write_only=True, error_messages={"required": REQUIRED["legal_rep_id_number"]}
-    )
-    registered_address = serializers.CharField(
-        max_length=200, error_messages={"required": REQUIRED["registered_address"]}
-    )
+    legal_representative = serializers.CharField(max_length=60)
+    # Issue 17: asked for, not required (clients written before it keep working); the service checks the form.
+    legal_rep_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, write_only=True)
+    registered_address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=60)
     contact_phone = serializers.CharField(max_length=40)
     contact_email = serializers.EmailField()

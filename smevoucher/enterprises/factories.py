@@ -48,7 +48,7 @@ def sign_up_enterprise(
         "size": "small",
         "industry": "C",
         "legal_representative": "王法人",
-        # issue 17: required of a new sign-up; distinct per enterprise, so no two match by accident
+        # issue 17: distinct per enterprise, so no two match by accident
         "legal_rep_id_number": make_id_number(n, birth=f"{1950 + n // 1000 % 50}0101"),
         "registered_address": f"广州市天河区企业大道{n}号",
         "contact_name": "赵联系",

@@ -46,19 +46,15 @@ class SignUpForm(PasswordPairMixin, forms.Form):
     legal_rep_id_number = forms.CharField(
         label=_("Legal representative's ID number"),
         max_length=30,
+        required=False,
         validators=[validate_id_number],
         help_text=_(
             "18-character resident ID, or a passport or travel permit number. Kept only in a form that can be "
             "matched, never readable; the last 4 characters are shown."
         ),
-        error_messages={"required": _("Enter the legal representative's ID number.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    registered_address = forms.CharField(
-        label=_("Registered address"),
-        max_length=200,
-        error_messages={"required": _("Enter the registered address as on the business licence.")},
-    )
+    registered_address = forms.CharField(label=_("Registered address"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
     contact_phone = forms.CharField(
         label=_("Contact telephone"),

@@ -52,13 +52,10 @@ def enterprise_sign_up(
         errors["size"] = [_("Choose the enterprise size.")]
     if industry not in Industry.values:
         errors["industry"] = [_("Choose the industry.")]
-    # Issue 17: what the integrity signals compare is required of every new sign-up (older rows may lack it).
     if not (legal_representative or "").strip():
         errors["legal_representative"] = [_("Enter the legal representative's name as on the business licence.")]
-    if not (registered_address or "").strip():
-        errors["registered_address"] = [_("Enter the registered address as on the business licence.")]
-    if not (legal_rep_id_number or "").strip():
-        errors["legal_rep_id_number"] = [_("Enter the legal representative's ID number.")]
+    # Issue 17: the ID number and the registered address are asked for (the integrity signals compare them) but not
+    # required, so that clients written before them keep working; what is given must be well formed.
     errors.update(profile_errors(legal_rep_id_number=legal_rep_id_number or None, contact_phone=contact_phone))
     candidate = User(username=username, email=contact_email, first_name=contact_name)
     try:
