@@ -17,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 PER_PAGE = 50
 MAX_PAGES = 20  # pages offered per list; the count stops at MAX_PAGES × page size rows
 SEARCH_IDS = 5000  # a search through a relation compares ids when at most this many related rows match
+BADGE_LIMIT = 100  # a to-do count (workbench card, menu badge) counts at most this many rows: "99+" beyond
+
+
+def badge_text(count) -> str:
+    """A to-do count as a badge shows it: exact below BADGE_LIMIT, "99+" from there on (a sum of badges too)."""
+    count = int(str(count))  # also the navigation's lazily computed total
+    return f"{BADGE_LIMIT - 1}+" if count >= BADGE_LIMIT else str(count)
 
 
 class ListFilterForm(forms.Form):

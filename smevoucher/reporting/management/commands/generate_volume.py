@@ -65,8 +65,26 @@ def _move_sequence(model) -> None:
         )
 
 
+def _defaults(model, given: dict) -> dict[str, str]:
+    literals = {}
+    for field in model._meta.concrete_fields:
+        if field.column in given or field.null or field.primary_key:
+            continue
+        value = field.get_default()
+        if isinstance(value, bool):
+            literals[field.column] = "TRUE" if value else "FALSE"
+        elif isinstance(value, int):
+            literals[field.column] = str(value)
+        elif isinstance(value, str):
+            literals[field.column] = "'" + value.replace("'", "''") + "'"
+    return literals
+
+
 def _insert(model, n: int, columns: dict[str, str], params=(), *, where: str = "") -> int:
-    """INSERT INTO model's table (columns) SELECT expressions FROM generate_series(1, n) AS g(i) [WHERE …]."""
+    """INSERT INTO model's table (columns) SELECT expressions FROM generate_series(1, n) AS g(i) [WHERE …].
+    Columns not given that may not be NULL get their field's default (text, number or flag), so a column that
+    another app adds later does not break the generator."""
+    columns = {**_defaults(model, columns), **columns}
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     exprs = ", ".join(columns.values()).replace(" % ", " %% ")  # modulo, not a placeholder
     sql = f"INSERT INTO {_table(model)} ({names}) SELECT {exprs} FROM generate_series(1, %s) AS g(i)"
