@@ -193,9 +193,7 @@ def test_fragments_without_the_menu_do_not_count_the_cards(client):
 def test_counts_stop_at_the_limit_and_say_more(client, demo_users):
     """Issue 16: a card counts at most COUNT_LIMIT rows (then "99+"); below the limit it is exact, and the nearest
     deadline is the same whatever the limit."""
-    user = max(
-        (demo_users[name] for name in DEMO_USERS), key=lambda u: max(c.count for c in cards_for(u) if c.url)
-    )
+    user = max((demo_users[name] for name in DEMO_USERS), key=lambda u: max(c.count for c in cards_for(u) if c.url))
     exact = {c.code: c for c in cards_for(user)}
     code = max((c for c in exact if exact[c].url), key=lambda c: exact[c].count)
     assert exact[code].count >= 2 and not exact[code].more
