@@ -126,6 +126,8 @@ class Order(models.Model):
             models.Index(fields=["-placed_at", "-id"], name="order_list"),
             models.Index(fields=["status", "-placed_at", "-id"], name="order_status_list"),
             models.Index(fields=["provider", "status", "-payment_confirmed_at", "-id"], name="order_provider_receipts"),
+            # The provider's to-do cards: the nearest contract deadline of its orders in a status (workbench).
+            models.Index(fields=["provider", "status", "contract_due"], name="order_provider_due"),
         ]
 
     def __str__(self):
