@@ -124,7 +124,10 @@ class Order(models.Model):
             models.Index(fields=["enterprise", "-placed_at", "-id"], name="order_enterprise_list"),
             models.Index(fields=["provider", "-placed_at", "-id"], name="order_provider_list"),
             models.Index(fields=["-placed_at", "-id"], name="order_list"),
-            models.Index(fields=["status", "-placed_at", "-id"], name="order_status_list"),
+            # With the columns a city unit's visibility tests, so its status filter reads the index only.
+            models.Index(
+                fields=["status", "-placed_at", "-id"], name="order_status_list", include=["enterprise", "batch"]
+            ),
             models.Index(fields=["provider", "status", "-payment_confirmed_at", "-id"], name="order_provider_receipts"),
             # The provider's to-do cards: the nearest contract deadline of its orders in a status (workbench).
             models.Index(fields=["provider", "status", "contract_due"], name="order_provider_due"),
