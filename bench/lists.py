@@ -47,7 +47,7 @@ def main() -> int:
     parser.add_argument("--database-url", help="use (and flush!) this database instead of a fresh one")
     parser.add_argument("--keep", action="store_true", help="keep the fresh database")
     parser.add_argument("--no-generate", action="store_true", help="time the data already in --database-url, once")
-    parser.add_argument("--only", help="time only the lists whose name contains this text")
+    parser.add_argument("--only", help="time only the lists whose name contains this text (or one of, comma-separated)")
     parser.add_argument("--save", help="with --no-generate: write the timings to this JSON file")
     parser.add_argument("--against", help="with --no-generate: compare with the (small) timings saved in this file")
     args = parser.parse_args()
@@ -204,7 +204,8 @@ def run(args) -> dict:
     for size in sizes:
         if not args.no_generate:
             generate(size)
-        lists = {k: v for k, v in requests_for().items() if not args.only or args.only in k}
+        only = [part for part in (args.only or "").split(",") if part]
+        lists = {k: v for k, v in requests_for().items() if not only or any(part in k for part in only)}
         timings = {name: [] for name in lists}
         for name, (client, path) in lists.items():
             status = client.get(path).status_code  # warm-up

@@ -402,6 +402,8 @@ def _bounded(source: QuerySet, specs: list[Spec], user) -> dict:
     """One query for the cards over one source: per card a count of at most COUNT_LIMIT rows and, where the card
     has a deadline, the nearest one (the first row in deadline order, as MIN would give). The subqueries hang on
     the user's own row, so the query returns exactly one row."""
+    if source.query.is_empty():  # a selector's .none() for this role: nothing to count, no query
+        return {}
     values = {}
     for spec in specs:
         rows = source.filter(spec.where(user)).order_by()
@@ -426,8 +428,8 @@ def cards_for(user) -> list[Card]:
                     code=spec.code,
                     label=spec.label,
                     hint=spec.hint,
-                    count=values[f"n_{spec.code}"] or 0,
-                    more=(values[f"n_{spec.code}"] or 0) >= COUNT_LIMIT,
+                    count=values.get(f"n_{spec.code}") or 0,
+                    more=(values.get(f"n_{spec.code}") or 0) >= COUNT_LIMIT,
                     due=_as_moment(values.get(f"due_{spec.code}")),
                     url=list_url(spec) if allowed else None,
                 )
