@@ -6,6 +6,9 @@ large volume, in one run.
     .venv/bin/python bench/lists.py --large 1000000 -r 30  # the province's year (about 5 minutes to generate)
     .venv/bin/python bench/lists.py --database-url postgres://postgres@127.0.0.1:5432/smev_lists  # reuse a db
     .venv/bin/python bench/lists.py --database-url … --no-generate --large 100000  # time the data there
+    .venv/bin/python bench/lists.py --database-url …small --no-generate --large 1000 --save small.json
+    .venv/bin/python bench/lists.py --database-url …big --no-generate --large 1000000 --against small.json
+        # two databases generated once (manage.py generate_volume), timed and compared without regenerating
 
 Needs PostgreSQL (default postgres://postgres@127.0.0.1:5432, trust auth; BENCH_PG to change it). It creates a
 fresh database (or flushes the one given: everything in it is deleted), migrates it, then for each size: flushes,
@@ -19,6 +22,7 @@ the end unless it was given or --keep. Not a test: pytest does not collect it.
 """
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -43,7 +47,9 @@ def main() -> int:
     parser.add_argument("--database-url", help="use (and flush!) this database instead of a fresh one")
     parser.add_argument("--keep", action="store_true", help="keep the fresh database")
     parser.add_argument("--no-generate", action="store_true", help="time the data already in --database-url, once")
-    parser.add_argument("--only", help="time only the lists whose name contains this text")
+    parser.add_argument("--only", help="time only the lists whose name contains this text (or one of, comma-separated)")
+    parser.add_argument("--save", help="with --no-generate: write the timings to this JSON file")
+    parser.add_argument("--against", help="with --no-generate: compare with the (small) timings saved in this file")
     args = parser.parse_args()
     if not 10 <= args.small <= args.large <= 5_000_000 or not 5 <= args.repeat <= 1000:
         parser.error("need 10 <= small <= large <= 5000000 and 5 <= repeat <= 1000")
@@ -75,6 +81,13 @@ def main() -> int:
 
             connections.close_all()
             subprocess.run(["dropdb", "--maintenance-db", f"{PG}/postgres", db], check=False)
+    if args.save:
+        Path(args.save).write_text(json.dumps({str(size): timings for size, timings in results.items()}))
+    if args.against:
+        saved = json.loads(Path(args.against).read_text())
+        (small_size, small), large = next(iter(saved.items())), results[args.large]
+        args.small = int(small_size)
+        results = {args.small: {k: v for k, v in small.items() if k in large}, args.large: large}
     report(results, args)
     return 0
 
@@ -166,6 +179,15 @@ def requests_for() -> dict:
         "province audit page": (province, "/reports/audit/"),
         "province audit api": (province, "/api/v1/audit/"),
         "provider receipts page": (provider, "/orders/receipts/"),
+        "provider receipts last": (provider, "/orders/receipts/?page=last"),
+        "provider redemptions api": (provider, "/api/v1/redemptions/"),
+        "city refunds waiting": (city, "/orders/refunds/?status=requested"),
+        "city enterprises pending": (city, "/enterprises/?status=pending"),
+        "city orders api status": (city, "/api/v1/orders/?status=payment_submitted"),
+        "province orders page": (province, "/orders/"),
+        "province orders last": (province, "/orders/?page=last"),
+        "province orders search": (province, "/orders/?q=生成企业77"),
+        "province audit filter": (province, "/reports/audit/?action=order.placed"),
     }
     return lists
 
@@ -182,7 +204,8 @@ def run(args) -> dict:
     for size in sizes:
         if not args.no_generate:
             generate(size)
-        lists = {k: v for k, v in requests_for().items() if not args.only or args.only in k}
+        only = [part for part in (args.only or "").split(",") if part]
+        lists = {k: v for k, v in requests_for().items() if not only or any(part in k for part in only)}
         timings = {name: [] for name in lists}
         for name, (client, path) in lists.items():
             status = client.get(path).status_code  # warm-up

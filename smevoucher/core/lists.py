@@ -9,14 +9,22 @@ pages: the rest is reached by narrowing the search or the filters. Pages and API
 import re
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import BigAutoField, ForeignKey, Lookup, Q, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 PER_PAGE = 50
 MAX_PAGES = 20  # pages offered per list; the count stops at MAX_PAGES × page size rows
 SEARCH_IDS = 5000  # a search through a relation compares ids when at most this many related rows match
+BADGE_LIMIT = 100  # a to-do count (workbench card, menu badge) counts at most this many rows: "99+" beyond
+
+
+def badge_text(count) -> str:
+    """A to-do count as a badge shows it: exact below BADGE_LIMIT, "99+" from there on (a sum of badges too)."""
+    count = int(str(count))  # also the navigation's lazily computed total
+    return f"{BADGE_LIMIT - 1}+" if count >= BADGE_LIMIT else str(count)
 
 
 class ListFilterForm(forms.Form):
@@ -59,6 +67,28 @@ class ListFilterForm(forms.Form):
         return self.is_valid() and any(self.cleaned_data.values())
 
 
+class AnyOf(Lookup):
+    """`column__any_of=[ids]`: `column = ANY(%s::bigint[])` on PostgreSQL, one array parameter where `__in` sends
+    one literal per id. A search through a relation compares up to SEARCH_IDS ids; as literals the statement took
+    tens of milliseconds to parse and plan (issue 16). Elsewhere a plain IN list."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        values = [int(value) for value in self.rhs]
+        if not values:  # as `__in=[]`: the condition matches nothing, and a query of only that is not sent
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", [*params, values]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*params, *values]
+
+
+ForeignKey.register_lookup(AnyOf)
+BigAutoField.register_lookup(AnyOf)
+
+
 def _contains(model, field: str, text: str) -> Q:
     """`field` icontains `text`. Through a foreign key the related rows that match are looked up first (by their
     own trigram index) and the list compares its own key column with their ids (issue 16): PostgreSQL combines such
@@ -72,7 +102,7 @@ def _contains(model, field: str, text: str) -> Q:
             matches = target._default_manager.filter(_contains(target, rest, text)).order_by()
             ids = list(matches.values_list("pk", flat=True)[: SEARCH_IDS + 1])
             if len(ids) <= SEARCH_IDS:
-                return Q(**{f"{link.attname}__in": ids})
+                return Q(**{f"{link.name}__any_of": ids})
     return Q(**{f"{field}__icontains": text})
 
 

@@ -163,7 +163,8 @@ class NotificationListView(GenericAPIView):
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool)], responses=NotificationOutput(many=True))
     def get(self, request):
-        """The caller's own notifications, newest first; `unread_count` counts the unread ones."""
+        """The caller's own notifications, newest first; `unread_count` counts the unread ones up to 100 (100 means
+        100 or more, shown as 99+)."""
         notifications = selectors.notifications_of(request.user)
         if request.query_params.get("unread") in {"1", "true"}:
             notifications = notifications.filter(read_at__isnull=True)

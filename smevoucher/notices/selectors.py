@@ -3,6 +3,7 @@ from django.http import Http404
 
 from smevoucher.accounts.models import Organisation
 from smevoucher.core import access, clock
+from smevoucher.core.lists import BADGE_LIMIT
 
 from .models import EmailPreference, Notice, Notification
 
@@ -52,7 +53,10 @@ def notifications_of(user) -> QuerySet[Notification]:
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    # Bounded like every to-do badge (issue 16, core.lists.BADGE_LIMIT: "99+" beyond): one user may hold a
+    # million notifications, and the menu shows this count on every page.
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).order_by().values("pk")
+    return unread[:BADGE_LIMIT].count()
 
 
 def unit_contacts() -> QuerySet[Organisation]:

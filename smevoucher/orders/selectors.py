@@ -3,7 +3,7 @@ take it and by when), duplicate invoices, and the refund requests a unit decides
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.core import access, clock
@@ -12,7 +12,7 @@ from smevoucher.enterprises.models import Enterprise
 from smevoucher.providers.models import Provider
 from smevoucher.vouchers.models import Batch
 
-from .models import CityMaterial, Order, Payment, RefundRequest
+from .models import CityMaterial, Order, Payment, ReceiptTotal, RefundRequest
 
 S = Order.Status
 
@@ -158,3 +158,24 @@ def city_materials_of(city_id: int) -> dict[str, list[CityMaterial]]:
 
 def city_materials_by_name(city_id: int, purpose: str) -> dict[str, CityMaterial]:
     return {m.name: m for m in CityMaterial.objects.filter(city_id=city_id, purpose=purpose)}
+
+
+def receipt_totals_mismatches() -> list[tuple]:
+    """(provider id, batch id, kept, counted) where the kept receipt totals (issue 16) differ from the paid orders
+    themselves: none when every move in or out of "vouchers received" went through the services."""
+    counted = {
+        (r["provider_id"], r["batch_id"]): (r["n"], r["expected"], r["actual"])
+        for r in Order.objects.filter(status=S.PAYMENT_CONFIRMED)
+        .order_by()
+        .values("provider_id", "batch_id")
+        .annotate(n=Count("pk"), expected=Sum("expected_voucher_fen"), actual=Sum("voucher_fen"))
+    }
+    kept = {
+        (r.provider_id, r.batch_id): (r.orders, r.expected_fen, r.actual_fen)
+        for r in ReceiptTotal.objects.exclude(orders=0)
+    }
+    return [
+        (*key, kept.get(key), counted.get(key))
+        for key in sorted(set(counted) | set(kept))
+        if kept.get(key) != counted.get(key)
+    ]

@@ -2,17 +2,19 @@
 order the expected and actual voucher amounts and their difference, totals per issuing city and batch, XLSX.
 
 Read through the orders app's own scoping (`orders_visible_to`): a provider sees only the orders placed with it.
-A provider's paid orders are bounded by its cap (a share of each city's total), so the totals are one GROUP BY."""
+The totals come from the receipt totals the payment services keep per provider and batch (issue 16: adding up
+every paid order took a third of a second at a province's volume; a test reconciles the two)."""
 
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import F, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from smevoucher.core.spreadsheets import xlsx_row
-from smevoucher.orders.models import Order
+from smevoucher.orders.models import Order, ReceiptTotal
 from smevoucher.orders.selectors import orders_visible_to
+from smevoucher.providers.models import Provider
 
 PAID = Order.Status.PAYMENT_CONFIRMED
 
@@ -28,24 +30,26 @@ def paid_orders_of(user) -> QuerySet[Order]:
     )
 
 
-def _sums(qs) -> QuerySet:
-    return qs.annotate(
-        orders=Count("id"), expected_fen=Sum("expected_voucher_fen"), actual_fen=Sum("voucher_fen")
-    ).annotate(difference_fen=F("expected_fen") - F("actual_fen"))
-
-
 def totals_by_city_and_batch(user) -> list[dict]:
-    qs = paid_orders_of(user).order_by().values("batch__city__name", "batch_id", "batch__name")
-    return list(_sums(qs).order_by("batch__city__name", "batch_id"))
-
-
-def totals_of(user) -> dict:
-    totals = paid_orders_of(user).aggregate(
-        orders=Count("id"), expected_fen=Sum("expected_voucher_fen"), actual_fen=Sum("voucher_fen")
+    """Per issuing city and batch: paid orders, expected and actual voucher amounts and their difference."""
+    if not user.has_perm("reporting.view_receipts"):
+        return []
+    own = Provider.objects.filter(organisation_id=user.organisation_id).values("pk")
+    rows = (
+        ReceiptTotal.objects.filter(provider_id=Subquery(own), orders__gt=0)
+        .values("batch__city__name", "batch_id", "batch__name", "orders", "expected_fen", "actual_fen")
+        .annotate(difference_fen=F("expected_fen") - F("actual_fen"))
+        .order_by("batch__city__name", "batch_id")
     )
-    expected, actual = totals["expected_fen"] or 0, totals["actual_fen"] or 0
+    return list(rows)
+
+
+def totals_of(user, groups: list[dict] | None = None) -> dict:
+    """The sum of the groups (pass them when already read, to save the query)."""
+    groups = totals_by_city_and_batch(user) if groups is None else groups
+    expected, actual = sum(g["expected_fen"] for g in groups), sum(g["actual_fen"] for g in groups)
     return {
-        "orders": totals["orders"],
+        "orders": sum(g["orders"] for g in groups),
         "expected_fen": expected,
         "actual_fen": actual,
         "difference_fen": expected - actual,
@@ -104,7 +108,8 @@ def write_xlsx(user, stream) -> None:
             ],
         )
     )
-    for g in totals_by_city_and_batch(user):
+    groups = totals_by_city_and_batch(user)
+    for g in groups:
         sums.append(
             xlsx_row(
                 sums,
@@ -118,7 +123,7 @@ def write_xlsx(user, stream) -> None:
                 ],
             )
         )
-    t = totals_of(user)
+    t = totals_of(user, groups)
     sums.append(
         xlsx_row(
             sums,

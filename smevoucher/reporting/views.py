@@ -106,11 +106,8 @@ def receipts_page(request):
     if not request.user.has_perm("reporting.view_receipts"):
         raise PermissionDenied
     orders = receipts.paid_orders_of(request.user)
-    context = {
-        "page": page_of(request, orders),
-        "groups": receipts.totals_by_city_and_batch(request.user),
-        "totals": receipts.totals_of(request.user),
-    }
+    groups = receipts.totals_by_city_and_batch(request.user)
+    context = {"page": page_of(request, orders), "groups": groups, "totals": receipts.totals_of(request.user, groups)}
     return render(request, "reporting/receipts.html", context)
 
 

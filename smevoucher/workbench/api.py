@@ -5,12 +5,17 @@ from rest_framework.views import APIView
 
 from smevoucher.core.api import IntegerField
 
-from .cards import cards_for_request
+from .cards import COUNT_LIMIT, cards_for_request
 
 
 class CardSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable code of the to-do, e.g. order_to_confirm")
-    count = IntegerField(help_text="Rows in the linked list")
+    count = IntegerField(
+        help_text=f"Rows in the linked list, counted up to {COUNT_LIMIT}: exact below, {COUNT_LIMIT} means at least"
+    )
+    more = serializers.BooleanField(
+        help_text=f"The list may have more rows than counted (the page shows {COUNT_LIMIT - 1}+)"
+    )
     due = serializers.DateTimeField(allow_null=True, help_text="Nearest deadline among them, or null")
     url = serializers.CharField(allow_null=True, help_text="The filtered list (null: no list for this role)")
 

@@ -1,25 +1,32 @@
 """The workbench's to-do cards per role (issue 13): a count, the nearest deadline and the filtered list it links to.
 
 Each card is a filter (a `Q` from the owning app's selectors) over the same "visible to this user" selector that the
-list page uses with the same query parameters, so a card's count is the number of rows its link shows. Cards over
-one selector are counted in one aggregate query: a page costs a constant handful of indexed counts, whatever the
-volume. The navigation's badges read the same cards, computed once per request.
+list page uses with the same query parameters, so a card's count is the number of rows its link shows. The
+navigation's badges read the same cards, computed once per request.
+
+Issue 16: the counts are bounded. Every page's menu shows the badges, and an exact count of a provider's open orders
+read some hundred thousand rows at a province's volume (a third of a second on every page). A to-do count needs to be
+exact while it is small enough to work through; beyond that "99+" is what people know from their phones and
+mail, and the linked list (itself bounded, "more than N") is where the work is done. So each card counts at most
+COUNT_LIMIT rows (a COUNT over a LIMITed subquery: PostgreSQL stops at the limit) and its nearest deadline is the
+first row in deadline order (an index finds it); the cards over one selector are still one query (one
+subquery pair per card), so a page costs a constant handful of queries, each bounded work, whatever the volume.
 """
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import reduce
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smevoucher.accounts.models import User
 from smevoucher.catalogue import selectors as catalogue
 from smevoucher.core import access, clock
+from smevoucher.core.lists import BADGE_LIMIT
 from smevoucher.enterprises import selectors as enterprises
 from smevoucher.enterprises.models import Enterprise, EnterpriseChangeRequest
 from smevoucher.orders import selectors as orders
@@ -45,14 +52,31 @@ class Spec:
     perm: str | None = None  # the list's permission; without it the card has no link
 
 
+# A card counts at most this many rows; COUNT_LIMIT means "COUNT_LIMIT or more", shown as "99+".
+COUNT_LIMIT = BADGE_LIMIT
+
+
 @dataclass
 class Card:
     code: str
     label: str
     hint: str
-    count: int
+    count: int  # exact below COUNT_LIMIT; COUNT_LIMIT means that many or more
     due: datetime | None
     url: str | None
+    more: bool = False  # the count reached COUNT_LIMIT: there may be more rows than counted
+
+    @property
+    def shown(self) -> str:
+        """The count as the card shows it: "99+" when there may be more rows than counted."""
+        return f"{self.count - 1}+" if self.more else str(self.count)
+
+
+class BoundedCount(Subquery):
+    """(SELECT COUNT(*) FROM (the sliced queryset)): the rows of a subquery that has a LIMIT, so at most that many."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS bounded)"
+    output_field = IntegerField()
 
 
 def _all(user) -> Q:
@@ -389,22 +413,29 @@ def _as_moment(value) -> datetime | None:
     return None
 
 
+def _bounded(source: QuerySet, specs: list[Spec], user) -> dict:
+    """One query for the cards over one source: per card a count of at most COUNT_LIMIT rows and, where the card
+    has a deadline, the nearest one (the first row in deadline order, as MIN would give). The subqueries hang on
+    the user's own row, so the query returns exactly one row."""
+    if source.query.is_empty():  # a selector's .none() for this role: nothing to count, no query
+        return {}
+    values = {}
+    for spec in specs:
+        rows = source.filter(spec.where(user)).order_by()
+        values[f"n_{spec.code}"] = BoundedCount(rows.values("pk")[:COUNT_LIMIT])
+        if spec.due:
+            values[f"due_{spec.code}"] = Subquery(
+                rows.exclude(**{f"{spec.due}__isnull": True}).order_by(F(spec.due).asc()).values(spec.due)[:1]
+            )
+    return User.objects.filter(pk=user.pk).annotate(**values).values(*values).get()
+
+
 def cards_for(user) -> list[Card]:
     """The user's to-do cards, in order; an empty list for a user without an organisation."""
     kind = access.organisation_kind(user)
     cards = []
     for source, specs in BY_KIND.get(kind, []):
-        queryset: QuerySet = source(user)
-        aggregates, wheres = {}, []
-        for spec in specs:
-            where = spec.where(user)
-            wheres.append(where)
-            aggregates[f"n_{spec.code}"] = Count("pk", filter=where)
-            if spec.due:
-                aggregates[f"due_{spec.code}"] = Min(spec.due, filter=where)
-        if all(wheres):  # read only the rows some card counts (an index finds them), not the whole source
-            queryset = queryset.filter(reduce(operator.or_, wheres))
-        values = queryset.aggregate(**aggregates)
+        values = _bounded(source(user), specs, user)
         for spec in specs:
             allowed = spec.perm is None or user.has_perm(spec.perm)
             cards.append(
@@ -412,7 +443,8 @@ def cards_for(user) -> list[Card]:
                     code=spec.code,
                     label=spec.label,
                     hint=spec.hint,
-                    count=values[f"n_{spec.code}"] or 0,
+                    count=values.get(f"n_{spec.code}") or 0,
+                    more=(values.get(f"n_{spec.code}") or 0) >= COUNT_LIMIT,
                     due=_as_moment(values.get(f"due_{spec.code}")),
                     url=list_url(spec) if allowed else None,
                 )

@@ -1,6 +1,14 @@
 from django import template
 
+from smevoucher.core.lists import badge_text
+
 register = template.Library()
+
+
+@register.filter
+def badge(count):
+    """{{ 120|badge }} → 99+ (to-do counts are bounded, issue 16; see core.lists.BADGE_LIMIT)."""
+    return badge_text(count)
 
 
 @register.inclusion_tag("_page_links.html", takes_context=True)

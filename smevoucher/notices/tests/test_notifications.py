@@ -3,6 +3,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from smevoucher.accounts.factories import UserFactory
+from smevoucher.core.lists import BADGE_LIMIT
 from smevoucher.notices import services
 from smevoucher.notices.models import Notification
 from smevoucher.notices.services import notify
@@ -61,3 +62,19 @@ def test_an_offsite_link_is_not_followed(client):
     notification = notify([user], event="x.y", title="t", url="https://evil.example/")[0]
     client.force_login(user)
     assert client.post(f"/notifications/{notification.pk}/open/").url == "/notifications/"
+
+
+def test_the_unread_count_stops_at_the_badge_limit(client):
+    """Issue 16: the menu's unread badge counts at most BADGE_LIMIT rows (a user may hold a million notifications)
+    and shows 99+ from there; exact below."""
+    user = UserFactory()
+    notify([user], event="a.b", title="一")
+    client.force_login(user)
+    assert client.get("/notifications/").context["unread_notifications"] == 1
+    Notification.objects.bulk_create(Notification(user=user, event="a.b", title=f"第{i}条") for i in range(120))
+    response = client.get("/notifications/")
+    assert response.context["unread_notifications"] == BADGE_LIMIT == 100
+    assert 'data-testid="unread-count">99+<' in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(user)
+    assert api.get("/api/v1/notifications/").json()["unread_count"] == BADGE_LIMIT

@@ -3,8 +3,8 @@ order under a lock, checks the actor, the state table, the rules and the deadlin
 same transaction, records the audit event and notifies the other side. A repeated request that finds the work
 done returns quietly (a double click is not an error).
 
-Lock order everywhere: order → refund request → the provider's cap row → ledger accounts (batch and claim
-only inside the vouchers' reclaim), so no two paths deadlock.
+Lock order everywhere: order → refund request → the provider's cap row → its receipt total → ledger accounts
+(batch and claim only inside the vouchers' reclaim), so no two paths deadlock.
 
 One module per stage (CONVENTIONS §2), as in `vouchers.services`.
 """
@@ -22,6 +22,7 @@ from .ordering import (
     voucher_maximum_fen,
 )
 from .payment import payment_confirm, payment_reject, payment_submit
+from .receipts import receipt_totals_rebuild
 from .refund import refund_approval_blocker, refund_approve, refund_refuse, refund_request
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "payment_reject",
     "payment_submit",
     "provider_lapsed",
+    "receipt_totals_rebuild",
     "refund_approval_blocker",
     "refund_approve",
     "refund_refuse",

@@ -29,6 +29,7 @@ from ._common import (
     _tell_provider,
 )
 from .materials import required_materials
+from .receipts import receipt_total_add
 
 
 def _same_payment(payment: Payment, data: dict) -> bool:
@@ -166,6 +167,7 @@ def payment_confirm(*, actor, order_id: int) -> Order:
         reserved_fen=order.reserved_fen,
         received_fen=payment.voucher_fen,
     )
+    receipt_total_add(order, sign=1, actual_fen=payment.voucher_fen)  # issue 16: the receipts page's totals
     vouchers.escrow_pay(
         actor=actor,
         batch_id=order.batch_id,

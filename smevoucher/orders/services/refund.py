@@ -13,6 +13,7 @@ from ..errors import NotAllowedNow, VouchersExpired
 from ..models import Order, Payment, RefundRequest
 from ..selectors import refunds_visible_to
 from ._common import PROVIDER, S, _lock, _move, _not_expired, _reason, _require, _tell, _tell_enterprise, _tell_provider
+from .receipts import receipt_total_add
 
 
 def _not_in_redemption(order: Order) -> None:
@@ -117,6 +118,7 @@ def refund_approve(*, actor, refund_id: int) -> RefundRequest:
     if blocker is not None:
         raise blocker
     vouchers.cap_release(provider_id=order.provider.organisation_id, batch=order.batch, received_fen=refund.amount_fen)
+    receipt_total_add(order, sign=-1, actual_fen=order.voucher_fen)  # no longer a paid order (issue 16)
     vouchers.provider_refund(
         actor=actor,
         batch_id=order.batch_id,

@@ -15,7 +15,8 @@ from smevoucher.enterprises.factories import enterprise_user
 from smevoucher.notices.models import Notification
 from smevoucher.orders import factories, selectors, services
 from smevoucher.orders.errors import VouchersExpired
-from smevoucher.orders.models import Order, Payment, RefundRequest
+from smevoucher.orders.models import Order, Payment, ReceiptTotal, RefundRequest
+from smevoucher.orders.selectors import receipt_totals_mismatches
 from smevoucher.providers.factories import approved_provider, provider_user_of
 from smevoucher.vouchers.errors import CapExceeded, DeadlinePassed
 from smevoucher.vouchers.factories import approved_enterprise
@@ -313,3 +314,28 @@ def test_duplicate_invoice_numbers_of_other_providers_are_for_the_unit_only(w):
     Order.objects.filter(pk=first.pk).update(provider=approved_provider(level="provincial"))  # another provider's
     assert selectors.duplicate_invoices(payment, viewer=w.provider_user) == []
     assert selectors.duplicate_invoices(payment, viewer=w.unit) == [Order.objects.get(pk=first.pk)]
+
+
+def test_receipt_totals_follow_payments_and_refunds_and_reconcile(w):
+    """Issue 16: the receipts page's totals are kept per provider and batch by payment_confirm and refund_approve,
+    equal to the paid orders themselves and, for the amounts received, to the provider's ledger account."""
+    first, second = paid(w), factories.advance(w, factories.place(w, expected_fen=800_00), S.PAYMENT_CONFIRMED)
+    total = ReceiptTotal.objects.get(provider=w.provider, batch=w.batch)
+    assert (total.orders, total.expected_fen, total.actual_fen) == (
+        2,
+        first.expected_voucher_fen + second.expected_voucher_fen,
+        first.voucher_fen + second.voucher_fen,
+    )
+    assert total.actual_fen == balance(w.batch, "provider", provider=w.provider.organisation)
+    assert receipt_totals_mismatches() == []
+    refund = services.refund_request(actor=w.provider_user, order_id=first.pk, reason="服务未能履行")
+    services.refund_approve(actor=w.unit, refund_id=refund.pk)
+    services.refund_approve(actor=w.unit, refund_id=refund.pk)  # a double click counts once
+    total.refresh_from_db()
+    assert (total.orders, total.expected_fen, total.actual_fen) == (1, second.expected_voucher_fen, second.voucher_fen)
+    assert total.actual_fen == balance(w.batch, "provider", provider=w.provider.organisation)
+    assert receipt_totals_mismatches() == []
+    ReceiptTotal.objects.update(orders=5)  # a write around the services shows, and a rebuild repairs it
+    assert receipt_totals_mismatches() != []
+    services.receipt_totals_rebuild()
+    assert receipt_totals_mismatches() == []

@@ -62,7 +62,7 @@ def test_each_role_gets_its_stable_codes_and_each_count_is_the_rows_of_its_list(
         login_verified(client, demo[name])
         cards = client.get("/api/v1/workbench/").json()
         assert sorted(c["code"] for c in cards) == sorted(EXPECTED[role]), name
-        assert all(set(c) == {"code", "count", "due", "url"} for c in cards)
+        assert all(set(c) == {"code", "count", "more", "due", "url"} for c in cards)
     login_verified(client, demo["unit_province"])
     assert sorted(c["code"] for c in client.get("/api/v1/workbench/").json()) == sorted(EXPECTED["unit"])
     assert sorted(CODES["province_unit"]) == sorted(EXPECTED["unit"])
@@ -197,3 +197,23 @@ def test_fragments_without_the_menu_do_not_count_the_cards(client):
     login_verified(client, provider_user_of(approved_provider()))
     with mock.patch("smevoucher.workbench.cards.cards_for", side_effect=AssertionError("counted")):
         assert client.get(reverse("orders:cap_gauge")).status_code == 200
+
+
+def test_counts_stop_at_the_limit_and_say_more(client, demo_users):
+    """Issue 16: a card counts at most COUNT_LIMIT rows (then "99+"); below the limit it is exact, and the nearest
+    deadline is the same whatever the limit."""
+    user = max((demo_users[name] for name in DEMO_USERS), key=lambda u: max(c.count for c in cards_for(u) if c.url))
+    exact = {c.code: c for c in cards_for(user)}
+    code = max((c for c in exact if exact[c].url), key=lambda c: exact[c].count)
+    assert exact[code].count >= 2 and not exact[code].more
+    with mock.patch("smevoucher.workbench.cards.COUNT_LIMIT", 2):
+        bounded = {c.code: c for c in cards_for(user)}
+        login_verified(client, user)
+        api = {c["code"]: c for c in client.get("/api/v1/workbench/").json()}
+        html = client.get(reverse("workbench:home")).content.decode()
+    for card in bounded.values():
+        assert card.count == min(exact[card.code].count, 2), card.code
+        assert card.more == (exact[card.code].count >= 2)
+        assert card.due == exact[card.code].due, card.code
+    assert bounded[code].shown == "1+" and api[code]["count"] == 2 and api[code]["more"] is True
+    assert 'data-testid="card-count">1+<' in html

@@ -11,7 +11,8 @@ reserved ranges so the rows can point at each other, then the sequences are move
   20th for ¥100 less than expected, the rest released to the wallet), 1 confirmed, 1 placed, 1 payment
   submitted (all three holding their escrow), 1 cancelled (escrow → wallet again);
 - each order's escrow account and its ledger transactions and entries (earmark, payment, release), then every
-  account's cached balance set to opening + the sum of its entries, and the providers' cap use (R7) per city.
+  account's cached balance set to opening + the sum of its entries, the providers' cap use (R7) per city and
+  their receipt totals per batch.
 
 With `--notifications N` one enterprise user (`volume-enterprise`, of the first generated enterprise) gets N
 notifications, and with `--batch-claims N` one more batch (the first city's, open) gets N waiting claims of the first
@@ -32,6 +33,7 @@ from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core import clock
 from smevoucher.enterprises.models import Enterprise
 from smevoucher.orders.models import Order
+from smevoucher.orders.services import receipt_totals_rebuild
 from smevoucher.vouchers.models import (
     Batch,
     CapUsage,
@@ -65,8 +67,26 @@ def _move_sequence(model) -> None:
         )
 
 
+def _defaults(model, given: dict) -> dict[str, str]:
+    literals = {}
+    for field in model._meta.concrete_fields:
+        if field.column in given or field.null or field.primary_key:
+            continue
+        value = field.get_default()
+        if isinstance(value, bool):
+            literals[field.column] = "TRUE" if value else "FALSE"
+        elif isinstance(value, int):
+            literals[field.column] = str(value)
+        elif isinstance(value, str):
+            literals[field.column] = "'" + value.replace("'", "''") + "'"
+    return literals
+
+
 def _insert(model, n: int, columns: dict[str, str], params=(), *, where: str = "") -> int:
-    """INSERT INTO model's table (columns) SELECT expressions FROM generate_series(1, n) AS g(i) [WHERE …]."""
+    """INSERT INTO model's table (columns) SELECT expressions FROM generate_series(1, n) AS g(i) [WHERE …].
+    Columns not given that may not be NULL get their field's default (text, number or flag), so a column that
+    another app adds later does not break the generator."""
+    columns = {**_defaults(model, columns), **columns}
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     exprs = ", ".join(columns.values()).replace(" % ", " %% ")  # modulo, not a placeholder
     sql = f"INSERT INTO {_table(model)} ({names}) SELECT {exprs} FROM generate_series(1, %s) AS g(i)"
@@ -558,6 +578,7 @@ class Command(BaseCommand):
             unique_fields=["provider", "city", "year"],
             update_fields=["cap_fen", "reserved_fen", "received_fen"],
         )
+        receipt_totals_rebuild()  # the providers' receipt totals (issue 16), as the payment services keep them
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {accounts}; ANALYZE {entries}; ANALYZE {_table(Order)}; ANALYZE {_table(Claim)}")
         self.stdout.write(f"  balances and caps: {time.monotonic() - t:.1f} s")
