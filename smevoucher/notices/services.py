@@ -48,12 +48,13 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
 
 def notify_each(rows, *, event: str, title: str, bodies: dict, url: str = "", object_type: str = "") -> int:
     """Many notifications at once (an allocation's results), set-based: `rows` is a values_list query of
-    (user id, body key, object id), `bodies` maps each body key to its text (rendered once per key, not per row).
+    (user id, body key, object id), or the (sql, params) of a query of those three columns; `bodies` maps each body
+    key to its text (rendered once per key, not per row).
     Inserted by one INSERT … SELECT per BODIES_PER_STATEMENT keys; the e-mails are queued after the commit, one
     task per chunk of ids. Returns how many notifications were made."""
     keys = list(bodies)
     ids: list[int] = []
-    rows_sql, rows_params = rows.query.sql_with_params()
+    rows_sql, rows_params = rows if isinstance(rows, tuple) else rows.query.sql_with_params()
     for start in range(0, len(keys), BODIES_PER_STATEMENT):
         part = keys[start : start + BODIES_PER_STATEMENT]
         values = ", ".join(["(%s, %s)"] * len(part))
