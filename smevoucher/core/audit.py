@@ -150,12 +150,12 @@ def record_select(actor, action: str, model, select: str, params, *, after: tupl
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            columns = ", ".join(after) or "NULL"
+            columns = ", ".join(f'"{key}"' for key in after) or "NULL"
             cursor.execute(f"SELECT object_id, {columns} FROM ({select}) AS s", params)  # noqa: S608 (code's constants)
             rows = cursor.fetchall()
         items = [(row[0], dict(zip(after, row[1:], strict=False)) if after else None) for row in rows]
         return record_each(actor, action, model, items, reason=reason)
-    pairs = ", ".join(f"'{key}', s.{key}" for key in after)
+    pairs = ", ".join(f"'{key}', s.\"{key}\"" for key in after)
     after_sql = f"jsonb_build_object({pairs})" if after else "NULL"
     sql = RECORD_SELECT.format(table=AuditEvent._meta.db_table, after=after_sql, select=select)
     common = [

@@ -9,7 +9,8 @@ balance_fen is the backstop. Callers that also lock the batch or a claim do so b
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 
 from smevoucher.core import audit, clock
 
@@ -113,6 +114,8 @@ def post_each(*, batch: Batch, kind: str, actor, moves: list[tuple[LedgerAccount
         raise ValueError("a transaction moves vouchers within one batch")
     actor = actor if getattr(actor, "is_authenticated", False) else None
     now = clock.now()
+    if connection.vendor == "postgresql":
+        return _post_each_sql(batch=batch, kind=kind, actor=actor, now=now, moving=moving)
     transactions = LedgerTransaction.objects.bulk_create(
         [
             LedgerTransaction(batch=batch, kind=kind, actor=actor, created_at=now, **_object_fields(obj))
@@ -134,6 +137,57 @@ def post_each(*, batch: Batch, kind: str, actor, moves: list[tuple[LedgerAccount
     LedgerAccount.objects.filter(pk__in=moved).update(balance_fen=0)
     for destination in {d.pk: d for _s, d, _o in moving}.values():
         LedgerAccount.objects.filter(pk=destination.pk).update(balance_fen=destination.balance_fen)
+    return moved
+
+
+# post_each on PostgreSQL: every transaction and its two entries in one statement (ids drawn from the sequence first,
+# so each entry knows its transaction), from arrays of the moves; returns each source and the fen it moved.
+POST_EACH = """
+WITH moves AS MATERIALIZED (
+  SELECT m.source_id, m.destination_id, m.fen, m.object_type, m.object_id,
+         nextval(pg_get_serial_sequence('vouchers_ledgertransaction', 'id')) AS txn_id
+    FROM unnest(%(sources)s::bigint[], %(destinations)s::bigint[], %(fens)s::bigint[], %(types)s::text[],
+                %(ids)s::text[]) WITH ORDINALITY AS m(source_id, destination_id, fen, object_type, object_id, n)
+   ORDER BY m.n
+), txns AS (
+  INSERT INTO vouchers_ledgertransaction (id, batch_id, kind, actor_id, object_type, object_id, memo, created_at)
+  SELECT txn_id, %(batch)s, %(kind)s, %(actor)s, object_type, object_id, '', %(now)s FROM moves ORDER BY txn_id
+), entries AS (
+  INSERT INTO vouchers_ledgerentry (transaction_id, account_id, amount_fen)
+  SELECT txn_id, account_id, amount_fen FROM (
+    SELECT txn_id, source_id AS account_id, -fen AS amount_fen, 0 AS side FROM moves
+    UNION ALL SELECT txn_id, destination_id, fen, 1 FROM moves
+  ) AS e ORDER BY txn_id, side
+)
+SELECT source_id, fen FROM moves
+"""
+
+
+def _post_each_sql(*, batch: Batch, kind: str, actor, now, moving) -> dict:
+    labels = [audit.object_label(obj) for _s, _d, obj in moving]
+    params = {
+        "sources": [s.pk for s, _d, _o in moving],
+        "destinations": [d.pk for _s, d, _o in moving],
+        "fens": [s.balance_fen for s, _d, _o in moving],
+        "types": [t for t, _i in labels],
+        "ids": [i for _t, i in labels],
+        "batch": batch.pk,
+        "kind": kind,
+        "actor": actor.pk if actor else None,
+        "now": now,
+    }
+    received: dict[int, int] = defaultdict(int)
+    for source, destination, _obj in moving:
+        received[destination.pk] += source.balance_fen
+    with connection.cursor() as cursor:
+        cursor.execute(POST_EACH, params)
+        moved = dict(cursor.fetchall())
+    LedgerAccount.objects.filter(pk__in=moved).update(balance_fen=0)
+    for destination_id, fen in received.items():
+        LedgerAccount.objects.filter(pk=destination_id).update(balance_fen=F("balance_fen") + fen)
+    for source, destination, _obj in moving:  # let callers see the new balances
+        source.balance_fen = 0
+        destination.balance_fen += received.pop(destination.pk, 0)
     return moved
 
 

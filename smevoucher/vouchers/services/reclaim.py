@@ -95,6 +95,14 @@ def _give_back_quota_each(batch: Batch, claims: dict, wallets: list[LedgerAccoun
     )
 
 
+# The audit rows of a sweep's reclaims (object id, fen moved, where to), read from arrays by audit.record_select.
+RECLAIMED_EVENTS = """
+SELECT x.object_id, x.fen, CAST(%s AS TEXT) AS "to"
+  FROM unnest(CAST(%s AS BIGINT[]), CAST(%s AS BIGINT[])) WITH ORDINALITY AS x(object_id, fen, n)
+ ORDER BY x.n
+"""
+
+
 @transaction.atomic
 def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> int:
     """`wallet_reclaim` for many wallets of one batch in one database transaction (the sweep): the same locks in
@@ -132,16 +140,16 @@ def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> i
     )
     action = f"voucher.reclaimed_{kind.removeprefix('reclaim_')}"
     for model in (Claim, LedgerAccount):
-        audit.record_each(
-            None,
-            action,
-            model,
-            [
-                (objects[pk].pk, {"fen": fen, "to": destination.kind})
-                for pk, fen in moved.items()
-                if isinstance(objects[pk], model)
-            ],
-        )
+        items = [(objects[pk].pk, fen) for pk, fen in moved.items() if isinstance(objects[pk], model)]
+        if items:
+            audit.record_select(
+                None,
+                action,
+                model,
+                RECLAIMED_EVENTS,
+                [destination.kind, [pk for pk, _f in items], [fen for _p, fen in items]],
+                after=("fen", "to"),
+            )
     if to_pool and moved:
         jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", batch.pk)
     return sum(moved.values())
