@@ -163,28 +163,59 @@ SELECT source_id, fen FROM moves
 """
 
 
-def _post_each_sql(*, batch: Batch, kind: str, actor, now, moving) -> dict:
-    labels = [audit.object_label(obj) for _s, _d, obj in moving]
+def post_each_locked(*, batch: Batch, kind: str, actor, moves: list[tuple]) -> dict:
+    """`post_each` for a caller that has locked every account already (ascending id) and read the sources'
+    balances under that lock: `moves` are (source id, destination id, fen, object type, object id), each fen the
+    source's whole balance (> 0), sources distinct and none a destination, all of `batch`. PostgreSQL."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("post_each_locked() must run inside the caller's transaction")
+    actor = actor if getattr(actor, "is_authenticated", False) else None
     params = {
-        "sources": [s.pk for s, _d, _o in moving],
-        "destinations": [d.pk for _s, d, _o in moving],
-        "fens": [s.balance_fen for s, _d, _o in moving],
-        "types": [t for t, _i in labels],
-        "ids": [i for _t, i in labels],
+        "sources": [m[0] for m in moves],
+        "destinations": [m[1] for m in moves],
+        "fens": [m[2] for m in moves],
+        "types": [m[3] for m in moves],
+        "ids": [str(m[4]) for m in moves],
         "batch": batch.pk,
         "kind": kind,
         "actor": actor.pk if actor else None,
-        "now": now,
+        "now": clock.now(),
     }
     received: dict[int, int] = defaultdict(int)
-    for source, destination, _obj in moving:
-        received[destination.pk] += source.balance_fen
-    with connection.cursor() as cursor:
-        cursor.execute(POST_EACH, params)
-        moved = dict(cursor.fetchall())
+    for _s, destination_id, fen, _t, _i in moves:
+        received[destination_id] += fen
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(POST_EACH, params)
+            moved = dict(cursor.fetchall())
+    else:  # the same rows through the ORM
+        transactions = LedgerTransaction.objects.bulk_create(
+            LedgerTransaction(
+                batch=batch, kind=kind, actor=actor, created_at=params["now"], object_type=m[3], object_id=str(m[4])
+            )
+            for m in moves
+        )
+        LedgerEntry.objects.bulk_create(
+            entry
+            for txn, m in zip(transactions, moves, strict=True)
+            for entry in (
+                LedgerEntry(transaction=txn, account_id=m[0], amount_fen=-m[2]),
+                LedgerEntry(transaction=txn, account_id=m[1], amount_fen=m[2]),
+            )
+        )
+        moved = {m[0]: m[2] for m in moves}
     LedgerAccount.objects.filter(pk__in=moved).update(balance_fen=0)
     for destination_id, fen in received.items():
         LedgerAccount.objects.filter(pk=destination_id).update(balance_fen=F("balance_fen") + fen)
+    return moved
+
+
+def _post_each_sql(*, batch: Batch, kind: str, actor, now, moving) -> dict:
+    moves = [(s.pk, d.pk, s.balance_fen, *audit.object_label(obj)) for s, d, obj in moving]
+    received: dict[int, int] = defaultdict(int)
+    for source, destination, _obj in moving:
+        received[destination.pk] += source.balance_fen
+    moved = post_each_locked(batch=batch, kind=kind, actor=actor, moves=moves)
     for source, destination, _obj in moving:  # let callers see the new balances
         source.balance_fen = 0
         destination.balance_fen += received.pop(destination.pk, 0)

@@ -5,9 +5,8 @@ moves what the locked balance holds, so a sweep can stop halfway, run twice or r
 without moving a fen twice.
 """
 
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from smevoucher.core import audit, clock, jobs
 from smevoucher.core.errors import Conflict
@@ -82,24 +81,22 @@ def wallet_reclaim(*, actor, batch_id: int, enterprise_id: int, rule: str) -> in
     return _reclaim(actor=actor, batch=batch, claim=claim, source=wallet, rule=rule, obj=claim or wallet)
 
 
-def _give_back_quota_each(batch: Batch, claims: dict, wallets: list[LedgerAccount]) -> None:
-    """`_give_back_quota` for many claims in one statement: each claim gets back what its locked wallet holds."""
-    years = {claim.year for claim in claims.values()}
-    giving = [y for y in years if quota_for(batch.city_id, y).reclaim_gives_back_quota]
-    holding = LedgerAccount.objects.filter(
-        batch=batch, kind=Kind.WALLET, enterprise_id=OuterRef("enterprise_id"), pk__in=[w.pk for w in wallets]
-    ).values("balance_fen")[:1]
-    fen = Coalesce(Subquery(holding), 0)
-    Claim.objects.filter(pk__in=[c.pk for c in claims.values()], year__in=giving).update(
-        quota_returned_fen=F("quota_returned_fen") + fen, quota_fen=Greatest(F("quota_fen") - fen, 0)
-    )
-
-
 # The audit rows of a sweep's reclaims (object id, fen moved, where to), read from arrays by audit.record_select.
 RECLAIMED_EVENTS = """
 SELECT x.object_id, x.fen, CAST(%s AS TEXT) AS "to"
   FROM unnest(CAST(%s AS BIGINT[]), CAST(%s AS BIGINT[])) WITH ORDINALITY AS x(object_id, fen, n)
  ORDER BY x.n
+"""
+
+
+# R10's quota give-back (`_give_back_quota`) for many claims: each claim (of the given ids and years) gets back
+# what its enterprise's locked wallet (of the given ids) holds.
+GIVE_BACK_QUOTA = """
+UPDATE vouchers_claim c
+   SET quota_returned_fen = c.quota_returned_fen + a.balance_fen, quota_fen = GREATEST(c.quota_fen - a.balance_fen, 0)
+  FROM vouchers_ledgeraccount a
+ WHERE a.id = ANY(%s) AND c.id = ANY(%s) AND c.year = ANY(%s)
+   AND c.batch_id = a.batch_id AND c.enterprise_id = a.enterprise_id
 """
 
 
@@ -114,33 +111,51 @@ def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> i
     now = clock.now()
     if rule == R10 and now <= batch.expires_at:
         return 0
+    # Plain rows, not model instances: a sweep handles up to SWEEP_CHUNK of each per transaction.
     claims = {
-        claim.enterprise_id: claim
-        for claim in Claim.objects.select_for_update()
+        enterprise_id: (pk, deadline, year)
+        for pk, enterprise_id, deadline, year in Claim.objects.select_for_update()
         .filter(batch=batch, enterprise_id__in=enterprise_ids)
         .order_by("pk")
+        .values_list("pk", "enterprise_id", "order_deadline", "year")
     }
     if rule == R8:
-        enterprise_ids = [e for e, c in claims.items() if c.order_deadline is not None and now > c.order_deadline]
+        enterprise_ids = [e for e, (_p, deadline, _y) in claims.items() if deadline is not None and now > deadline]
     to_pool = rule == R8 and now <= batch.expires_at
     destination = ledger.account(batch, Kind.POOL if to_pool else Kind.RECLAIMED)
     due = LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET, enterprise_id__in=enterprise_ids)
     # The wallets and the destination locked now, in the ledger's one order (ascending id), so the quota given back
     # below reads the balances that the move takes.
     locked = LedgerAccount.objects.select_for_update().filter(Q(pk__in=due.values("pk")) | Q(pk=destination.pk))
-    wallets = [a for a in locked.order_by("pk") if a.pk != destination.pk and a.balance_fen > 0]
+    wallets = [
+        (pk, enterprise_id, fen)
+        for pk, enterprise_id, fen in locked.order_by("pk").values_list("pk", "enterprise_id", "balance_fen")
+        if pk != destination.pk and fen > 0
+    ]
     if not wallets:
         return 0
     kind = LedgerTransaction.Kind.RECLAIM_UNUSED if to_pool else LedgerTransaction.Kind.RECLAIM_EXPIRED
-    objects = {w.pk: claims.get(w.enterprise_id) or w for w in wallets}
+    # Each reclaim's object: the wallet's claim, or the wallet itself when its enterprise has none.
+    claim_type, wallet_type = Claim._meta.label_lower, LedgerAccount._meta.label_lower
+    objects = {pk: (claim_type, claims[e][0]) if e in claims else (wallet_type, pk) for pk, e, _fen in wallets}
     if to_pool:
-        _give_back_quota_each(batch, claims, wallets)  # before the move: it reads the wallets' balances
-    moved = ledger.post_each(
-        batch=batch, kind=kind, actor=None, moves=[(w, destination, objects[w.pk]) for w in wallets]
+        years = {year for _p, _d, year in claims.values()}
+        giving = [y for y in years if quota_for(batch.city_id, y).reclaim_gives_back_quota]
+        if giving:  # before the move: it reads the wallets' balances
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    GIVE_BACK_QUOTA, [[pk for pk, _e, _f in wallets], [c[0] for c in claims.values()], giving]
+                )
+    moved = ledger.post_each_locked(
+        batch=batch,
+        kind=kind,
+        actor=None,
+        moves=[(pk, destination.pk, fen, *objects[pk]) for pk, _e, fen in wallets],
     )
     action = f"voucher.reclaimed_{kind.removeprefix('reclaim_')}"
     for model in (Claim, LedgerAccount):
-        items = [(objects[pk].pk, fen) for pk, fen in moved.items() if isinstance(objects[pk], model)]
+        label = model._meta.label_lower
+        items = [(objects[pk][1], fen) for pk, fen in moved.items() if objects[pk][0] == label]
         if items:
             audit.record_select(
                 None,
