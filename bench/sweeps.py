@@ -2,7 +2,8 @@
 """Deadline-sweep benchmark (R8): `manage.py reclaim_sweep` over N wallets past their order deadline against
 hand-written set-based SQL making the same ledger rows.
 
-    .venv/bin/python bench/sweeps.py -n 10000        # N wallets (the issue's figure is 1,000,000 entries)
+    .venv/bin/python bench/sweeps.py                 # the issue's size: the sweep writes 1,000,000 ledger entries
+    .venv/bin/python bench/sweeps.py -n 20000        # N enterprises (70 % hold a wallet; two entries per wallet)
     .venv/bin/python bench/sweeps.py --root DIR      # another checkout's code
 
 Same set-up as bench/allocation.py (N enterprises, batches A and B, allocated here with its hand-written SQL, so
@@ -35,7 +36,9 @@ from bench.allocation import COMPARE, HAND_SQL, PG, REDIS_URL, ROOT, SETUP, chil
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", type=int, default=10_000, help="enterprises (default 10,000; 70 %% hold a wallet)")
+    parser.add_argument(
+        "-n", type=int, default=715_000, help="enterprises (default 715,000: 500,500 wallets, 1,001,000 entries)"
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose code runs the sweep")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--profile", type=Path, help="run the sweep under cProfile, writing its stats here")
@@ -91,7 +94,7 @@ def main() -> int:
         ledger = subprocess.run([*manage, "verify_ledger"], cwd=args.root, env=env, capture_output=True, text=True)
         print(f"\nR8 sweep over the wallets of {result['granted_a']} claims, code from {args.root}")
         print(f"service (manage.py reclaim_sweep): {service_s:8.1f} s   peak memory {usage.ru_maxrss / 1024:.0f} MB")
-        print(f"hand-written SQL + service backfill: {sql_s:6.1f} s   (SQL {hand_s:.1f} s, backfill {backfill_s:.1f} s)")
+        print(f"hand-written SQL + service backfill: {sql_s:6.1f} s  (SQL {hand_s:.1f} s, backfill {backfill_s:.1f} s)")
         print(f"ratio service / SQL: {service_s / sql_s:.2f}   (target ≤ 2.00)")
         print(f"A equals B (claims, wallets, entries, pool): {result['equal']}  {result['differences'] or ''}")
         print(f"verify_ledger: {'clean' if ledger.returncode == 0 else ledger.stderr.strip()}")
