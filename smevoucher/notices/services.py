@@ -68,6 +68,27 @@ def notify_each(rows, *, event: str, title: str, bodies: dict, url: str = "", ob
     return len(ids)
 
 
+NOTIFY_ROWS = """
+INSERT INTO {table} (user_id, event, title, body, url, object_type, object_id, created_at)
+SELECT r.user_id, %s, r.title, r.body, r.url, %s, r.object_id, %s FROM ({rows}) AS r
+RETURNING id
+"""
+
+
+def notify_rows(rows: tuple[str, list], *, event: str, object_type: str = "") -> int:
+    """Many notifications, each with its own text and link (a sweep ending many orders), in one INSERT … SELECT:
+    `rows` is the (sql, params) of a query with the columns user_id, title, body, url and object_id (text), one row
+    per recipient (active users only: the caller's query decides). E-mails are queued after the commit in chunks,
+    as `notify_each` does. Returns how many notifications were made."""
+    rows_sql, rows_params = rows
+    sql = NOTIFY_ROWS.format(table=Notification._meta.db_table, rows=rows_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event, object_type, clock.now(), *rows_params])
+        ids = [row[0] for row in cursor.fetchall()]
+    _queue_emails(ids)
+    return len(ids)
+
+
 def _queue_emails(ids: list[int]) -> None:
     for start in range(0, len(ids), EMAIL_CHUNK):
         jobs.queue_after_commit("smevoucher.notices.tasks.send_notification_emails", ids[start : start + EMAIL_CHUNK])

@@ -6,7 +6,8 @@ without moving a fen twice.
 """
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 
 from smevoucher.core import audit, clock, jobs
 from smevoucher.core.errors import Conflict
@@ -89,15 +90,46 @@ SELECT x.object_id, x.fen, CAST(%s AS TEXT) AS "to"
 """
 
 
-# R10's quota give-back (`_give_back_quota`) for many claims: each claim (of the given ids and years) gets back
-# what its enterprise's locked wallet (of the given ids) holds.
+# R10's quota give-back (`_give_back_quota`) for many claims: each claim of the batch (of the given ids and years)
+# gets back what its enterprise's locked accounts (of the given ids) hold.
 GIVE_BACK_QUOTA = """
 UPDATE vouchers_claim c
-   SET quota_returned_fen = c.quota_returned_fen + a.balance_fen, quota_fen = GREATEST(c.quota_fen - a.balance_fen, 0)
-  FROM vouchers_ledgeraccount a
- WHERE a.id = ANY(%s) AND c.id = ANY(%s) AND c.year = ANY(%s)
-   AND c.batch_id = a.batch_id AND c.enterprise_id = a.enterprise_id
+   SET quota_returned_fen = c.quota_returned_fen + x.fen, quota_fen = GREATEST(c.quota_fen - x.fen, 0)
+  FROM (SELECT enterprise_id, SUM(balance_fen) AS fen FROM vouchers_ledgeraccount
+         WHERE id = ANY(%s) AND balance_fen > 0 GROUP BY enterprise_id) AS x
+ WHERE c.batch_id = %s AND c.enterprise_id = x.enterprise_id AND c.id = ANY(%s) AND c.year = ANY(%s)
 """
+
+
+def _give_back_quota_each(batch: Batch, account_ids: list[int], claim_ids: list[int], years: list[int]) -> None:
+    """`_give_back_quota` for many claims at once: each claim (of these ids and years) gets back what its
+    enterprise's locked accounts (of these ids: wallets, or an order's escrows) hold. Before the move."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(GIVE_BACK_QUOTA, [account_ids, batch.pk, claim_ids, years])
+        return
+    holding = (
+        LedgerAccount.objects.filter(pk__in=account_ids, enterprise_id=OuterRef("enterprise_id"), balance_fen__gt=0)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(fen=Sum("balance_fen"))
+        .values("fen")
+    )
+    fen = Coalesce(Subquery(holding), 0)
+    Claim.objects.filter(pk__in=claim_ids, year__in=years).update(
+        quota_returned_fen=F("quota_returned_fen") + fen, quota_fen=Greatest(F("quota_fen") - fen, 0)
+    )
+
+
+def _record_reclaims(action: str, model, destination: LedgerAccount, items: list[tuple[int, int]]) -> None:
+    """One audit row per reclaim (object id, fen moved), as `_reclaim` records it; set-based on PostgreSQL."""
+    if not items:
+        return
+    if connection.vendor != "postgresql":
+        audit.record_each(None, action, model, [(pk, {"fen": fen, "to": destination.kind}) for pk, fen in items])
+        return
+    params = [destination.kind, [pk for pk, _f in items], [fen for _p, fen in items]]
+    audit.record_select(None, action, model, RECLAIMED_EVENTS, params, after=("fen", "to"))
 
 
 @transaction.atomic
@@ -142,10 +174,7 @@ def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> i
         years = {year for _p, _d, year in claims.values()}
         giving = [y for y in years if quota_for(batch.city_id, y).reclaim_gives_back_quota]
         if giving:  # before the move: it reads the wallets' balances
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    GIVE_BACK_QUOTA, [[pk for pk, _e, _f in wallets], [c[0] for c in claims.values()], giving]
-                )
+            _give_back_quota_each(batch, [pk for pk, _e, _f in wallets], [c[0] for c in claims.values()], giving)
     moved = ledger.post_each_locked(
         batch=batch,
         kind=kind,
@@ -155,16 +184,9 @@ def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> i
     action = f"voucher.reclaimed_{kind.removeprefix('reclaim_')}"
     for model in (Claim, LedgerAccount):
         label = model._meta.label_lower
-        items = [(objects[pk][1], fen) for pk, fen in moved.items() if objects[pk][0] == label]
-        if items:
-            audit.record_select(
-                None,
-                action,
-                model,
-                RECLAIMED_EVENTS,
-                [destination.kind, [pk for pk, _f in items], [fen for _p, fen in items]],
-                after=("fen", "to"),
-            )
+        _record_reclaims(
+            action, model, destination, [(objects[pk][1], fen) for pk, fen in moved.items() if objects[pk][0] == label]
+        )
     if to_pool and moved:
         jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", batch.pk)
     return sum(moved.values())
@@ -191,6 +213,56 @@ def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
         if escrow.payment_submitted_at and escrow.payment_submitted_at <= batch.expires_at:
             raise Conflict("the payment was submitted in time")  # the provider still decides on it
     return _reclaim(actor=actor, batch=batch, claim=claim, source=escrow, rule=rule, obj=escrow)
+
+
+def escrows_reclaim(*, batch_id: int, order_ids: list[int], rule: str) -> dict[int, int]:
+    """`escrow_reclaim` for many orders of one batch, inside the caller's transaction (the orders' deadline sweep,
+    which has locked the orders): the same locks in the same order (batch, the claims, the accounts), one ledger
+    transaction and audit row per escrow, the quota given back, written set-based. The caller has checked what
+    `escrow_reclaim` refuses (R9 before the batch's contract deadline, R10 before the validity end or for a payment
+    submitted in time). Returns {order id: fen moved} for the escrows that held something."""
+    if rule not in (R9, R10):
+        raise ValueError(rule)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("escrows_reclaim() must run inside the caller's transaction")
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    escrows = LedgerAccount.objects.filter(batch=batch, kind=Kind.ESCROW, order_id__in=order_ids)
+    enterprise_ids = set(escrows.values_list("enterprise_id", flat=True))
+    if not enterprise_ids:
+        return {}
+    years = set(
+        Claim.objects.select_for_update()
+        .filter(batch=batch, enterprise_id__in=enterprise_ids)
+        .order_by("pk")
+        .values_list("year", flat=True)
+    )
+    to_pool = rule == R9 and clock.now() <= batch.expires_at
+    destination = ledger.account(batch, Kind.POOL if to_pool else Kind.RECLAIMED)
+    locked = LedgerAccount.objects.select_for_update().filter(Q(pk__in=escrows.values("pk")) | Q(pk=destination.pk))
+    held = [
+        (pk, order_id, fen)
+        for pk, order_id, fen in locked.order_by("pk").values_list("pk", "order_id", "balance_fen")
+        if pk != destination.pk and fen > 0
+    ]
+    if not held:
+        return {}
+    kind = LedgerTransaction.Kind.RECLAIM_NO_CONTRACT if to_pool else LedgerTransaction.Kind.RECLAIM_EXPIRED
+    if to_pool:
+        giving = [y for y in years if quota_for(batch.city_id, y).reclaim_gives_back_quota]
+        if giving:  # before the move: it reads the escrows' balances
+            claim_ids = Claim.objects.filter(batch=batch, enterprise_id__in=enterprise_ids).values_list("pk", flat=True)
+            _give_back_quota_each(batch, [pk for pk, _o, _f in held], list(claim_ids), giving)
+    label = LedgerAccount._meta.label_lower
+    moved = ledger.post_each_locked(
+        batch=batch, kind=kind, actor=None, moves=[(pk, destination.pk, fen, label, pk) for pk, _o, fen in held]
+    )
+    _record_reclaims(
+        f"voucher.reclaimed_{kind.removeprefix('reclaim_')}", LedgerAccount, destination, list(moved.items())
+    )
+    if to_pool:
+        jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", batch.pk)
+    order_of = {pk: order_id for pk, order_id, _f in held}
+    return {order_of[pk]: fen for pk, fen in moved.items()}
 
 
 SWEEP_CHUNK = 2000  # wallets per database transaction: short locks, bounded memory
