@@ -108,11 +108,11 @@ def orders_reclaim(*, batch_id: int, order_ids: list[int]) -> int:
         or row[0] in submitted
         or (rule == vouchers.R9 and now <= batch.contract_deadline)
     ]
-    for row in odd:  # refused by the one-order path, with its error
-        order_reclaim(order_id=row[0])
+    # Through the one-order path, which refuses them with its error (or, for an order without escrow, ends it).
+    done = sum(order_reclaim(order_id=row[0]) is not None for row in odd)
     due = [row for row in due if row not in odd]
     if not due:
-        return 0
+        return done
     ids = [row[0] for row in due]
     vouchers.escrows_reclaim(batch_id=batch_id, order_ids=ids, rule=rule)
     reserved: dict[int, int] = {}
@@ -146,7 +146,7 @@ def orders_reclaim(*, batch_id: int, order_ids: list[int]) -> int:
         event="order.reclaimed",
         object_type=Order._meta.label_lower,
     )
-    return len(ids)
+    return done + len(ids)
 
 
 def order_deadline_sweep(*, limit: int | None = None) -> int:
