@@ -317,12 +317,12 @@ def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
     for batch_id, order_id in escrows.values_list("batch_id", "order_id")[:limit]:
         done["fen"] += escrow_reclaim(actor=None, batch_id=batch_id, order_id=order_id, rule=R10)
         done["r10_escrows"] += 1
-    holding = wallets.filter(batch_id=OuterRef("batch_id"), enterprise_id=OuterRef("enterprise_id"))
-    overdue = (
-        Claim.objects.filter(batch__status__in=spent, order_deadline__lt=now)
-        .exclude(batch_id__in=expired)
-        .filter(Exists(holding))
+    # Walked by wallet (the index of one wallet per batch and enterprise gives each chunk in key order), each with
+    # its claim's order deadline passed: the claims' own indexes would make every chunk scan the batch's claims.
+    past_deadline = Claim.objects.filter(
+        batch_id=OuterRef("batch_id"), enterprise_id=OuterRef("enterprise_id"), order_deadline__lt=now
     )
+    overdue = wallets.filter(batch__status__in=spent).exclude(batch_id__in=expired).filter(Exists(past_deadline))
     refilled = set()
     for batch_id, enterprise_ids in _by_batch(overdue, limit):
         done["fen"] += wallets_reclaim(batch_id=batch_id, enterprise_ids=enterprise_ids, rule=R8)
