@@ -10,8 +10,9 @@ Same set-up as bench/allocation.py (N enterprises, batches A and B, allocated he
 70 % of the enterprises hold a wallet in each), then every allocated claim's order deadline is moved into the
 past, first in A only:
 
-1. service: `manage.py reclaim_sweep` in a process of its own (wall time, peak memory): each wallet → pool in a
-   transaction of its own (R8), its audit row, the quota given back, then the backfill of the waiting claims;
+1. service: `manage.py reclaim_sweep` in a process of its own (wall time, peak memory): the wallets → pool up to
+   SWEEP_CHUNK per transaction, set-based (one ledger transaction and audit row per wallet, R8), the quota given
+   back, then the backfill of the waiting claims;
 2. SQL: B's wallets → pool by hand: one ledger transaction and two entries per wallet, the audit rows, the
    balances and the quota given back, set-based; then the same backfill through the service (timed too: the
    sweep's time includes its backfill, so both sides do the same work).
