@@ -40,6 +40,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=100_000, help="claims per batch (default 100,000)")
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose code runs the service")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--profile", type=Path, help="run the allocation under cProfile, writing its stats here")
     args = parser.parse_args()
     if not 10 <= args.n <= 1_000_000:
         parser.error("n must be 10..1,000,000")
@@ -63,7 +64,9 @@ def main() -> int:
         print(f"set-up: {args.n} enterprises and claims ×2 in {time.perf_counter() - t:.1f} s")
 
         t = time.perf_counter()
-        process = subprocess.Popen([*manage, "allocate_batch", str(setup["a"])], cwd=args.root, env=env)
+        profile = ["-m", "cProfile", "-o", str(args.profile)] if args.profile else []
+        command = [sys.executable, *profile, str(args.root / "manage.py"), "allocate_batch", str(setup["a"])]
+        process = subprocess.Popen(command, cwd=args.root, env=env)
         _pid, status, usage = os.wait4(process.pid, 0)
         service_s = time.perf_counter() - t
         if status:

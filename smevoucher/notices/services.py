@@ -48,12 +48,13 @@ def notify(users: Iterable, *, event: str, title: str, body: str = "", url: str 
 
 def notify_each(rows, *, event: str, title: str, bodies: dict, url: str = "", object_type: str = "") -> int:
     """Many notifications at once (an allocation's results), set-based: `rows` is a values_list query of
-    (user id, body key, object id), `bodies` maps each body key to its text (rendered once per key, not per row).
+    (user id, body key, object id), or the (sql, params) of a query of those three columns; `bodies` maps each body
+    key to its text (rendered once per key, not per row).
     Inserted by one INSERT … SELECT per BODIES_PER_STATEMENT keys; the e-mails are queued after the commit, one
     task per chunk of ids. Returns how many notifications were made."""
     keys = list(bodies)
     ids: list[int] = []
-    rows_sql, rows_params = rows.query.sql_with_params()
+    rows_sql, rows_params = rows if isinstance(rows, tuple) else rows.query.sql_with_params()
     for start in range(0, len(keys), BODIES_PER_STATEMENT):
         part = keys[start : start + BODIES_PER_STATEMENT]
         values = ", ".join(["(%s, %s)"] * len(part))
@@ -63,6 +64,27 @@ def notify_each(rows, *, event: str, title: str, bodies: dict, url: str = "", ob
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids += [row[0] for row in cursor.fetchall()]
+    _queue_emails(ids)
+    return len(ids)
+
+
+NOTIFY_ROWS = """
+INSERT INTO {table} (user_id, event, title, body, url, object_type, object_id, created_at)
+SELECT r.user_id, %s, r.title, r.body, r.url, %s, r.object_id, %s FROM ({rows}) AS r
+RETURNING id
+"""
+
+
+def notify_rows(rows: tuple[str, list], *, event: str, object_type: str = "") -> int:
+    """Many notifications, each with its own text and link (a sweep ending many orders), in one INSERT … SELECT:
+    `rows` is the (sql, params) of a query with the columns user_id, title, body, url and object_id (text), one row
+    per recipient (active users only: the caller's query decides). E-mails are queued after the commit in chunks,
+    as `notify_each` does. Returns how many notifications were made."""
+    rows_sql, rows_params = rows
+    sql = NOTIFY_ROWS.format(table=Notification._meta.db_table, rows=rows_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event, object_type, clock.now(), *rows_params])
+        ids = [row[0] for row in cursor.fetchall()]
     _queue_emails(ids)
     return len(ids)
 

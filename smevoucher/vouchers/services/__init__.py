@@ -10,10 +10,10 @@ from .batches import (
     quota_for,
     quota_set,
 )
-from .caps import cap_fen, cap_receive, cap_release, cap_reserve, cap_usage_of
+from .caps import cap_fen, cap_receive, cap_release, cap_reserve, cap_usage_of, caps_release
 from .claims import claim_submit
 from .policy import Policy, policy_for, policy_history, policy_set
-from .reclaim import R8, R9, R10, escrow_reclaim, reclaim_sweep, wallet_reclaim
+from .reclaim import R8, R9, R10, escrow_reclaim, escrows_reclaim, reclaim_sweep, wallet_reclaim
 from .reminders import send_reminders
 from .wallet import (
     contract_deadline,
@@ -43,6 +43,7 @@ __all__ = [
     "cap_release",
     "cap_reserve",
     "cap_usage_of",
+    "caps_release",
     "claim_submit",
     "contract_deadline",
     "escrow_mark_payment_submitted",
@@ -50,6 +51,7 @@ __all__ = [
     "escrow_payment_rejected",
     "escrow_reclaim",
     "escrow_release",
+    "escrows_reclaim",
     "policy_for",
     "policy_history",
     "policy_set",

@@ -3,8 +3,8 @@
 
 from datetime import date, datetime
 
-from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Subquery
+from django.db import connection, transaction
+from django.db.models import CharField, Exists, F, OuterRef
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from smevoucher.notices.models import Notice
 from smevoucher.notices.services import notice_publish, notify, notify_each
 
 from ..errors import WindowStillOpen
-from ..models import Batch, Claim, LedgerAccount, LedgerEntry, LedgerTransaction, QuotaSetting
+from ..models import Batch, Claim, LedgerAccount, LedgerTransaction, QuotaSetting
 from .fill import fill
 from .policy import FIELDS as POLICY_FIELDS
 from .policy import batch_take_policy
@@ -308,6 +308,24 @@ def _publisher(actor, batch: Batch):
     )
 
 
+# The claims a backfill's ledger transaction gave something, with what each was given: read from its entries by a
+# join (a per-claim subquery would scan the transaction's entries once per claim).
+BACKFILLED = """
+SELECT c.id AS object_id, e.amount_fen AS fen, c.enterprise_id
+  FROM vouchers_ledgerentry e
+  JOIN vouchers_ledgeraccount a ON a.id = e.account_id
+  JOIN vouchers_claim c ON c.batch_id = a.batch_id AND c.enterprise_id = a.enterprise_id
+ WHERE e.transaction_id = %s AND e.amount_fen > 0
+"""
+# Their recipients for notices.notify_each: (user id, body key, object id) per active user of each enterprise.
+BACKFILLED_RECIPIENTS = f"""
+SELECT u.id, b.fen, CAST(b.object_id AS TEXT)
+  FROM ({BACKFILLED}) AS b
+  JOIN enterprises_enterprise en ON en.id = b.enterprise_id
+  JOIN accounts_user u ON u.organisation_id = en.organisation_id AND u.is_active
+"""  # noqa: S608 (constants)
+
+
 @transaction.atomic
 def batch_backfill(*, actor, batch_id: int) -> int:
     """递补 (R6): what came back to the pool goes to the waiting claims in the same order, in a transaction of its
@@ -322,20 +340,22 @@ def batch_backfill(*, actor, batch_id: int) -> int:
     filled = fill(batch=batch, kind=LedgerTransaction.Kind.BACKFILL, actor=actor, deadline=deadline, waiting_since=now)
     if filled.transaction is None:
         return 0
-    given = LedgerEntry.objects.filter(
-        transaction=filled.transaction, amount_fen__gt=0, account__enterprise_id=OuterRef("enterprise_id")
-    ).values("amount_fen")[:1]
-    claims = Claim.objects.filter(batch=batch).annotate(fen=Subquery(given)).filter(fen__isnull=False)
-    audit.record_each(
-        actor, "claim.backfilled", Claim, [(pk, {"fen": fen}) for pk, fen in claims.values_list("pk", "fen")]
-    )
+    params = [filled.transaction.pk]
+    audit.record_select(actor, "claim.backfilled", Claim, BACKFILLED, params, after=("fen",))
     text = _("%(name)s: you were allocated %(amount)s more. Use them in an order by %(deadline)s.")
     local_deadline = _local(deadline)
-    _notify_claims(
-        claims,
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT fen FROM ({BACKFILLED}) AS b", params)  # noqa: S608
+        amounts = [fen for (fen,) in cursor.fetchall()]
+    notify_each(
+        (BACKFILLED_RECIPIENTS, params),
         event="claim.backfilled",
         title=_("Vouchers allocated from the waiting list"),
-        body=lambda fen: text % {"name": batch.name, "amount": format_yuan(fen), "deadline": local_deadline},
+        bodies={
+            fen: text % {"name": batch.name, "amount": format_yuan(fen), "deadline": local_deadline} for fen in amounts
+        },
+        url=reverse("vouchers:wallet"),
+        object_type="vouchers.claim",
     )
     return filled.claims
 

@@ -100,3 +100,22 @@ def cap_usage_of(provider_id: int) -> list[dict]:
             }
         )
     return rows
+
+
+def caps_release(*, batch: Batch, reserved: dict[int, int]) -> None:
+    """`cap_release` of reservations for many providers of one batch's city and year at once: `reserved` maps a
+    provider (organisation) id to the fen its orders give back. Inside the caller's transaction."""
+    reserved = {provider_id: fen for provider_id, fen in reserved.items() if fen}
+    if not reserved:
+        return
+    have = set(
+        CapUsage.objects.filter(provider_id__in=reserved, city_id=batch.city_id, year=batch.year).values_list(
+            "provider_id", flat=True
+        )
+    )
+    for provider_id in sorted(set(reserved) - have):
+        _row(provider_id, batch)
+    for provider_id in sorted(reserved):  # one row each, in a fixed order
+        CapUsage.objects.filter(provider_id=provider_id, city_id=batch.city_id, year=batch.year).update(
+            reserved_fen=F("reserved_fen") - reserved[provider_id]
+        )

@@ -97,14 +97,14 @@ WITH claim AS (
   INSERT INTO vouchers_claim (batch_id, enterprise_id, year, amount_fen, allocated_fen, quota_fen, quota_returned_fen,
                               status, priority, submitted_at, submitted_by_id)
   VALUES (%s, %s, %s, %s, 0, %s, 0, 'waiting', false, %s, %s) RETURNING id
-), event AS ({audit})
+), event AS ({audit}){trace}
 SELECT id FROM claim
 """
 
 
 def _insert(*, actor, batch_id: int, row: RushRow, amount_fen: int, now) -> Claim:
-    """The claim and its audit row (claim.submitted). On PostgreSQL in one statement: on the rush path each round
-    trip counts. Elsewhere the ORM's two inserts."""
+    """The claim, its audit row (claim.submitted) and its action trace (issue 17). On PostgreSQL in one statement:
+    on the rush path each round trip counts. Elsewhere the ORM's inserts."""
     values = {
         "batch_id": batch_id,
         "enterprise_id": row.enterprise_id,
@@ -118,11 +118,17 @@ def _insert(*, actor, batch_id: int, row: RushRow, amount_fen: int, now) -> Clai
     if connection.vendor != "postgresql":
         claim = Claim.objects.create(**values)
         audit.record(actor, "claim.submitted", claim, after=after)
+        traces.record(actor, traces.CLAIM)
         return claim
     audit_sql, audit_params = audit.insert_from(actor, "claim.submitted", Claim, source="claim", after=after)
     params = [batch_id, row.enterprise_id, row.year, amount_fen, amount_fen, now, actor.pk, *audit_params]
+    trace = traces.insert_sql(actor, traces.CLAIM)
+    trace_sql = ""
+    if trace is not None:
+        trace_sql = f", trace AS ({trace[0]})"
+        params += trace[1]
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_CLAIM.format(audit=audit_sql), params)
+        cursor.execute(INSERT_CLAIM.format(audit=audit_sql, trace=trace_sql), params)
         (claim_id,) = cursor.fetchone()
     claim = Claim(pk=claim_id, **values)  # what the row holds: the values above and the model's defaults
     claim._state.adding, claim._state.db = False, connection.alias
@@ -152,6 +158,5 @@ def _submit(*, actor, batch_id: int, amount_fen: int) -> tuple[Claim, bool]:
     # The insert holds a key-share lock on the batch row, so no allocation can commit from here on. One that
     # committed between the read and the insert is possible only at the window's end: re-read the state there.
     if row.near_end and not Batch.objects.filter(pk=batch_id, status=Batch.Status.OPEN).exists():
-        raise ClaimWindowClosed()  # rolls back the claim and its audit row
-    traces.record(actor, traces.CLAIM)
+        raise ClaimWindowClosed()  # rolls back the claim, its audit row and its trace
     return claim, True

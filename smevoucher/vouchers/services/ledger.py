@@ -9,7 +9,8 @@ balance_fen is the backstop. Callers that also lock the batch or a claim do so b
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 
 from smevoucher.core import audit, clock
 
@@ -113,6 +114,8 @@ def post_each(*, batch: Batch, kind: str, actor, moves: list[tuple[LedgerAccount
         raise ValueError("a transaction moves vouchers within one batch")
     actor = actor if getattr(actor, "is_authenticated", False) else None
     now = clock.now()
+    if connection.vendor == "postgresql":
+        return _post_each_sql(batch=batch, kind=kind, actor=actor, now=now, moving=moving)
     transactions = LedgerTransaction.objects.bulk_create(
         [
             LedgerTransaction(batch=batch, kind=kind, actor=actor, created_at=now, **_object_fields(obj))
@@ -134,6 +137,88 @@ def post_each(*, batch: Batch, kind: str, actor, moves: list[tuple[LedgerAccount
     LedgerAccount.objects.filter(pk__in=moved).update(balance_fen=0)
     for destination in {d.pk: d for _s, d, _o in moving}.values():
         LedgerAccount.objects.filter(pk=destination.pk).update(balance_fen=destination.balance_fen)
+    return moved
+
+
+# post_each on PostgreSQL: every transaction and its two entries in one statement (ids drawn from the sequence first,
+# so each entry knows its transaction), from arrays of the moves; returns each source and the fen it moved.
+POST_EACH = """
+WITH moves AS MATERIALIZED (
+  SELECT m.source_id, m.destination_id, m.fen, m.object_type, m.object_id,
+         nextval(pg_get_serial_sequence('vouchers_ledgertransaction', 'id')) AS txn_id
+    FROM unnest(%(sources)s::bigint[], %(destinations)s::bigint[], %(fens)s::bigint[], %(types)s::text[],
+                %(ids)s::text[]) WITH ORDINALITY AS m(source_id, destination_id, fen, object_type, object_id, n)
+   ORDER BY m.n
+), txns AS (
+  INSERT INTO vouchers_ledgertransaction (id, batch_id, kind, actor_id, object_type, object_id, memo, created_at)
+  SELECT txn_id, %(batch)s, %(kind)s, %(actor)s, object_type, object_id, '', %(now)s FROM moves ORDER BY txn_id
+), entries AS (
+  INSERT INTO vouchers_ledgerentry (transaction_id, account_id, amount_fen)
+  SELECT txn_id, account_id, amount_fen FROM (
+    SELECT txn_id, source_id AS account_id, -fen AS amount_fen, 0 AS side FROM moves
+    UNION ALL SELECT txn_id, destination_id, fen, 1 FROM moves
+  ) AS e ORDER BY txn_id, side
+)
+SELECT source_id, fen FROM moves
+"""
+
+
+def post_each_locked(*, batch: Batch, kind: str, actor, moves: list[tuple]) -> dict:
+    """`post_each` for a caller that has locked every account already (ascending id) and read the sources'
+    balances under that lock: `moves` are (source id, destination id, fen, object type, object id), each fen the
+    source's whole balance (> 0), sources distinct and none a destination, all of `batch`. PostgreSQL."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("post_each_locked() must run inside the caller's transaction")
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    params = {
+        "sources": [m[0] for m in moves],
+        "destinations": [m[1] for m in moves],
+        "fens": [m[2] for m in moves],
+        "types": [m[3] for m in moves],
+        "ids": [str(m[4]) for m in moves],
+        "batch": batch.pk,
+        "kind": kind,
+        "actor": actor.pk if actor else None,
+        "now": clock.now(),
+    }
+    received: dict[int, int] = defaultdict(int)
+    for _s, destination_id, fen, _t, _i in moves:
+        received[destination_id] += fen
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(POST_EACH, params)
+            moved = dict(cursor.fetchall())
+    else:  # the same rows through the ORM
+        transactions = LedgerTransaction.objects.bulk_create(
+            LedgerTransaction(
+                batch=batch, kind=kind, actor=actor, created_at=params["now"], object_type=m[3], object_id=str(m[4])
+            )
+            for m in moves
+        )
+        LedgerEntry.objects.bulk_create(
+            entry
+            for txn, m in zip(transactions, moves, strict=True)
+            for entry in (
+                LedgerEntry(transaction=txn, account_id=m[0], amount_fen=-m[2]),
+                LedgerEntry(transaction=txn, account_id=m[1], amount_fen=m[2]),
+            )
+        )
+        moved = {m[0]: m[2] for m in moves}
+    LedgerAccount.objects.filter(pk__in=moved).update(balance_fen=0)
+    for destination_id, fen in received.items():
+        LedgerAccount.objects.filter(pk=destination_id).update(balance_fen=F("balance_fen") + fen)
+    return moved
+
+
+def _post_each_sql(*, batch: Batch, kind: str, actor, now, moving) -> dict:
+    moves = [(s.pk, d.pk, s.balance_fen, *audit.object_label(obj)) for s, d, obj in moving]
+    received: dict[int, int] = defaultdict(int)
+    for source, destination, _obj in moving:
+        received[destination.pk] += source.balance_fen
+    moved = post_each_locked(batch=batch, kind=kind, actor=actor, moves=moves)
+    for source, destination, _obj in moving:  # let callers see the new balances
+        source.balance_fen = 0
+        destination.balance_fen += received.pop(destination.pk, 0)
     return moved
 
 

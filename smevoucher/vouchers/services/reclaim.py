@@ -5,8 +5,8 @@ moves what the locked balance holds, so a sweep can stop halfway, run twice or r
 without moving a fen twice.
 """
 
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 
 from smevoucher.core import audit, clock, jobs
@@ -82,17 +82,54 @@ def wallet_reclaim(*, actor, batch_id: int, enterprise_id: int, rule: str) -> in
     return _reclaim(actor=actor, batch=batch, claim=claim, source=wallet, rule=rule, obj=claim or wallet)
 
 
-def _give_back_quota_each(batch: Batch, claims: dict, wallets: list[LedgerAccount]) -> None:
-    """`_give_back_quota` for many claims in one statement: each claim gets back what its locked wallet holds."""
-    years = {claim.year for claim in claims.values()}
-    giving = [y for y in years if quota_for(batch.city_id, y).reclaim_gives_back_quota]
-    holding = LedgerAccount.objects.filter(
-        batch=batch, kind=Kind.WALLET, enterprise_id=OuterRef("enterprise_id"), pk__in=[w.pk for w in wallets]
-    ).values("balance_fen")[:1]
+# The audit rows of a sweep's reclaims (object id, fen moved, where to), read from arrays by audit.record_select.
+RECLAIMED_EVENTS = """
+SELECT x.object_id, x.fen, CAST(%s AS TEXT) AS "to"
+  FROM unnest(CAST(%s AS BIGINT[]), CAST(%s AS BIGINT[])) WITH ORDINALITY AS x(object_id, fen, n)
+ ORDER BY x.n
+"""
+
+
+# R10's quota give-back (`_give_back_quota`) for many claims: each claim of the batch (of the given ids and years)
+# gets back what its enterprise's locked accounts (of the given ids) hold.
+GIVE_BACK_QUOTA = """
+UPDATE vouchers_claim c
+   SET quota_returned_fen = c.quota_returned_fen + x.fen, quota_fen = GREATEST(c.quota_fen - x.fen, 0)
+  FROM (SELECT enterprise_id, SUM(balance_fen) AS fen FROM vouchers_ledgeraccount
+         WHERE id = ANY(%s) AND balance_fen > 0 GROUP BY enterprise_id) AS x
+ WHERE c.batch_id = %s AND c.enterprise_id = x.enterprise_id AND c.id = ANY(%s) AND c.year = ANY(%s)
+"""
+
+
+def _give_back_quota_each(batch: Batch, account_ids: list[int], claim_ids: list[int], years: list[int]) -> None:
+    """`_give_back_quota` for many claims at once: each claim (of these ids and years) gets back what its
+    enterprise's locked accounts (of these ids: wallets, or an order's escrows) hold. Before the move."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(GIVE_BACK_QUOTA, [account_ids, batch.pk, claim_ids, years])
+        return
+    holding = (
+        LedgerAccount.objects.filter(pk__in=account_ids, enterprise_id=OuterRef("enterprise_id"), balance_fen__gt=0)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(fen=Sum("balance_fen"))
+        .values("fen")
+    )
     fen = Coalesce(Subquery(holding), 0)
-    Claim.objects.filter(pk__in=[c.pk for c in claims.values()], year__in=giving).update(
+    Claim.objects.filter(pk__in=claim_ids, year__in=years).update(
         quota_returned_fen=F("quota_returned_fen") + fen, quota_fen=Greatest(F("quota_fen") - fen, 0)
     )
+
+
+def _record_reclaims(action: str, model, destination: LedgerAccount, items: list[tuple[int, int]]) -> None:
+    """One audit row per reclaim (object id, fen moved), as `_reclaim` records it; set-based on PostgreSQL."""
+    if not items:
+        return
+    if connection.vendor != "postgresql":
+        audit.record_each(None, action, model, [(pk, {"fen": fen, "to": destination.kind}) for pk, fen in items])
+        return
+    params = [destination.kind, [pk for pk, _f in items], [fen for _p, fen in items]]
+    audit.record_select(None, action, model, RECLAIMED_EVENTS, params, after=("fen", "to"))
 
 
 @transaction.atomic
@@ -106,41 +143,49 @@ def wallets_reclaim(*, batch_id: int, enterprise_ids: list[int], rule: str) -> i
     now = clock.now()
     if rule == R10 and now <= batch.expires_at:
         return 0
+    # Plain rows, not model instances: a sweep handles up to SWEEP_CHUNK of each per transaction.
     claims = {
-        claim.enterprise_id: claim
-        for claim in Claim.objects.select_for_update()
+        enterprise_id: (pk, deadline, year)
+        for pk, enterprise_id, deadline, year in Claim.objects.select_for_update()
         .filter(batch=batch, enterprise_id__in=enterprise_ids)
         .order_by("pk")
+        .values_list("pk", "enterprise_id", "order_deadline", "year")
     }
     if rule == R8:
-        enterprise_ids = [e for e, c in claims.items() if c.order_deadline is not None and now > c.order_deadline]
+        enterprise_ids = [e for e, (_p, deadline, _y) in claims.items() if deadline is not None and now > deadline]
     to_pool = rule == R8 and now <= batch.expires_at
     destination = ledger.account(batch, Kind.POOL if to_pool else Kind.RECLAIMED)
     due = LedgerAccount.objects.filter(batch=batch, kind=Kind.WALLET, enterprise_id__in=enterprise_ids)
     # The wallets and the destination locked now, in the ledger's one order (ascending id), so the quota given back
     # below reads the balances that the move takes.
     locked = LedgerAccount.objects.select_for_update().filter(Q(pk__in=due.values("pk")) | Q(pk=destination.pk))
-    wallets = [a for a in locked.order_by("pk") if a.pk != destination.pk and a.balance_fen > 0]
+    wallets = [
+        (pk, enterprise_id, fen)
+        for pk, enterprise_id, fen in locked.order_by("pk").values_list("pk", "enterprise_id", "balance_fen")
+        if pk != destination.pk and fen > 0
+    ]
     if not wallets:
         return 0
     kind = LedgerTransaction.Kind.RECLAIM_UNUSED if to_pool else LedgerTransaction.Kind.RECLAIM_EXPIRED
-    objects = {w.pk: claims.get(w.enterprise_id) or w for w in wallets}
+    # Each reclaim's object: the wallet's claim, or the wallet itself when its enterprise has none.
+    claim_type, wallet_type = Claim._meta.label_lower, LedgerAccount._meta.label_lower
+    objects = {pk: (claim_type, claims[e][0]) if e in claims else (wallet_type, pk) for pk, e, _fen in wallets}
     if to_pool:
-        _give_back_quota_each(batch, claims, wallets)  # before the move: it reads the wallets' balances
-    moved = ledger.post_each(
-        batch=batch, kind=kind, actor=None, moves=[(w, destination, objects[w.pk]) for w in wallets]
+        years = {year for _p, _d, year in claims.values()}
+        giving = [y for y in years if quota_for(batch.city_id, y).reclaim_gives_back_quota]
+        if giving:  # before the move: it reads the wallets' balances
+            _give_back_quota_each(batch, [pk for pk, _e, _f in wallets], [c[0] for c in claims.values()], giving)
+    moved = ledger.post_each_locked(
+        batch=batch,
+        kind=kind,
+        actor=None,
+        moves=[(pk, destination.pk, fen, *objects[pk]) for pk, _e, fen in wallets],
     )
     action = f"voucher.reclaimed_{kind.removeprefix('reclaim_')}"
     for model in (Claim, LedgerAccount):
-        audit.record_each(
-            None,
-            action,
-            model,
-            [
-                (objects[pk].pk, {"fen": fen, "to": destination.kind})
-                for pk, fen in moved.items()
-                if isinstance(objects[pk], model)
-            ],
+        label = model._meta.label_lower
+        _record_reclaims(
+            action, model, destination, [(objects[pk][1], fen) for pk, fen in moved.items() if objects[pk][0] == label]
         )
     if to_pool and moved:
         jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", batch.pk)
@@ -168,6 +213,56 @@ def escrow_reclaim(*, actor, batch_id: int, order_id: int, rule: str) -> int:
         if escrow.payment_submitted_at and escrow.payment_submitted_at <= batch.expires_at:
             raise Conflict("the payment was submitted in time")  # the provider still decides on it
     return _reclaim(actor=actor, batch=batch, claim=claim, source=escrow, rule=rule, obj=escrow)
+
+
+def escrows_reclaim(*, batch_id: int, order_ids: list[int], rule: str) -> dict[int, int]:
+    """`escrow_reclaim` for many orders of one batch, inside the caller's transaction (the orders' deadline sweep,
+    which has locked the orders): the same locks in the same order (batch, the claims, the accounts), one ledger
+    transaction and audit row per escrow, the quota given back, written set-based. The caller has checked what
+    `escrow_reclaim` refuses (R9 before the batch's contract deadline, R10 before the validity end or for a payment
+    submitted in time). Returns {order id: fen moved} for the escrows that held something."""
+    if rule not in (R9, R10):
+        raise ValueError(rule)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("escrows_reclaim() must run inside the caller's transaction")
+    batch = Batch.objects.select_for_update().get(pk=batch_id)
+    escrows = LedgerAccount.objects.filter(batch=batch, kind=Kind.ESCROW, order_id__in=order_ids)
+    enterprise_ids = set(escrows.values_list("enterprise_id", flat=True))
+    if not enterprise_ids:
+        return {}
+    years = set(
+        Claim.objects.select_for_update()
+        .filter(batch=batch, enterprise_id__in=enterprise_ids)
+        .order_by("pk")
+        .values_list("year", flat=True)
+    )
+    to_pool = rule == R9 and clock.now() <= batch.expires_at
+    destination = ledger.account(batch, Kind.POOL if to_pool else Kind.RECLAIMED)
+    locked = LedgerAccount.objects.select_for_update().filter(Q(pk__in=escrows.values("pk")) | Q(pk=destination.pk))
+    held = [
+        (pk, order_id, fen)
+        for pk, order_id, fen in locked.order_by("pk").values_list("pk", "order_id", "balance_fen")
+        if pk != destination.pk and fen > 0
+    ]
+    if not held:
+        return {}
+    kind = LedgerTransaction.Kind.RECLAIM_NO_CONTRACT if to_pool else LedgerTransaction.Kind.RECLAIM_EXPIRED
+    if to_pool:
+        giving = [y for y in years if quota_for(batch.city_id, y).reclaim_gives_back_quota]
+        if giving:  # before the move: it reads the escrows' balances
+            claim_ids = Claim.objects.filter(batch=batch, enterprise_id__in=enterprise_ids).values_list("pk", flat=True)
+            _give_back_quota_each(batch, [pk for pk, _o, _f in held], list(claim_ids), giving)
+    label = LedgerAccount._meta.label_lower
+    moved = ledger.post_each_locked(
+        batch=batch, kind=kind, actor=None, moves=[(pk, destination.pk, fen, label, pk) for pk, _o, fen in held]
+    )
+    _record_reclaims(
+        f"voucher.reclaimed_{kind.removeprefix('reclaim_')}", LedgerAccount, destination, list(moved.items())
+    )
+    if to_pool:
+        jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", batch.pk)
+    order_of = {pk: order_id for pk, order_id, _f in held}
+    return {order_of[pk]: fen for pk, fen in moved.items()}
 
 
 SWEEP_CHUNK = 2000  # wallets per database transaction: short locks, bounded memory
@@ -222,12 +317,12 @@ def reclaim_sweep(*, limit: int | None = None) -> dict[str, int]:
     for batch_id, order_id in escrows.values_list("batch_id", "order_id")[:limit]:
         done["fen"] += escrow_reclaim(actor=None, batch_id=batch_id, order_id=order_id, rule=R10)
         done["r10_escrows"] += 1
-    holding = wallets.filter(batch_id=OuterRef("batch_id"), enterprise_id=OuterRef("enterprise_id"))
-    overdue = (
-        Claim.objects.filter(batch__status__in=spent, order_deadline__lt=now)
-        .exclude(batch_id__in=expired)
-        .filter(Exists(holding))
+    # Walked by wallet (the index of one wallet per batch and enterprise gives each chunk in key order), each with
+    # its claim's order deadline passed: the claims' own indexes would make every chunk scan the batch's claims.
+    past_deadline = Claim.objects.filter(
+        batch_id=OuterRef("batch_id"), enterprise_id=OuterRef("enterprise_id"), order_deadline__lt=now
     )
+    overdue = wallets.filter(batch__status__in=spent).exclude(batch_id__in=expired).filter(Exists(past_deadline))
     refilled = set()
     for batch_id, enterprise_ids in _by_batch(overdue, limit):
         done["fen"] += wallets_reclaim(batch_id=batch_id, enterprise_ids=enterprise_ids, rule=R8)

@@ -135,3 +135,39 @@ def test_the_claim_and_its_audit_row_are_written_in_one_statement():
         user.username,
         {"batch": batch.pk, "amount_fen": 3000_00},
     )
+
+
+@pytest.mark.postgres
+def test_the_claim_its_audit_row_and_its_trace_are_one_statement():
+    """Issue 17's trace of the claim (client address, user-agent hash) rides in the claim's one statement."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write is PostgreSQL's (a data-modifying CTE)")
+    from smevoucher.core import identity, request_context
+    from smevoucher.core.models import ActionTrace
+
+    enterprise, batch = approved_enterprise(), open_batch()
+    user = enterprise_user(enterprise)
+    ip, agent = request_context.set_client_ip("203.0.113.9"), request_context.set_user_agent("Bench/1.0")
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            services.claim_submit(actor=user, batch_id=batch.pk, amount_fen=3000_00)
+    finally:
+        request_context.reset(ip)
+        request_context.reset_user_agent(agent)
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "WITH"))]
+    assert len(writes) == 1 and "core_actiontrace" in writes[0]
+    trace = ActionTrace.objects.get(user=user)
+    assert (trace.action, trace.organisation_id, trace.ip_address, trace.user_agent_hash, trace.order_id) == (
+        "claim",
+        user.organisation_id,
+        "203.0.113.9",
+        identity.user_agent_hash("Bench/1.0"),
+        None,
+    )
+
+
+def test_a_claim_outside_a_request_leaves_no_trace():
+    from smevoucher.core.models import ActionTrace
+
+    submit(approved_enterprise(), open_batch(), 100)
+    assert not ActionTrace.objects.exists()

@@ -8,6 +8,8 @@ from smevoucher.vouchers.models import Batch
 class Command(BaseCommand):
     help = "Allocate a batch whose claim window has closed (R6): priority enterprises first, then submission order."
 
+    requires_system_checks = []  # run by the unit's button through a worker, or by hand: the deploy checks the project
+
     def add_arguments(self, parser):
         parser.add_argument("batch_id", type=int)
 
