@@ -26,6 +26,7 @@ from smevoucher.directory.models import Entry, Level
 from smevoucher.documents.models import Document, Finding, Kind
 from smevoucher.enterprises.models import Enterprise
 from smevoucher.orders.models import Order, Payment
+from smevoucher.orders.services import receipt_totals_rebuild
 from smevoucher.providers.models import Provider
 from smevoucher.vouchers.models import Batch
 
@@ -474,6 +475,7 @@ def simulate_bulk(*, seed: int, enterprises: int, providers: int, fraud_share: f
             )
         )
     ActionTrace.objects.bulk_create(traces, batch_size=10000)
+    receipt_totals_rebuild()  # the paid orders were inserted, not confirmed through payment_confirm
 
     for order, kind in zip(orders, kinds_for, strict=True):
         if isinstance(kind, tuple):
