@@ -132,13 +132,14 @@ def fill(*, batch: Batch, kind: str, actor, deadline: datetime, waiting_since: d
         )
         params |= {"txn": txn.pk, "pool_id": pool.pk, "deadline": adapt(deadline)}
         cursor.execute(ENTRIES, params)
-        if not cursor.rowcount:
+        # Counted from the entries: SQLite's driver gives no row count for a statement that starts with WITH.
+        cursor.execute(GIVEN, params)
+        count, total = cursor.fetchone()
+        if not count:
             # Nothing to give (an empty pool, nobody waiting, or a first claim larger than a pool that may not
             # be split): undo the transaction row, which nothing refers to yet.
             transaction.savepoint_rollback(savepoint)
             return Filled(None)
-        cursor.execute(GIVEN, params)
-        count, total = cursor.fetchone()
         cursor.execute(POOL_ENTRY, params)
         if not fresh:
             if connection.features.has_select_for_update:
