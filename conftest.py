@@ -20,11 +20,16 @@ def _on_postgres() -> bool:
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     skip_browser = pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM}")
+    # With pytest-xdist (`-n 2 --dist loadgroup`) every browser test runs on the same worker: one live server and
+    # one Chromium for all of them, while the other worker takes the rest.
+    one_browser = pytest.mark.xdist_group("browser")
     for item in items:
         if "postgres" in item.keywords and not _on_postgres():
             item.add_marker(skip_pg)
-        if "browser" in item.keywords and not os.path.exists(CHROMIUM):
-            item.add_marker(skip_browser)
+        if "browser" in item.keywords:
+            item.add_marker(one_browser)
+            if not os.path.exists(CHROMIUM):
+                item.add_marker(skip_browser)
 
 
 def pytest_sessionfinish(session, exitstatus):

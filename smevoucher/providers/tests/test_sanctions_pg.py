@@ -3,6 +3,7 @@ confirmed after the suspension committed. Confirmations lock the provider row af
 suspension locks it first, so each confirmation either commits before the suspension or sees it and is refused."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -48,6 +49,8 @@ def test_a_suspension_racing_confirmations_leaves_none_confirmed_after_it(round_
 
 def _lock_waiters() -> int:
     with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps its first reading of the activity view unless told to drop it.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
@@ -65,7 +68,8 @@ def test_a_confirmation_that_checked_before_the_suspension_commits_before_it(mon
     def reserve_after_the_suspension_tried(**kwargs):
         checked.set()
         # Go on once the suspension has committed (the bug) or is seen waiting for our lock (the rule holds).
-        while not suspended.wait(0.02) and not _lock_waiters():
+        deadline = time.monotonic() + 30  # a stuck wait fails the test instead of hanging the suite
+        while not suspended.wait(0.02) and not _lock_waiters() and time.monotonic() < deadline:
             pass
         return real_reserve(**kwargs)
 
