@@ -55,7 +55,8 @@ UNIT = [
         [
             (_("Enterprises"), "enterprises:unit_list", "enterprise_review"),
             (_("Provider registrations"), "providers:unit_list", "provider_review", "letter_review"),
-            (_("Change requests"), "providers:change_request_list", "change_review"),
+            # Both unit kinds see both kinds of change request: the label says whose (the glossary's 服务机构变更申请).
+            (_("Provider change requests"), "providers:change_request_list", "change_review"),
             (_("Enterprise change requests"), "enterprises:change_request_list", "enterprise_change_review"),
             (_("Violations record"), "providers:suspension_list"),
             (_("Product review"), "catalogue:review_queue", "product_review"),

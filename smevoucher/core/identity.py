@@ -13,6 +13,8 @@ import re
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 _SPACES = re.compile(r"[\s\u3000·,，.。\-—_/()（）#＃]+")
 # The administrative prefixes (province, city, district) are written, dropped or shortened at will
@@ -114,3 +116,37 @@ def is_valid_phone(phone: str) -> bool:
     # "66262690-914": a short group after the last hyphen may be an extension; either reading may be the number
     readings = {text, re.sub(r"-\d{1,4}$", "", text)}
     return any(_PHONE.match(_EXTENSION.sub("", re.sub(r"[\s\-()]", "", reading))) for reading in readings)
+
+
+# One wording wherever an ID number or a telephone is typed: enterprise and provider sign-up, correction and change
+# requests (issue 17). Services check with `profile_errors`; forms show the same message beside the field.
+ID_NUMBER_MESSAGE = gettext_lazy(
+    "Enter an 18-character resident ID number (the last character may be X) exactly as on the card, or a passport "
+    "or travel permit number."
+)
+PHONE_MESSAGE = gettext_lazy(
+    "Enter a mobile number (11 digits) or a landline with its area code, e.g. 020-12345678; an extension may "
+    "follow after 转."
+)
+
+
+def profile_errors(*, legal_rep_id_number: str | None = None, contact_phone: str | None = None) -> dict:
+    """The form of an ID number and a telephone, as {field: [message]}; None skips a value that is not being set
+    (an optional field left empty is passed as None, so it is not refused)."""
+    errors = {}
+    if legal_rep_id_number is not None and not is_valid_id_number(legal_rep_id_number):
+        errors["legal_rep_id_number"] = [str(ID_NUMBER_MESSAGE)]
+    if contact_phone is not None and not is_valid_phone(contact_phone):
+        errors["contact_phone"] = [str(PHONE_MESSAGE)]
+    return errors
+
+
+def validate_id_number(value: str) -> None:
+    """Form-field validator (an empty value is left to `required`); services check with `profile_errors`."""
+    if value and not is_valid_id_number(value):
+        raise ValidationError(ID_NUMBER_MESSAGE, code="invalid")
+
+
+def validate_phone(value: str) -> None:
+    if value and not is_valid_phone(value):
+        raise ValidationError(PHONE_MESSAGE, code="invalid")

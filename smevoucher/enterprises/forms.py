@@ -1,26 +1,14 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.forms import PasswordPairMixin
 from smevoucher.accounts.models import City
-from smevoucher.core import identity
+from smevoucher.core.identity import validate_id_number, validate_phone
 from smevoucher.core.uscc import validate_uscc
 from smevoucher.documents.forms import KeepsMaterials, MaterialField
 from smevoucher.documents.models import Kind
 
 from .models import Industry, PriorityTag, Size
-from .services import ID_NUMBER_MESSAGE, PHONE_MESSAGE
-
-
-def validate_id_number(value):
-    if value and not identity.is_valid_id_number(value):
-        raise ValidationError(ID_NUMBER_MESSAGE, code="invalid")
-
-
-def validate_phone(value):
-    if value and not identity.is_valid_phone(value):
-        raise ValidationError(PHONE_MESSAGE, code="invalid")
 
 
 class SignUpForm(PasswordPairMixin, forms.Form):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.forms import PasswordPairMixin
 from smevoucher.accounts.models import City
+from smevoucher.core.identity import validate_id_number, validate_phone
 from smevoucher.core.uscc import validate_uscc
 from smevoucher.documents.forms import KeepsMaterials, MaterialField
 from smevoucher.documents.models import Kind
@@ -31,12 +32,21 @@ class ProfileFields(forms.Form):
         label=_("Legal representative's ID number"),
         max_length=30,
         required=False,
-        help_text=_("Kept only in a form that can be matched, never readable; the last 4 characters are shown."),
+        validators=[validate_id_number],
+        help_text=_(
+            "18-character resident ID, or a passport or travel permit number. Kept only in a form that can be "
+            "matched, never readable; the last 4 characters are shown."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     address = forms.CharField(label=_("Address"), max_length=200)
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
-    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40)
+    contact_phone = forms.CharField(
+        label=_("Contact telephone"),
+        max_length=40,
+        validators=[validate_phone],
+        help_text=_("A mobile number, or a landline with its area code."),
+    )
     contact_email = forms.EmailField(label=_("Contact e-mail"))
     bank_name = forms.CharField(label=_("Bank"), max_length=100, help_text=_("The branch where the account is held."))
     bank_account_name = forms.CharField(label=_("Account name"), max_length=200)
@@ -153,13 +163,17 @@ class ChangeRequestForm(KeepsMaterials, forms.Form):
         error_messages={"invalid": _("Use letters, digits and @ . + - _ only.")},
     )
     new_contact_name = forms.CharField(label=_("New contact person"), max_length=60, required=False)
-    new_contact_phone = forms.CharField(label=_("New contact telephone"), max_length=40, required=False)
+    new_contact_phone = forms.CharField(
+        label=_("New contact telephone"), max_length=40, required=False, validators=[validate_phone]
+    )
     new_contact_email = forms.EmailField(label=_("New contact e-mail"), required=False)
     new_legal_representative = forms.CharField(label=_("New legal representative"), max_length=60, required=False)
     new_legal_rep_id_number = forms.CharField(
         label=_("New legal representative's ID number"),
         max_length=30,
         required=False,
+        validators=[validate_id_number],
+        help_text=_("18-character resident ID, or a passport or travel permit number."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     new_address = forms.CharField(label=_("New address"), max_length=200, required=False)

@@ -92,3 +92,19 @@ def test_badges_are_the_workbench_counts_and_visitors_see_the_public_menu(client
     assert _urls(public) == {
         reverse(n) for n in ("core:home", "notices:list", "core:flow", "notices:help", "catalogue:catalogue")
     }
+
+
+@pytest.mark.parametrize("unit", ["city", "province"])
+def test_a_unit_tells_the_providers_change_requests_from_the_enterprises(unit):
+    from django.utils import translation
+
+    user = (
+        city_unit_user()
+        if unit == "city"
+        else UserFactory(organisation=Organisation.objects.create(kind="province_unit", name="省"))
+    )
+    with translation.override("zh-hans"):
+        entries = {str(i["label"]): i["url"] for g in navigation.build(_request(user)) for i in g["items"]}
+    assert entries["服务机构变更申请"] == reverse("providers:change_request_list")
+    assert entries["企业变更申请"] == reverse("enterprises:change_request_list")
+    assert "变更申请" not in entries

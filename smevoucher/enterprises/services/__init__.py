@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from smevoucher.accounts.models import City, Organisation, User
 from smevoucher.core import access, audit, identity
 from smevoucher.core.errors import Conflict, DomainError, ValidationFailed
+from smevoucher.core.identity import profile_errors
 from smevoucher.core.uscc import INVALID_MESSAGE, is_valid_uscc, normalize_uscc
 from smevoucher.documents.models import Document, Kind
 from smevoucher.documents.selectors import pending_document
@@ -229,27 +230,6 @@ RESUBMIT_FIELDS = [
     "contact_phone",
     "contact_email",
 ]
-
-
-ID_NUMBER_MESSAGE = gettext_lazy(
-    "Enter an 18-character resident ID number (the last character may be X) exactly as on the card, or a passport "
-    "or travel permit number."
-)
-PHONE_MESSAGE = gettext_lazy(
-    "Enter a mobile number (11 digits) or a landline with its area code, e.g. 020-12345678; an extension may "
-    "follow after 转."
-)
-
-
-def profile_errors(*, legal_rep_id_number: str | None = None, contact_phone: str | None = None) -> dict:
-    """Issue 17: the form of an ID number and a telephone, checked wherever they are entered (sign-up,
-    correction, change request); None skips a value that is not being set."""
-    errors = {}
-    if legal_rep_id_number is not None and not identity.is_valid_id_number(legal_rep_id_number):
-        errors["legal_rep_id_number"] = [str(ID_NUMBER_MESSAGE)]
-    if contact_phone is not None and not identity.is_valid_phone(contact_phone):
-        errors["contact_phone"] = [str(PHONE_MESSAGE)]
-    return errors
 
 
 def identity_fields(*, legal_rep_id_number: str = "", registered_address: str = "", contact_phone: str = "") -> dict:

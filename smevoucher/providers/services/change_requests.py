@@ -58,7 +58,7 @@ def change_request_submit(
                 "bank_account_name": (new_bank_account_name or "").strip(),
                 "bank_account": "".join((new_bank_account or "").split()),
             },
-            id_last4=identity.id_number_last4(new_legal_rep_id_number),
+            id_number=(new_legal_rep_id_number or "").strip(),
             explanation=(explanation or "").strip(),
             stored=stored,
         )
@@ -91,7 +91,7 @@ FROZEN_FIELDS = (
 
 
 @transaction.atomic
-def _change_request_submit(*, actor, provider_id, proof_files, new, id_last4, explanation, stored) -> ChangeRequest:
+def _change_request_submit(*, actor, provider_id, proof_files, new, id_number, explanation, stored) -> ChangeRequest:
     provider = access.require(actor, "providers.change_provider", _locked(provider_id))
     if provider.status != Provider.Status.APPROVED:
         raise Conflict(_("Only an approved provider asks for changes; correct a returned registration directly."))
@@ -105,6 +105,12 @@ def _change_request_submit(*, actor, provider_id, proof_files, new, id_last4, ex
                 "bank account."
             )
         ]
+    # Issue 17: the form of a new telephone and a new ID number, as for enterprises (an unchanged value is not new).
+    for field, problems in identity.profile_errors(
+        legal_rep_id_number=id_number if "legal_rep_id_hash" in new else None,
+        contact_phone=new.get("contact_phone"),
+    ).items():
+        errors[f"new_{field}"] = problems
     if "bank_account" in new and not new["bank_account"].isdigit():
         errors["new_bank_account"] = [_("A bank account number has digits only.")]
     if "name" in new and Provider.objects.filter(name_key=name_key(new["name"])).exclude(pk=provider.pk).exists():
@@ -126,7 +132,7 @@ def _change_request_submit(*, actor, provider_id, proof_files, new, id_last4, ex
                 proof=proof,
                 explanation=explanation,
                 old_values={field: old[field] for field in new},
-                new_legal_rep_id_last4=id_last4 if "legal_rep_id_hash" in new else "",
+                new_legal_rep_id_last4=identity.id_number_last4(id_number) if "legal_rep_id_hash" in new else "",
                 **{f"new_{field}": value for field, value in new.items()},
             )
     except IntegrityError as exc:

@@ -61,7 +61,9 @@ def commitment_date_errors(value) -> list[str]:
     return []
 
 
-def _profile_errors(values: dict, *, provider: Provider | None = None) -> dict[str, list[str]]:
+def _profile_errors(
+    values: dict, *, provider: Provider | None = None, id_number: str | None = None
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     uscc = values.get("uscc")
     if uscc is not None:
@@ -91,6 +93,13 @@ def _profile_errors(values: dict, *, provider: Provider | None = None) -> dict[s
     for field, message in required.items():
         if field in values and not values[field]:
             errors[field] = [message]
+    # Issue 17: the form of the telephone and of the legal representative's ID number, as for enterprises. The ID
+    # number is asked for, not required: left empty it is not checked (nor stored).
+    form_errors = identity.profile_errors(
+        legal_rep_id_number=(id_number or "").strip() or None, contact_phone=values.get("contact_phone") or None
+    )
+    for field, problems in form_errors.items():
+        errors.setdefault(field, problems)
     account = values.get("bank_account")
     if account and not account.replace(" ", "").replace("-", "").isdigit():
         errors["bank_account"] = [_("A bank account number has digits only.")]
@@ -179,7 +188,7 @@ def _register(*, name, city, username, password, licence_files, commitment_files
         raise ValidationFailed(result.message, code=f"not_eligible_{result.code}", fields={"name": [result.message]})
     entry = Entry.objects.select_for_update().get(pk=result.entry.pk)
     values = _clean_profile(profile)
-    errors = _profile_errors(values)
+    errors = _profile_errors(values, id_number=profile.get("legal_rep_id_number"))
     if entry.level in CITY_LEVELS:
         city = entry.city  # municipal platforms and stations belong to the entry's city (R2, R4)
     elif city is None:
@@ -305,7 +314,7 @@ def _submit(*, actor, provider_id, changes, licence_files, commitment_files, sto
     if provider.status != Provider.Status.RETURNED:
         raise Conflict(_("Only a registration returned for correction can be corrected and submitted again."))
     values = _clean_profile(changes)
-    errors = _profile_errors(values, provider=provider)
+    errors = _profile_errors(values, provider=provider, id_number=changes.get("legal_rep_id_number"))
     if "commitment_date" not in values and (problems := commitment_date_errors(provider.commitment_date)):
         errors["commitment_date"] = problems  # R3: a letter from last year must be renewed before resubmission
     if errors:

@@ -34,7 +34,10 @@ def test_apply_changes_name_user_name_and_contact_and_tells_the_provider():
     user = provider_user_of(provider)
     reviewer = city_unit_user("440100")
     change = ask(
-        provider, new_name="广州市中小企业服务站（越秀新站）", new_username="yuexiu_new", new_contact_phone="020-1"
+        provider,
+        new_name="广州市中小企业服务站（越秀新站）",
+        new_username="yuexiu_new",
+        new_contact_phone="020-12345678",
     )
     assert Notification.objects.filter(user=reviewer, event="provider.change_requested").exists()
     services.change_request_apply(actor=reviewer, request_id=change.pk, reply="已按营业执照变更")
@@ -42,7 +45,7 @@ def test_apply_changes_name_user_name_and_contact_and_tells_the_provider():
     provider.refresh_from_db()
     user.refresh_from_db()
     assert provider.organisation.name == "广州市中小企业服务站（越秀新站）"
-    assert (user.username, provider.contact_phone) == ("yuexiu_new", "020-1")
+    assert (user.username, provider.contact_phone) == ("yuexiu_new", "020-12345678")
     change.refresh_from_db()
     assert change.status == "applied" and change.old_values["username"] != "yuexiu_new"
     event = AuditEvent.objects.get(action="provider.change_applied")
