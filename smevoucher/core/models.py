@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnly(models.Model):
@@ -16,6 +17,28 @@ class AppendOnly(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError(f"{self._meta.verbose_name} is append-only")
+
+
+class ChangeRequestBase(models.Model):
+    """What an enterprise's (issue 17) and a provider's (R4) change request share: who asked, when, and the unit's
+    decision (`core.change_requests`). The requested values, the proof and the subject stay with each app."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", pgettext_lazy("change request status", "Refused")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reply = models.TextField(_("reply"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
 
 class AuditEvent(AppendOnly):

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from smevoucher.accounts.models import City, Organisation
+from smevoucher.core.models import ChangeRequestBase
 
 # The units' list order: the review queue first (pending, then returned), then the approved. One expression for
 # the list's ORDER BY and for its indexes (issue 16), so PostgreSQL reads a page off the index.
@@ -136,20 +136,14 @@ class Enterprise(models.Model):
         return self.organisation.name
 
 
-class EnterpriseChangeRequest(models.Model):
+class EnterpriseChangeRequest(ChangeRequestBase):
     """Issue 17: an approved enterprise asks its city unit to change what is frozen after approval (name, size,
     industry, legal representative and ID number, registered address, contact); the unit applies or refuses it.
     A change of name, legal representative or registered address is registered on a new business licence first,
     so it comes with the new licence. The credit code and the city never change: another code is another
     enterprise, another city another unit's remit (it signs up there)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPLIED = "applied", _("Applied")
-        REFUSED = "refused", pgettext_lazy("change request status", "Refused")
-
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="change_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     new_name = models.CharField(_("new enterprise name"), max_length=200, blank=True)
     new_size = models.CharField(_("new size"), max_length=10, choices=Size.choices, blank=True)
     new_industry = models.CharField(_("new industry"), max_length=2, choices=Industry.choices, blank=True)
@@ -170,13 +164,6 @@ class EnterpriseChangeRequest(models.Model):
         verbose_name=_("new business licence"),
     )
     old_values = models.JSONField(default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    reply = models.TextField(_("reply"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]

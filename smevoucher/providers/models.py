@@ -2,9 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from smevoucher.accounts.models import City, Organisation
+from smevoucher.core.models import ChangeRequestBase
 from smevoucher.directory.models import Entry, Level
 
 
@@ -76,17 +76,11 @@ class Provider(models.Model):
         return self.organisation.name
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(ChangeRequestBase):
     """R4: an approved provider asks its reviewing unit to change its name, user name or contact, with
     scanned proof; the unit applies or refuses it."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPLIED = "applied", _("Applied")
-        REFUSED = "refused", pgettext_lazy("change request status", "Refused")
-
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="change_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     new_name = models.CharField(_("new full name"), max_length=200, blank=True)
     new_username = models.CharField(_("new user name"), max_length=150, blank=True)
     new_contact_name = models.CharField(_("new contact person"), max_length=60, blank=True)
@@ -103,13 +97,6 @@ class ChangeRequest(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     proof = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("proof"))
     old_values = models.JSONField(default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    reply = models.TextField(_("reply"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from smevoucher.core import access, audit, clock, identity
+from smevoucher.core import access, audit, identity
+from smevoucher.core.change_requests import change_request_decide
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.documents.models import Kind
 from smevoucher.documents.services import StoredFiles, document_use
@@ -178,10 +179,8 @@ def enterprise_change_apply(*, actor, request_id: int, reply: str = "") -> Enter
     (so the integrity signals compare the new values) and the new licence go on the profile in this
     transaction; both sides are told."""
     change = _change_for_decision(actor, request_id)
-    if change.status == ChangeRequest.Status.APPLIED:
+    if not change_request_decide(change, actor=actor, to=ChangeRequest.Status.APPLIED, reply=(reply or "").strip()):
         return change  # a repeated click finds the work done
-    if change.status != ChangeRequest.Status.PENDING:
-        raise Conflict(_("This change request was already refused."))
     enterprise = change.enterprise
     organisation = enterprise.organisation
     if change.new_name:
@@ -202,9 +201,6 @@ def enterprise_change_apply(*, actor, request_id: int, reply: str = "") -> Enter
     organisation.email, organisation.phone = enterprise.contact_email, enterprise.contact_phone
     organisation.save(update_fields=["name", "email", "phone"])
     enterprise.save()
-    change.status, change.reply = ChangeRequest.Status.APPLIED, (reply or "").strip()
-    change.decided_by, change.decided_at = actor, clock.now()
-    change.save(update_fields=["status", "reply", "decided_by", "decided_at"])
     audit.record(
         actor,
         "enterprise.change_applied",
@@ -231,13 +227,8 @@ def enterprise_change_refuse(*, actor, request_id: int, reply: str) -> Enterpris
     if not reply:
         raise ValidationFailed(fields={"reply": [_("Say why the request is refused.")]})
     change = _change_for_decision(actor, request_id)
-    if change.status == ChangeRequest.Status.REFUSED:
+    if not change_request_decide(change, actor=actor, to=ChangeRequest.Status.REFUSED, reply=reply):
         return change
-    if change.status != ChangeRequest.Status.PENDING:
-        raise Conflict(_("This change request was already applied."))
-    change.status, change.reply = ChangeRequest.Status.REFUSED, reply
-    change.decided_by, change.decided_at = actor, clock.now()
-    change.save(update_fields=["status", "reply", "decided_by", "decided_at"])
     audit.record(actor, "enterprise.change_refused", change.enterprise, after={"request": change.pk}, reason=reply)
     notify_organisation(
         change.enterprise.organisation,

@@ -93,6 +93,19 @@ def test_refusal_changes_nothing_and_needs_a_reason():
     assert Notification.objects.filter(user=enterprise_user(enterprise), event="enterprise.change_refused").exists()
 
 
+def test_a_decided_request_is_not_decided_again():
+    """core.change_requests: a repeated click is quiet; a request decided the other way is a conflict."""
+    enterprise = approved_enterprise()
+    change = submit(enterprise)
+    services.enterprise_change_apply(actor=city_unit_user(), request_id=change.pk, reply="已核对")
+    services.enterprise_change_apply(actor=city_unit_user(), request_id=change.pk, reply="再点一次")
+    with pytest.raises(Conflict):
+        services.enterprise_change_refuse(actor=city_unit_user(), request_id=change.pk, reply="晚了")
+    change.refresh_from_db()
+    assert (change.status, change.reply) == (EnterpriseChangeRequest.Status.APPLIED, "已核对")
+    assert AuditEvent.objects.filter(action="enterprise.change_applied").count() == 1
+
+
 def test_submit_apply_and_refuse_are_audited_and_the_other_side_told():
     enterprise = approved_enterprise()
     unit = city_unit_user()

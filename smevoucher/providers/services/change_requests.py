@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smevoucher.accounts.models import User
-from smevoucher.core import access, audit, clock, identity
+from smevoucher.core import access, audit, identity
+from smevoucher.core.change_requests import change_request_decide
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.directory.names import clean_name, name_key
 from smevoucher.documents.models import Kind
@@ -162,10 +163,8 @@ def _change_for_decision(actor, request_id: int) -> ChangeRequest:
 def change_request_apply(*, actor, request_id: int, reply: str = "") -> ChangeRequest:
     """R4: the reviewing unit applies the requested changes; both sides are told."""
     change = _change_for_decision(actor, request_id)
-    if change.status == ChangeRequest.Status.APPLIED:
+    if not change_request_decide(change, actor=actor, to=ChangeRequest.Status.APPLIED, reply=(reply or "").strip()):
         return change  # a repeated click finds the work done
-    if change.status != ChangeRequest.Status.PENDING:
-        raise Conflict(_("This change request was already refused."))
     provider, user = change.provider, change.requested_by
     organisation = provider.organisation
     try:
@@ -192,9 +191,6 @@ def change_request_apply(*, actor, request_id: int, reply: str = "") -> ChangeRe
             )
     except IntegrityError as exc:
         raise Conflict(_("The new name or user name is now used by someone else; refuse this request.")) from exc
-    change.status, change.reply = ChangeRequest.Status.APPLIED, (reply or "").strip()
-    change.decided_by, change.decided_at = actor, clock.now()
-    change.save(update_fields=["status", "reply", "decided_by", "decided_at"])
     new = {field: getattr(change, f"new_{field}") for field in change.old_values}
     audit.record(
         actor,
@@ -222,13 +218,8 @@ def change_request_refuse(*, actor, request_id: int, reply: str) -> ChangeReques
     if not reply:
         raise ValidationFailed(fields={"reply": [_("Say why the request is refused.")]})
     change = _change_for_decision(actor, request_id)
-    if change.status == ChangeRequest.Status.REFUSED:
+    if not change_request_decide(change, actor=actor, to=ChangeRequest.Status.REFUSED, reply=reply):
         return change
-    if change.status != ChangeRequest.Status.PENDING:
-        raise Conflict(_("This change request was already applied."))
-    change.status, change.reply = ChangeRequest.Status.REFUSED, reply
-    change.decided_by, change.decided_at = actor, clock.now()
-    change.save(update_fields=["status", "reply", "decided_by", "decided_at"])
     audit.record(actor, "provider.change_refused", change.provider, after={"request": change.pk}, reason=reply)
     notify_organisation(
         change.provider.organisation,

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from smevoucher.accounts.factories import city_unit_user, login_verified, province_user
+from smevoucher.accounts.models import User
 from smevoucher.core.errors import Conflict, ValidationFailed
 from smevoucher.core.models import AuditEvent
 from smevoucher.directory.factories import directory_entry
@@ -64,6 +65,19 @@ def test_refuse_needs_a_reply_and_changes_nothing():
     assert Notification.objects.filter(user=provider_user_of(provider), event="provider.change_refused").exists()
     with pytest.raises(Conflict):
         services.change_request_apply(actor=province_user(), request_id=change.pk)
+
+
+def test_an_apply_the_database_refuses_leaves_the_request_undecided():
+    """The decision is written before the new values, in one transaction: a user name taken meanwhile undoes both."""
+    provider = approved_provider(level="national")
+    change = ask(provider, new_username="taken_meanwhile")
+    User.objects.create_user(username="taken_meanwhile", password="x")
+    with pytest.raises(Conflict):
+        services.change_request_apply(actor=province_user(), request_id=change.pk)
+    change.refresh_from_db()
+    assert (change.status, change.decided_by, change.decided_at) == (ChangeRequest.Status.PENDING, None, None)
+    assert not AuditEvent.objects.filter(action="provider.change_applied").exists()
+    services.change_request_refuse(actor=province_user(), request_id=change.pk, reply="用户名已被占用")
 
 
 @pytest.mark.parametrize(
