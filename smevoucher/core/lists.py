@@ -39,8 +39,17 @@ class ListFilterForm(forms.Form):
         )
         self.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
 
-    def apply(self, queryset, *, search: tuple[str, ...], number: tuple[str, str] | None = None, status_field="status"):
-        """search: text columns; number: (prefix, id column) of a displayed number such as D00000012 (an id)."""
+    def apply(
+        self,
+        queryset,
+        *,
+        search: tuple[str, ...],
+        number: tuple[str, str] | None = None,
+        status_field="status",
+        status_conditions: dict[str, Q] | None = None,
+    ):
+        """search: text columns; number: (prefix, id column) of a displayed number such as D00000012 (an id);
+        status_conditions: the condition of each status where it is not a column's value (so indexes serve it)."""
         if not self.is_valid():
             return queryset
         text = self.cleaned_data["q"].strip()
@@ -58,7 +67,12 @@ class ListFilterForm(forms.Form):
         field = self.fields.get("status")
         valid = {value for value, _label in field.choices if value} if field else set()
         statuses = [value for value in self.data.getlist("status") if value in valid]
-        if statuses:
+        if statuses and status_conditions:
+            condition = Q()
+            for status in statuses:
+                condition |= status_conditions[status]
+            queryset = queryset.filter(condition)
+        elif statuses:
             queryset = queryset.filter(**{f"{status_field}__in": statuses})
         return queryset
 

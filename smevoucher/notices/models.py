@@ -24,6 +24,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "read_at"]),
             models.Index(fields=["user", "-created_at", "-id"], name="notification_user_list"),  # issue 16
+            models.Index(
+                fields=["user", "-created_at", "-id"],
+                name="notification_user_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
         ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Value, When
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -190,11 +190,12 @@ def contacts_edit(request):
 def notification_list(request):
     states = [("unread", pgettext("notification", "Unread")), ("read", pgettext("notification", "Read"))]
     filters = ListFilterForm(request.GET or None, statuses=states, search_help=_("Title"))
-    # Read or not is a timestamp; the filter compares its state as a word, within one user's messages.
-    notifications = selectors.notifications_of(request.user).annotate(
-        state=Case(When(read_at__isnull=True, then=Value("unread")), default=Value("read"))
+    # Read or not is a timestamp: the filter tests it, so the unread messages' own index serves a million (issue 16).
+    notifications = filters.apply(
+        selectors.notifications_of(request.user),
+        search=("title",),
+        status_conditions={"unread": Q(read_at__isnull=True), "read": Q(read_at__isnull=False)},
     )
-    notifications = filters.apply(notifications, search=("title",), status_field="state")
     return render(
         request, "notices/notifications.html", {"page": page_of(request, notifications, 30), "filter_form": filters}
     )
