@@ -192,6 +192,7 @@ def test_a_search_through_a_relation_finds_the_same_rows_either_way(search_ids, 
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(databases=["default", "replica"])
 def test_every_connection_prices_random_reads_for_ssd():
     """With PostgreSQL's default (4) a searched order list's bounded count walked a million rows where a bitmap of
     its indexes answers in milliseconds: settings give every connection 1.1."""
