@@ -126,6 +126,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent page loads of the embedded default wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Tests use Django's in-memory database; named so, pytest-xdist's workers keep it instead of a file name of theirs.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"
     # The order list's covering index (INCLUDE) is a PostgreSQL speed-up; SQLite keeps the key columns only.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Read replica (core/replica.py): only reads a view opts into, outside transactions, go there. Without
