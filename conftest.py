@@ -20,8 +20,8 @@ def _on_postgres() -> bool:
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     skip_browser = pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM}")
-    # With pytest-xdist (`-n 2 --dist loadgroup`) every browser test runs on the same worker: one live server and
-    # one Chromium for all of them, while the other worker takes the rest.
+    # With pytest-xdist (`-n auto --dist loadgroup`) every browser test runs on one worker: one live server and
+    # one Chromium for all of them, while the other workers take the rest.
     one_browser = pytest.mark.xdist_group("browser")
     for item in items:
         if "postgres" in item.keywords and not _on_postgres():
