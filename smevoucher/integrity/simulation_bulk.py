@@ -56,6 +56,10 @@ def _set_created(model, values: dict) -> None:
     """auto_now_add columns are set in one UPDATE … FROM (VALUES …) per chunk."""
     table = model._meta.db_table
     items = list(values.items())
+    if connection.vendor != "postgresql":  # SQLite (a developer's `make test`): row by row, the sizes are small
+        for pk, at in items:
+            model.objects.filter(pk=pk).update(created_at=at)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(items), 5000):
             chunk = items[start : start + 5000]
@@ -337,6 +341,8 @@ def simulate_bulk(*, seed: int, enterprises: int, providers: int, fraud_share: f
             revision=revision,
             tier=tier_row,
             product_name=revision.name,
+            enterprise_name=enterprise.organisation.name,
+            provider_name=product.provider.organisation.name,
             price_fen=price,
             batch=batches[spec["city"].pk],
             expected_voucher_fen=expected,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,8 @@ class OrdersConfig(AppConfig):
         from .services import order_deadline_sweep
 
         deadline_step("orders", order_deadline_sweep)
+
+        from .services.party_names import follow_rename, remember_name
+
+        pre_save.connect(remember_name, sender="accounts.Organisation", dispatch_uid="orders.remember_name")
+        post_save.connect(follow_rename, sender="accounts.Organisation", dispatch_uid="orders.follow_rename")

@@ -74,6 +74,10 @@ class Order(models.Model):
     revision = models.ForeignKey("catalogue.ProductRevision", on_delete=models.PROTECT, related_name="orders")
     tier = models.ForeignKey("catalogue.ProductTier", on_delete=models.PROTECT, related_name="orders")
     product_name = models.CharField(_("product name"), max_length=100)
+    # Issue 16: the two parties' current names, so an order search reads the order's own columns (one trigram
+    # index each) at any breadth instead of joining; kept in step when a name changes (services/party_names.py).
+    enterprise_name = models.CharField(_("enterprise name"), max_length=200, default="")
+    provider_name = models.CharField(_("service provider name"), max_length=200, default="")
     tier_name = models.CharField(_("tier"), max_length=100, blank=True)
     price_fen = models.BigIntegerField(_("price (fen)"))
     batch = models.ForeignKey(

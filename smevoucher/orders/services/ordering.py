@@ -77,6 +77,8 @@ def order_place(
         revision=revision,
         tier=tier,
         product_name=revision.name,
+        enterprise_name=actor.organisation.name,
+        provider_name=provider.organisation.name,
         tier_name=tier.name,
         price_fen=tier.price_fen,
         batch=batch,

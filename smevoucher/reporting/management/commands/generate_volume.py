@@ -24,6 +24,7 @@ do not read them). Measured on a shared 2-core machine: 100,000 orders in about 
 
 import time
 from datetime import datetime, timedelta
+from math import gcd
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -173,13 +174,14 @@ class Command(BaseCommand):
                     raise CommandError(f"{model._meta.db_table}.{column}: {missing} rows point nowhere")
 
     def _providers(self, count: int) -> list[tuple]:
-        """(provider id, organisation id, product id, revision id, tier id, product name, tier name) per provider."""
+        """(provider id, organisation id, product id, revision id, tier id, product name, tier name, provider name)
+        per provider."""
         from smevoucher.catalogue.factories import published_product
         from smevoucher.catalogue.models import Product
         from smevoucher.providers.factories import approved_provider
 
         existing = Product.objects.filter(status="published", provider__level="provincial").order_by("pk")
-        products = list(existing.select_related("provider")[:count])  # reused from an earlier run
+        products = list(existing.select_related("provider__organisation")[:count])  # reused from an earlier run
         while len(products) < count:
             products.append(published_product(approved_provider(level="provincial")))
         rows = []
@@ -195,6 +197,7 @@ class Command(BaseCommand):
                     tier.pk,
                     revision.name,
                     tier.name,
+                    product.provider.organisation.name,
                 )
             )
         return rows
@@ -288,6 +291,14 @@ class Command(BaseCommand):
         city_ids = [c.pk for c in city_list]
         batch_ids = [batches[c].pk for c in city_ids]
         some_batch = batches[city_ids[0]]
+        # Enterprise number i is named after a permutation of 1..n_ent: a name says nothing of when the enterprise
+        # registered, as in life (named in id order, a search for 生成企业7 found its orders in a few long runs of
+        # the table, and a bounded count's cost depended on where its scan began).
+        step = next(m for m in range(7919, 7919 + n_ent + 2) if gcd(m, n_ent) == 1)
+
+        def enterprise_name(number_expr: str) -> str:
+            return f"'生成企业' || ((({number_expr}) * {step}) % {n_ent} + 1)"
+
         claim_start = some_batch.claim_start
         deadline = some_batch.order_deadline
 
@@ -297,7 +308,8 @@ class Command(BaseCommand):
             return f"(CASE {index_expr} {whens} END)"
 
         def pick_text(values, index_expr: str) -> str:
-            whens = " ".join(f"WHEN {i} THEN '{v}'" for i, v in enumerate(values))  # our own constants
+            quoted = (str(v).replace("'", "''") for v in values)  # our own constants: names, statuses
+            whens = " ".join(f"WHEN {i} THEN '{v}'" for i, v in enumerate(quoted))
             return f"(CASE {index_expr} {whens} END)"
 
         actor = User.objects.filter(organisation__kind=Organisation.Kind.CITY_UNIT).order_by("pk").first()
@@ -311,7 +323,7 @@ class Command(BaseCommand):
             {
                 "id": f"{org0} + g.i - 1",
                 "kind": "'enterprise'",
-                "name": "'生成企业' || g.i",
+                "name": enterprise_name("g.i"),
                 "city_id": city_of,
                 "email": "''",
                 "phone": "''",
@@ -444,6 +456,8 @@ class Command(BaseCommand):
                 "revision_id": pick([p[3] for p in products], prov),
                 "tier_id": pick([p[4] for p in products], prov),
                 "product_name": "'生成服务产品'",
+                "enterprise_name": enterprise_name(f"{e_index} + 1"),
+                "provider_name": pick_text([p[7] for p in products], prov),
                 "tier_name": "''",
                 "price_fen": str(PRICE_FEN),
                 "batch_id": pick(batch_ids, f"({e_index} % {k})"),

@@ -1,0 +1,93 @@
+"""Issue 16: each order carries its parties' current names, so the order list searches and shows its own columns.
+The names follow a rename of the enterprise or the provider in the transaction that renames it."""
+
+import django.apps
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from smevoucher.accounts.factories import city_unit_user, logged_in_client, province_user
+from smevoucher.enterprises import services as enterprise_services
+from smevoucher.enterprises.factories import enterprise_user, licence_image
+from smevoucher.orders import factories
+from smevoucher.orders.models import Order
+from smevoucher.providers import services as provider_services
+from smevoucher.providers.factories import letter_pdf, provider_user_of, reviewer_for
+from smevoucher.vouchers.factories import approved_enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def names(order) -> tuple[str, str]:
+    order.refresh_from_db()
+    return order.enterprise_name, order.provider_name
+
+
+def search(user, text: str) -> set[int]:
+    page = logged_in_client(user).get(reverse("orders:list"), {"q": text})
+    assert page.status_code == 200
+    return {order.pk for order in page.context["page"]}
+
+
+def test_an_order_is_placed_with_both_parties_current_names(w):
+    order = factories.place(w)
+    assert names(order) == (w.enterprise.organisation.name, w.provider.organisation.name)
+
+
+def test_an_applied_enterprise_rename_renames_its_orders_and_only_them(w):
+    order = factories.place(w)
+    other = approved_enterprise()
+    other_order = Order.objects.create(
+        **{f.name: getattr(order, f.name) for f in Order._meta.concrete_fields if f.name not in ("id", "enterprise")},
+        enterprise=other,
+    )
+    old = w.enterprise.organisation.name
+    change = enterprise_services.enterprise_change_submit(
+        actor=enterprise_user(w.enterprise),
+        enterprise_id=w.enterprise.pk,
+        new_name="广州新名称科技有限公司",
+        licence_files=[("新营业执照.jpg", licence_image())],
+    )
+    assert names(order)[0] == old  # asked for, not yet applied
+    enterprise_services.enterprise_change_apply(actor=city_unit_user(), request_id=change.pk)
+
+    assert names(order) == ("广州新名称科技有限公司", w.provider.organisation.name)
+    assert names(other_order)[0] == old  # the copied row keeps what it was given: only the renamed party's orders
+    province = province_user()
+    assert search(province, "新名称科技") == {order.pk}
+    assert order.pk not in search(province, old)
+    page = logged_in_client(province).get(reverse("orders:list"), {"q": "新名称科技"})
+    assert "广州新名称科技有限公司" in page.content.decode()  # the list shows the order's copy
+
+
+def test_an_applied_provider_rename_renames_its_orders(w):
+    order = factories.place(w)
+    change = provider_services.change_request_submit(
+        actor=provider_user_of(w.provider),
+        provider_id=w.provider.pk,
+        proof_files=[("营业执照副本.pdf", letter_pdf())],
+        new_name="广东更名后服务有限公司",
+    )
+    provider_services.change_request_apply(actor=reviewer_for(w.provider), request_id=change.pk)
+    assert names(order) == (w.enterprise.organisation.name, "广东更名后服务有限公司")
+    assert search(w.enterprise_user, "更名后服务") == {order.pk}
+
+
+def test_saving_an_organisation_without_a_new_name_writes_no_order(w):
+    order = factories.place(w)
+    organisation = w.provider.organisation
+    organisation.phone = "020-87654321"
+    with CaptureQueriesContext(connection) as queries:
+        organisation.save(update_fields=["phone"])
+        organisation.save(update_fields=["name", "email", "phone"])  # the name saved as it was
+    assert not [q for q in queries if "orders_order" in q["sql"]]
+    assert names(order)[1] == organisation.name
+
+
+def test_the_migration_copies_the_names_of_orders_placed_before_it(w):
+    order = factories.place(w)
+    Order.objects.update(enterprise_name="", provider_name="")
+    copy_names = __import__("smevoucher.orders.migrations.0008_party_names", fromlist=["copy_names"]).copy_names
+    copy_names(django.apps.apps, None)
+    assert names(order) == (w.enterprise.organisation.name, w.provider.organisation.name)
