@@ -189,6 +189,8 @@ def requests_for() -> dict:
         "province orders page": (province, "/orders/"),
         "province orders last": (province, "/orders/?page=last"),
         "province orders search": (province, "/orders/?q=生成企业77"),
+        # One enterprise's orders by its full name: the same five orders at any size.
+        "province orders search one": (province, "/orders/?q=生成企业77号"),
         # Matches a tenth of the enterprises: a full page at both sizes, and at 1M more than SEARCH_IDS of them.
         "province orders broad search": (province, "/orders/?q=生成企业7"),
         "province audit filter": (province, "/reports/audit/?action=order.placed"),

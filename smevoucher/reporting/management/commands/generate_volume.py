@@ -293,11 +293,12 @@ class Command(BaseCommand):
         some_batch = batches[city_ids[0]]
         # Enterprise number i is named after a permutation of 1..n_ent: a name says nothing of when the enterprise
         # registered, as in life (named in id order, a search for 生成企业7 found its orders in a few long runs of
-        # the table, and a bounded count's cost depended on where its scan began).
+        # the table, and a bounded count's cost depended on where its scan began). The 号 ends each name, so a full
+        # name finds one enterprise at any size (生成企业77号, not 生成企业177号).
         step = next(m for m in range(7919, 7919 + n_ent + 2) if gcd(m, n_ent) == 1)
 
         def enterprise_name(number_expr: str) -> str:
-            return f"'生成企业' || ((({number_expr}) * {step}) % {n_ent} + 1)"
+            return f"'生成企业' || ((({number_expr}) * {step}) % {n_ent} + 1) || '号'"
 
         claim_start = some_batch.claim_start
         deadline = some_batch.order_deadline
