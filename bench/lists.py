@@ -150,6 +150,7 @@ def requests_for() -> dict:
         "provider orders last": (provider, "/orders/?page=last"),
         "provider orders status": (provider, "/orders/?status=placed"),
         "provider orders search": (provider, "/orders/?q=生成企业77"),
+        "provider orders search one": (provider, "/orders/?q=生成企业77号"),
         "provider orders api": (provider, "/api/v1/orders/"),
         "provider orders api last": (provider, "/api/v1/orders/?page=last"),
         "provider redemptions page": (provider, "/redemption/"),
@@ -168,6 +169,7 @@ def requests_for() -> dict:
         "city enterprises page": (city, "/enterprises/"),
         "city enterprises last": (city, "/enterprises/?page=last"),
         "city enterprises search": (city, "/enterprises/?q=生成企业77"),
+        "city enterprises search one": (city, "/enterprises/?q=生成企业77号"),
         "city enterprises api": (city, "/api/v1/enterprises/"),
         "city batch claims page": (city, f"/vouchers/batches/{big.pk}/"),
         "city batch claims last": (city, f"/vouchers/batches/{big.pk}/?page=last"),
@@ -189,7 +191,8 @@ def requests_for() -> dict:
         "province orders page": (province, "/orders/"),
         "province orders last": (province, "/orders/?page=last"),
         "province orders search": (province, "/orders/?q=生成企业77"),
-        # One enterprise's orders by its full name: the same five orders at any size.
+        # "… one": one enterprise by its full name, the same rows at any size; 生成企业77 finds 2 enterprises among
+        # 200 and 1,111 among 200,000, so its page holds 10 orders at the small size and 50 (of 5,555) at the large.
         "province orders search one": (province, "/orders/?q=生成企业77号"),
         # Matches a tenth of the enterprises: a full page at both sizes, and at 1M more than SEARCH_IDS of them.
         "province orders broad search": (province, "/orders/?q=生成企业7"),

@@ -1,6 +1,6 @@
 """The parties' names on each order (issue 16): copied when the order is placed and kept in step when an enterprise's
 or a provider's organisation is renamed (a change request applied, a resubmission, the admin), in the transaction
-that renames it. The order list searches and shows these columns."""
+that renames it. The order list searches them; its page and the API show them."""
 
 from smevoucher.accounts.models import Organisation
 from smevoucher.enterprises.models import Enterprise
