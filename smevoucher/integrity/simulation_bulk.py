@@ -345,6 +345,7 @@ def simulate_bulk(*, seed: int, enterprises: int, providers: int, fraud_share: f
             provider_name=product.provider.organisation.name,
             price_fen=price,
             batch=batches[spec["city"].pk],
+            city=spec["city"],
             expected_voucher_fen=expected,
             contract_due=placed + timedelta(days=60),
             reserved_fen=0,

@@ -83,6 +83,9 @@ class Order(models.Model):
     batch = models.ForeignKey(
         "vouchers.Batch", on_delete=models.PROTECT, related_name="orders", verbose_name=_("batch")
     )
+    # The batch's city (the enterprise's own: an order takes vouchers of its city's batches), kept on the order so a
+    # city unit's lists read one index in their order at any volume (issue 16).
+    city = models.ForeignKey("accounts.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
     expected_voucher_fen = models.BigIntegerField(_("expected voucher amount (fen)"))
     # R9: the contract must be uploaded by this moment (the wallet's deadline when the order was placed).
     contract_due = models.DateTimeField(_("contract due by"))
@@ -128,6 +131,8 @@ class Order(models.Model):
             models.Index(fields=["enterprise", "-placed_at", "-id"], name="order_enterprise_list"),
             models.Index(fields=["provider", "-placed_at", "-id"], name="order_provider_list"),
             models.Index(fields=["-placed_at", "-id"], name="order_list"),
+            models.Index(fields=["city", "-placed_at", "-id"], name="order_city_list"),
+            models.Index(fields=["city", "status", "-placed_at", "-id"], name="order_city_status_list"),
             # With the columns a city unit's visibility tests, so its status filter reads the index only.
             models.Index(
                 fields=["status", "-placed_at", "-id"], name="order_status_list", include=["enterprise", "batch"]

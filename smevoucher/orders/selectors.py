@@ -10,7 +10,6 @@ from smevoucher.core import access, clock
 from smevoucher.documents.selectors import findings_for
 from smevoucher.enterprises.models import Enterprise
 from smevoucher.providers.models import Provider
-from smevoucher.vouchers.models import Batch
 
 from .models import CityMaterial, Order, Payment, ReceiptTotal, RefundRequest
 
@@ -25,11 +24,10 @@ def _base() -> QuerySet[Order]:
 
 def orders_visible_to(user) -> QuerySet[Order]:
     """An enterprise its own orders, a provider the orders placed with it, a city unit the orders of its city's
-    enterprises (paid with its city's vouchers), the province unit all.
+    enterprises (paid with its city's vouchers: the order's city), the province unit all.
 
-    Issue 16: filters on the order's own columns (the organisation's enterprise or provider id, the city's
-    enterprises and batches as id sets), not on joined rows, so the (column, placed_at, id) indexes serve the
-    list's order at any volume."""
+    Issue 16: filters on the order's own columns (the organisation's enterprise or provider id, the city), not on
+    joined rows, so the (column, placed_at, id) indexes serve the list's order at any volume."""
     kind = access.organisation_kind(user)
     if kind == access.ENTERPRISE:
         own = Enterprise.objects.filter(organisation_id=user.organisation_id).values("pk")
@@ -38,11 +36,7 @@ def orders_visible_to(user) -> QuerySet[Order]:
         own = Provider.objects.filter(organisation_id=user.organisation_id).values("pk")
         return _base().filter(provider_id=Subquery(own))
     if kind == access.CITY_UNIT:
-        city_id = user.organisation.city_id
-        return _base().filter(
-            Q(enterprise_id__in=Enterprise.objects.filter(city_id=city_id).values("pk"))
-            | Q(batch_id__in=Batch.objects.filter(city_id=city_id).values("pk"))
-        )
+        return _base().filter(city_id=user.organisation.city_id)
     if kind == access.PROVINCE_UNIT:
         return _base()
     return Order.objects.none()

@@ -82,6 +82,7 @@ def order_place(
         tier_name=tier.name,
         price_fen=tier.price_fen,
         batch=batch,
+        city_id=batch.city_id,
         expected_voucher_fen=expected,
         contract_due=vouchers.contract_deadline(batch, claim) or batch.contract_deadline,
         note=(note or "").strip()[:2000],

@@ -462,6 +462,7 @@ class Command(BaseCommand):
                 "tier_name": "''",
                 "price_fen": str(PRICE_FEN),
                 "batch_id": pick(batch_ids, f"({e_index} % {k})"),
+                "city_id": pick(city_ids, f"({e_index} % {k})"),  # the batch's city
                 "expected_voucher_fen": str(EXPECTED_FEN),
                 "contract_due": "%s",
                 "reserved_fen": f"(CASE WHEN {reserving} THEN {EXPECTED_FEN} ELSE 0 END)",
@@ -488,6 +489,7 @@ class Command(BaseCommand):
             {
                 "id": f"{esc0} + g.i - 1",
                 "batch_id": pick(batch_ids, f"({e_index} % {k})"),
+                "city_id": pick(city_ids, f"({e_index} % {k})"),  # the batch's city
                 "kind": "'escrow'",
                 "enterprise_id": f"{ent0} + {e_index}",
                 "order_id": f"{order0} + g.i - 1",
@@ -520,6 +522,7 @@ class Command(BaseCommand):
                 {
                     "id": f"{txn0 + offset * orders} + g.i - 1",
                     "batch_id": pick(batch_ids, f"({e_index} % {k})"),
+                    "city_id": pick(city_ids, f"({e_index} % {k})"),  # the batch's city
                     "kind": f"'{kind}'",
                     "actor_id": "NULL",
                     "object_type": "'orders.order'",

@@ -1,5 +1,8 @@
-"""Issue 16: each order carries its parties' current names, so the order list searches and shows its own columns.
-The names follow a rename of the enterprise or the provider in the transaction that renames it."""
+"""Issue 16: each order carries its parties' current names and its batch's city, so the order lists search, show
+and filter their own columns. The names follow a rename of the enterprise or the provider in the transaction that
+renames it."""
+
+from importlib import import_module
 
 import django.apps
 import pytest
@@ -7,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from smevoucher.accounts.factories import city_unit_user, logged_in_client, province_user
+from smevoucher.accounts.factories import city, city_unit_user, logged_in_client, province_user
 from smevoucher.enterprises import services as enterprise_services
 from smevoucher.enterprises.factories import enterprise_user, licence_image
-from smevoucher.orders import factories
+from smevoucher.orders import factories, selectors
 from smevoucher.orders.models import Order
 from smevoucher.providers import services as provider_services
 from smevoucher.providers.factories import letter_pdf, provider_user_of, reviewer_for
@@ -33,6 +36,13 @@ def search(user, text: str) -> set[int]:
 def test_an_order_is_placed_with_both_parties_current_names(w):
     order = factories.place(w)
     assert names(order) == (w.enterprise.organisation.name, w.provider.organisation.name)
+
+
+def test_an_order_is_placed_in_its_batchs_city_and_only_that_citys_unit_lists_it(w):
+    order = factories.place(w)
+    assert order.city_id == w.batch.city_id
+    assert order.pk in {o.pk for o in selectors.orders_visible_to(city_unit_user("440100"))}
+    assert not selectors.orders_visible_to(city_unit_user("440300")).filter(pk=order.pk).exists()
 
 
 def test_an_applied_enterprise_rename_renames_its_orders_and_only_them(w):
@@ -85,9 +95,10 @@ def test_saving_an_organisation_without_a_new_name_writes_no_order(w):
     assert names(order)[1] == organisation.name
 
 
-def test_the_migration_copies_the_names_of_orders_placed_before_it(w):
+def test_the_migrations_copy_the_names_and_the_city_of_orders_placed_before_them(w):
     order = factories.place(w)
-    Order.objects.update(enterprise_name="", provider_name="")
-    copy_names = __import__("smevoucher.orders.migrations.0008_party_names", fromlist=["copy_names"]).copy_names
-    copy_names(django.apps.apps, None)
+    Order.objects.update(enterprise_name="", provider_name="", city=city("440300"))
+    import_module("smevoucher.orders.migrations.0008_party_names").copy_names(django.apps.apps, None)
+    import_module("smevoucher.orders.migrations.0009_order_city").copy_cities(django.apps.apps, None)
     assert names(order) == (w.enterprise.organisation.name, w.provider.organisation.name)
+    assert order.city_id == w.batch.city_id
