@@ -489,7 +489,6 @@ class Command(BaseCommand):
             {
                 "id": f"{esc0} + g.i - 1",
                 "batch_id": pick(batch_ids, f"({e_index} % {k})"),
-                "city_id": pick(city_ids, f"({e_index} % {k})"),  # the batch's city
                 "kind": "'escrow'",
                 "enterprise_id": f"{ent0} + {e_index}",
                 "order_id": f"{order0} + g.i - 1",
@@ -522,7 +521,6 @@ class Command(BaseCommand):
                 {
                     "id": f"{txn0 + offset * orders} + g.i - 1",
                     "batch_id": pick(batch_ids, f"({e_index} % {k})"),
-                    "city_id": pick(city_ids, f"({e_index} % {k})"),  # the batch's city
                     "kind": f"'{kind}'",
                     "actor_id": "NULL",
                     "object_type": "'orders.order'",
