@@ -11,7 +11,8 @@ import re
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import BigAutoField, ForeignKey, Lookup, Q, QuerySet
+from django.db.models import BigAutoField, ForeignKey, GeneratedField, Lookup, Q, QuerySet, Value
+from django.db.models.functions import Upper
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,14 @@ def _contains(model, field: str, text: str) -> Q:
             ids = list(matches.values_list("pk", flat=True)[: SEARCH_IDS + 1])
             if len(ids) <= SEARCH_IDS:
                 return Q(**{f"{link.name}__any_of": ids})
+    target = model
+    *links, last = field.split("__")
+    for name in links:
+        target = target._meta.get_field(name).related_model
+    column = target._meta.get_field(last)
+    if isinstance(column, GeneratedField) and isinstance(column.expression, Upper):
+        # Stored upper-cased: compared as it is (no UPPER() per row), so its own trigram index answers.
+        return Q(**{f"{field}__contains": Upper(Value(text))})
     return Q(**{f"{field}__icontains": text})
 
 
@@ -138,6 +147,17 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return min(self._counted, self.limit)
+
+    def page(self, number):
+        """The first page is read before anything is counted: when it is not full it holds every row, and the
+        count is not sent (a search that finds a few rows runs its conditions once, not twice)."""
+        if str(number) != "1" or not isinstance(self.object_list, QuerySet) or "_counted" in self.__dict__:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["_counted"] = len(rows)
+        self.validate_number(1)  # counts when the first page is full
+        return self._get_page(rows, 1, self)
 
     @property
     def more(self) -> bool:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.core.api import FenField, IntegerField
+from smevoucher.core.lists import ListFilterForm
 from smevoucher.core.parsers import JSONParser
 from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import services as voucher_services
@@ -144,18 +145,22 @@ class OrderListView(GenericAPIView):
         visible = selectors.orders_visible_to(self.request.user).select_related(None).select_related("batch")
         return visible.prefetch_related("payments__materials")
 
-    @extend_schema(responses=OrderOutput(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Order number, product, enterprise or provider (as the page)."),
+            OpenApiParameter("status", str, enum=Order.Status.values, many=True),
+        ],
+        responses=OrderOutput(many=True),
+    )
     def get(self, request):
-        """The orders the user may see (its own; a unit: its city's)."""
+        """The orders the user may see (its own; a unit: its city's), searched and filtered as the order list page."""
         if not request.user.has_perm("orders.list_orders"):
             raise PermissionDenied
-        page = self.paginate_queryset(self.get_queryset().filter(**self._filters(request)))
+        filters = ListFilterForm(request.query_params, statuses=Order.Status.choices)
+        if not filters.is_valid():
+            raise serializers.ValidationError({name: list(errors) for name, errors in filters.errors.items()})
+        page = self.paginate_queryset(selectors.orders_filtered(filters, self.get_queryset()))
         return self.get_paginated_response(OrderOutput(page, many=True).data)
-
-    @staticmethod
-    def _filters(request) -> dict:
-        value = request.query_params.get("status")
-        return {"status": value} if value in Order.Status.values else {}
 
     @extend_schema(request=OrderPlaceInput, responses={201: OrderOutput})
     def post(self, request):

@@ -42,6 +42,12 @@ def orders_visible_to(user) -> QuerySet[Order]:
     return Order.objects.none()
 
 
+def orders_filtered(filters, orders: QuerySet[Order]) -> QuerySet[Order]:
+    """The order list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
+    them: an order number (D00000012) or text in the product's or either party's name (one upper-cased column)."""
+    return filters.apply(orders, search=("search_text",), number=("D", "pk"))
+
+
 def refund_waiting_q() -> Q:
     """Orders with a refund request waiting for the city unit's decision (R12)."""
     waiting = RefundRequest.objects.filter(order_id=OuterRef("pk"), status=RefundRequest.Status.REQUESTED)

@@ -55,11 +55,7 @@ def order_list(request):
     )
     # The rows show the order's own columns (the parties' names are kept on it), so the page query reads one table
     # and PostgreSQL sorts the matches of a search before fetching anything else (issue 16).
-    orders = filters.apply(
-        selectors.orders_visible_to(request.user).select_related(None),
-        search=("product_name", "enterprise_name", "provider_name"),
-        number=("D", "pk"),
-    )
+    orders = selectors.orders_filtered(filters, selectors.orders_visible_to(request.user).select_related(None))
     # The workbench's cards link here with the same filters (issue 13).
     if request.GET.get("refund") == "requested":
         orders = orders.filter(selectors.refund_waiting_q())
@@ -331,11 +327,11 @@ def refund_list(request):
     filters = ListFilterForm(
         request.GET or None,
         statuses=RefundRequest.Status.choices,
-        search_help=_("Order number, enterprise or provider"),
+        search_help=_("Order number, product, enterprise or provider"),
     )
     refunds = filters.apply(
         selectors.refund_queue_for(request.user),
-        search=("order__enterprise_name", "order__provider_name"),
+        search=("order__search_text",),
         number=("D", "order_id"),
     )
     page = page_of(request, refunds)

@@ -152,6 +152,24 @@ def test_the_count_stops_at_the_pages_offered():
     assert (exact.count, exact.num_pages, exact.more) == (7, 4, False)
 
 
+def test_a_first_page_that_is_not_full_is_not_counted(django_assert_num_queries):
+    from smevoucher.core.lists import BoundedPaginator
+    from smevoucher.notices.models import Notification
+
+    user = province_user()
+    Notification.objects.bulk_create(Notification(user=user, event="e", title=f"t{i}") for i in range(3))
+    rows = Notification.objects.filter(user=user).order_by("pk")
+    with django_assert_num_queries(1):  # the page's rows only: they are all there are
+        page = BoundedPaginator(rows, 5).page("1")
+        assert (len(page), page.paginator.count, page.has_next(), page.paginator.more) == (3, 3, False, False)
+    with django_assert_num_queries(2):  # a full first page: the rows, then the count
+        page = BoundedPaginator(rows, 2).page(1)
+        assert [n.title for n in page] == ["t0", "t1"]
+        assert (page.paginator.count, page.has_next()) == (3, True)
+    empty = BoundedPaginator(rows.none(), 5).page(1)
+    assert (len(empty), empty.paginator.count, empty.paginator.num_pages) == (0, 0, 1)
+
+
 def test_a_long_list_says_more_and_offers_the_pages_it_counted():
     from smevoucher.core.lists import MAX_PAGES
     from smevoucher.notices.models import Notification

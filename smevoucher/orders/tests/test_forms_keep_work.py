@@ -145,7 +145,8 @@ def test_the_order_list_costs_the_same_queries_for_few_or_many_rows(w, url, djan
         e.get(url)
     for _ in range(60):
         factories.place(w, expected_fen=100_00)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    # At most the count more: a first page that is not full holds every row and is not counted (core.lists).
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):
         e.get(url)
 
 

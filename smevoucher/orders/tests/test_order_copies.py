@@ -102,3 +102,28 @@ def test_the_migrations_copy_the_names_and_the_city_of_orders_placed_before_them
     import_module("smevoucher.orders.migrations.0009_order_city").copy_cities(django.apps.apps, None)
     assert names(order) == (w.enterprise.organisation.name, w.provider.organisation.name)
     assert order.city_id == w.batch.city_id
+
+
+def test_the_order_search_finds_each_name_in_any_letter_case_and_never_across_two(w):
+    order = factories.place(w)
+    Order.objects.filter(pk=order.pk).update(
+        product_name="Audit审计", enterprise_name="Zeta企业", provider_name="Omega机构"
+    )
+    province = province_user()
+    for text in ("audit审", "AUDIT审计", "zeta企", "OMEGA机", "omega机构", order.number.lower()):
+        assert search(province, text) == {order.pk}, text
+    for text in ("审计Zeta", "企业omega", "100%", "_"):  # the end of one name and the start of the next; wildcards
+        assert search(province, text) == set(), text
+
+
+def test_the_order_api_searches_and_filters_as_the_page_and_refuses_bad_filters(w):
+    order, other = factories.place(w), factories.place(w)
+    Order.objects.filter(pk=order.pk).update(product_name="Audit审计")
+    api = logged_in_client(w.enterprise_user)
+    listed = api.get("/api/v1/orders/", {"q": "audit"}).json()
+    assert [row["id"] for row in listed["results"]] == [order.pk] == sorted(search(w.enterprise_user, "audit"))
+    assert {row["id"] for row in api.get("/api/v1/orders/", {"q": other.number}).json()["results"]} == {other.pk}
+    assert api.get("/api/v1/orders/", {"status": "placed"}).json()["count"] == 2
+    for params, field in (({"status": "不存在"}, "status"), ({"q": "长" * 101}, "q")):
+        response = api.get("/api/v1/orders/", params)
+        assert response.status_code == 400 and field in response.json()["fields"], params
