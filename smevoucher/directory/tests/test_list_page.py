@@ -58,5 +58,6 @@ def test_the_directory_costs_the_same_queries_for_few_or_many_rows(url, django_a
         c.get(url)
     for _ in range(60):
         directory_entry(actor=unit)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    # At most the count more: a first page that is not full holds every row and is not counted (core.lists).
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):
         c.get(url)

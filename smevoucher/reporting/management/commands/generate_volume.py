@@ -71,7 +71,7 @@ def _move_sequence(model) -> None:
 def _defaults(model, given: dict) -> dict[str, str]:
     literals = {}
     for field in model._meta.concrete_fields:
-        if field.column in given or field.null or field.primary_key:
+        if field.column in given or field.null or field.primary_key or field.generated:
             continue
         value = field.get_default()
         if isinstance(value, bool):
