@@ -1,25 +1,26 @@
-# ruff: noqa: S603, S607  (a local tool: runs createdb/dropdb with arguments it builds)
+# ruff: noqa: S603, S607  (a local tool: runs createdb/dropdb and itself with arguments it builds)
 """Lists benchmark (issue 16): every list page and list endpoint, for the role that sees it, at a small and a
 large volume, in one run.
 
     .venv/bin/python bench/lists.py                        # 1,000 and 100,000 orders
     .venv/bin/python bench/lists.py --large 1000000 -r 30  # the province's year (about 5 minutes to generate)
-    .venv/bin/python bench/lists.py --database-url postgres://postgres@127.0.0.1:5432/smev_lists  # reuse a db
-    .venv/bin/python bench/lists.py --database-url … --no-generate --large 100000  # time the data there
-    .venv/bin/python bench/lists.py --database-url …small --no-generate --large 1000 --save small.json
-    .venv/bin/python bench/lists.py --database-url …big --no-generate --large 1000000 --against small.json
-        # two databases generated once (manage.py generate_volume), timed and compared without regenerating
+    .venv/bin/python bench/lists.py --small-url postgres://…/smev_1k --large-url postgres://…/smev_1m --large 1000000
+        # two databases generated once (manage.py generate_volume), timed without regenerating
 
-Needs PostgreSQL (default postgres://postgres@127.0.0.1:5432, trust auth; BENCH_PG to change it). It creates a
-fresh database (or flushes the one given: everything in it is deleted), migrates it, then for each size: flushes,
-runs `generate_volume --orders N --notifications N --batch-claims N/10` (so at 1M orders: 1M notifications for one
-enterprise user and 100k claims in one batch), checks the ledger (`verify_ledger`), vacuums, and requests each list
-R times, in-process through Django's test client (no network): first page, last page (`page=last`), a status filter
-and a search where the list offers them.
+Needs PostgreSQL (default postgres://postgres@127.0.0.1:5432, trust auth; BENCH_PG to change it). Without URLs it
+creates two fresh databases, migrates them and runs `generate_volume --orders N --notifications N --batch-claims
+N/10` in each (so at 1M orders: 1M notifications for one enterprise user and 100k claims in one batch), checks the
+ledger (`verify_ledger`) and vacuums; they are dropped at the end unless --keep.
+
+Each size is served by a process of its own (Django's test client, in-process: no network), and the two are asked
+in turn, request by request: a drift of the machine's speed (another process, the CPU's clock) then falls on both
+sizes alike, where timing one size after the other put it into the ratio (two runs of the same size a minute
+apart differed by 25 %). Each list is requested R times per size: first page, last page (`page=last`), a status
+filter and a search where the list offers them.
 
 It prints p50/p95 per list and size, the ratio p95(large)/p95(small) (target ≤ 1.5) and the p50 time spent in SQL
-at each size (a page with more rows at the large size renders longer: the SQL time shows what grew). The database
-is dropped at the end unless it was given or --keep. Not a test: pytest does not collect it.
+at each size (a page with more rows at the large size renders longer: the SQL time shows what grew). Not a test:
+pytest does not collect it.
 """
 
 import argparse
@@ -46,26 +47,63 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=1000, help="orders at the small size (default 1000)")
     parser.add_argument("--large", type=int, default=100_000, help="orders at the large size (default 100000)")
     parser.add_argument("-r", "--repeat", type=int, default=20, help="requests per list and size (default 20)")
-    parser.add_argument("--database-url", help="use (and flush!) this database instead of a fresh one")
-    parser.add_argument("--keep", action="store_true", help="keep the fresh database")
-    parser.add_argument("--no-generate", action="store_true", help="time the data already in --database-url, once")
+    parser.add_argument("--small-url", help="time the data already in this database as the small size")
+    parser.add_argument("--large-url", help="time the data already in this database as the large size")
+    parser.add_argument("--keep", action="store_true", help="keep the fresh databases")
     parser.add_argument("--only", help="time only the lists whose name contains this text (or one of, comma-separated)")
-    parser.add_argument("--save", help="with --no-generate: write the timings to this JSON file")
-    parser.add_argument("--against", help="with --no-generate: compare with the (small) timings saved in this file")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)  # a child: the database it times (see serve())
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)  # with --serve: generate this many first
     args = parser.parse_args()
+    if args.serve:
+        return serve(args)
     if not 10 <= args.small <= args.large <= 5_000_000 or not 5 <= args.repeat <= 1000:
         parser.error("need 10 <= small <= large <= 5000000 and 5 <= repeat <= 1000")
-    if args.no_generate and not args.database_url:
-        parser.error("--no-generate needs --database-url")
+    if bool(args.small_url) != bool(args.large_url):
+        parser.error("give both --small-url and --large-url, or neither")
 
-    fresh = args.database_url is None
-    db = f"smev_bench_lists_{os.getpid()}"
-    url = args.database_url or f"{PG}/{db}"
-    if fresh:
+    fresh = [] if args.small_url else [f"smev_bench_lists_{size}_{os.getpid()}" for size in ("small", "large")]
+    for db in fresh:
         subprocess.run(["createdb", "--maintenance-db", f"{PG}/postgres", db], check=True)
+    urls = [args.small_url, args.large_url] if args.small_url else [f"{PG}/{db}" for db in fresh]
+    try:
+        results = run(args, urls, generate=[args.small, args.large] if fresh else [None, None])
+    finally:
+        for db in [] if args.keep else fresh:
+            subprocess.run(["dropdb", "--maintenance-db", f"{PG}/postgres", db], check=False)
+    report(results, args)
+    return 0
+
+
+def run(args, urls: list[str], generate: list) -> dict:
+    """Starts one child per size, then asks them in turn for each request; returns {size: {list: samples}}."""
+    children = []
+    for url, size in zip(urls, generate, strict=True):
+        command = [sys.executable, __file__, "--serve", url, *(["--only", args.only] if args.only else [])]
+        command += ["--generate", str(size)] if size else []
+        children.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+    try:
+        names = [json.loads(child.stdout.readline()) for child in children]  # each says so once it is ready
+        assert names[0] == names[1], names
+        timings = [{name: [] for name in names[0]} for _child in children]
+        for round_ in range(args.repeat):  # round-robin over the lists; the two sizes in turn, alternating first
+            for name in names[0]:
+                for index in (0, 1) if round_ % 2 == 0 else (1, 0):
+                    children[index].stdin.write(name + "\n")
+                    children[index].stdin.flush()
+                    timings[index][name].append(json.loads(children[index].stdout.readline()))
+    finally:
+        for child in children:
+            child.stdin.close()
+            child.wait()
+    return {args.small: timings[0], args.large: timings[1]}
+
+
+def serve(args) -> int:
+    """A child: set up Django on one database (generating the data first if asked), warm every list up, say the
+    lists' names on stdout, then time one request per name read from stdin: [total ms, SQL ms]."""
     os.environ.update(
         {
-            "DATABASE_URL": url,
+            "DATABASE_URL": args.serve,
             "DEBUG": "0",
             "LOG_LEVEL": "ERROR",
             "ALLOWED_HOSTS": "testserver",
@@ -75,22 +113,29 @@ def main() -> int:
     )
     os.environ.pop("REDIS_URL", None)  # tasks in-process; nothing queued elsewhere
     sys.path.insert(0, str(ROOT))
-    try:
-        results = run(args)
-    finally:
-        if fresh and not args.keep:
-            from django.db import connections
+    import django
 
-            connections.close_all()
-            subprocess.run(["dropdb", "--maintenance-db", f"{PG}/postgres", db], check=False)
-    if args.save:
-        Path(args.save).write_text(json.dumps({str(size): timings for size, timings in results.items()}))
-    if args.against:
-        saved = json.loads(Path(args.against).read_text())
-        (small_size, small), large = next(iter(saved.items())), results[args.large]
-        args.small = int(small_size)
-        results = {args.small: {k: v for k, v in small.items() if k in large}, args.large: large}
-    report(results, args)
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if args.generate:
+        generate(args.generate)
+    only = [part for part in (args.only or "").split(",") if part]
+    lists = {k: v for k, v in requests_for().items() if not only or any(part in k for part in only)}
+    for name, (client, path) in lists.items():
+        status = client.get(path).status_code  # warm-up
+        assert status == 200, (name, path, status)
+    print(json.dumps(list(lists)), flush=True)
+    for line in sys.stdin:
+        client, path = lists[line.strip()]
+        in_sql = [0.0]
+        with connection.execute_wrapper(partial(timed, in_sql)):
+            started = time.perf_counter()
+            client.get(path)
+            total = time.perf_counter() - started
+        print(json.dumps([total * 1000, in_sql[0] * 1000]), flush=True)
     return 0
 
 
@@ -98,7 +143,6 @@ def generate(size: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("flush", interactive=False, verbosity=0)
     started = time.monotonic()
     call_command(
         "generate_volume", orders=size, notifications=size, batch_claims=size // 10, stdout=open(os.devnull, "w")
@@ -106,7 +150,10 @@ def generate(size: int) -> None:
     generated = time.monotonic() - started
     started = time.monotonic()
     call_command("verify_ledger", stdout=open(os.devnull, "w"))
-    print(f"{size:>9,} orders: generated in {generated:.1f} s, verify_ledger {time.monotonic() - started:.1f} s")
+    print(
+        f"{size:>9,} orders: generated in {generated:.1f} s, verify_ledger {time.monotonic() - started:.1f} s",
+        file=sys.stderr,
+    )
     # After a bulk load PostgreSQL's autovacuum would otherwise work through the new rows during the timings.
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
@@ -194,7 +241,7 @@ def requests_for() -> dict:
         # "… one": one enterprise by its full name, the same rows at any size; 生成企业77 finds 2 enterprises among
         # 200 and 1,111 among 200,000, so its page holds 10 orders at the small size and 50 (of 5,555) at the large.
         "province orders search one": (province, "/orders/?q=生成企业77号"),
-        # Matches a tenth of the enterprises: a full page at both sizes, and at 1M more than SEARCH_IDS of them.
+        # Matches a tenth of the enterprises: a full page at both sizes.
         "province orders broad search": (province, "/orders/?q=生成企业7"),
         "province audit filter": (province, "/reports/audit/?action=order.placed"),
     }
@@ -210,37 +257,6 @@ def timed(total: list, execute, sql, params, many, context):
         total[0] += time.perf_counter() - started
 
 
-def run(args) -> dict:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
-    results = {}
-    sizes = [args.large] if args.no_generate else [args.small, args.large]
-    for size in sizes:
-        if not args.no_generate:
-            generate(size)
-        only = [part for part in (args.only or "").split(",") if part]
-        lists = {k: v for k, v in requests_for().items() if not only or any(part in k for part in only)}
-        timings = {name: [] for name in lists}
-        for name, (client, path) in lists.items():
-            status = client.get(path).status_code  # warm-up
-            assert status == 200, (name, path, status)
-        for _i in range(args.repeat):  # round-robin, so a burst of load elsewhere hits every list alike
-            for name, (client, path) in lists.items():
-                in_sql = [0.0]
-                with connection.execute_wrapper(partial(timed, in_sql)):
-                    t = time.perf_counter()
-                    client.get(path)
-                    total = time.perf_counter() - t
-                timings[name].append([total * 1000, in_sql[0] * 1000])
-        results[size] = timings
-    return results
-
-
 def report(results: dict, args) -> None:
     """Per list: p50/p95 of the whole request, and p50 of the time in SQL. A list whose page holds fewer rows at the
     small size (a search that finds 5 orders among 1,000) renders fewer rows there: its SQL ratio tells the two
@@ -252,16 +268,7 @@ def report(results: dict, args) -> None:
     def sql(samples):
         return statistics.median(sample[1] for sample in samples)
 
-    sizes = list(results)
     print()
-    if len(sizes) == 1:
-        print(f"{'list (' + format(sizes[0], ',') + ' orders)':<36} {'p50':>9} {'p95':>9} {'sql p50':>9}")
-        for name, samples in results[sizes[0]].items():
-            print(
-                f"{name:<36} {statistics.median(whole(samples)):>7.1f}ms {percentile(whole(samples), 0.95):>7.1f}ms "
-                f"{sql(samples):>7.1f}ms"
-            )
-        return
     small, large = results[args.small], results[args.large]
     print(
         f"{'list':<36} {'p50 small':>10} {'p95 small':>10} {'p50 large':>10} {'p95 large':>10} "
@@ -280,7 +287,7 @@ def report(results: dict, args) -> None:
         )
     verdict = "meets" if worst <= 1.5 else "MISSES"
     load = os.getloadavg()[0]
-    print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} CPUs (timings are wall-clock, in-process).")
+    print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} CPUs (wall-clock, in-process, sizes in turn).")
     print(f"small = {args.small:,} orders, large = {args.large:,} orders, {args.repeat} requests each.")
     print(f"worst p95 ratio {worst:.2f}: {verdict} the target (≤ 1.5).")
 
