@@ -1,7 +1,7 @@
 """The same operations as the pages (DESIGN §8): products/ + {id}/submit|approve|return|take-down/, catalogue/.
 Amounts are integer fen; materials are uploaded through documents/ first and referenced here by id."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
-from smevoucher.core.api import FenField, HasPerm, IntegerField
+from smevoucher.core.api import FenField, HasPerm, IntegerField, list_filter_parameters, list_filters
 from smevoucher.core.replica import read_replica
 from smevoucher.enterprises.models import Industry, Size
 
@@ -209,14 +209,21 @@ class ProductListView(GenericAPIView):
             return [IsAuthenticated(), HasPerm.of("catalogue.add_product")()]
         return super().get_permissions()
 
-    @extend_schema(responses=ProductSummaryOutput(many=True))
+    @extend_schema(
+        parameters=[
+            *list_filter_parameters("Product name (any revision's).", Product.Status.choices),
+            OpenApiParameter("in_review", bool, description="Only the products waiting for this unit's review."),
+        ],
+        responses=ProductSummaryOutput(many=True),
+    )
     def get(self, request):
         """Products the caller may see: its own (provider), or those in the unit's remit (R4)."""
-        products = selectors.products_visible_to(request.user)
-        if request.query_params.get("status") in Product.Status.values:
-            products = products.filter(status=request.query_params["status"])
-        if request.query_params.get("in_review"):
-            products = selectors.review_queue_for(request.user)
+        filters = list_filters(request, Product.Status.choices)
+        in_review = request.query_params.get("in_review")
+        products = (
+            selectors.review_queue_for(request.user) if in_review else selectors.products_visible_to(request.user)
+        )
+        products = selectors.products_filtered(filters, products)
         page = self.paginate_queryset(selectors.with_revisions(products.order_by("pk")))
         return self.get_paginated_response(ProductSummaryOutput(page, many=True).data)
 

@@ -214,3 +214,10 @@ def _not_orderable_message():
 
 def _superseded_message():
     return _("This product has changed since; open its page again and order the current version.")
+
+
+def products_filtered(filters, products: QuerySet[Product]) -> QuerySet[Product]:
+    """The product list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
+    them: text in any revision's name, so a renamed product is found by its old and its new name (distinct, as
+    several revisions may match)."""
+    return filters.apply(products, search=("revisions__name",)).distinct()

@@ -106,8 +106,8 @@ def my_products(request):
     provider = _own_provider(request)
     filters = ListFilterForm(request.GET or None, statuses=Product.Status.choices, search_help=_("Product name"))
     # Any revision's name: a renamed product is found by its old and its new name; distinct as several may match.
-    products = filters.apply(selectors.products_visible_to(request.user), search=("revisions__name",))
-    page = page_of(request, selectors.with_revisions(products.distinct()))
+    products = selectors.products_filtered(filters, selectors.products_visible_to(request.user))
+    page = page_of(request, selectors.with_revisions(products))
     rows = [
         (product, product.published_revision or selectors.latest_of(product), selectors.working_of(product))
         for product in page

@@ -4,10 +4,11 @@ permission class that asks the permission layer, and the integer fields every se
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
-from .lists import MAX_PAGES, BoundedPaginator
+from .lists import MAX_PAGES, BoundedPaginator, ListFilterForm
 from .ratelimits import Ratelimited
 from .ratelimits import message as rate_limited_message
 
@@ -153,3 +154,24 @@ class BoundedPagination(PageNumberPagination):
         schema["properties"]["more"] = {"type": "boolean", "description": "More rows than counted: narrow the query."}
         schema["required"] = [*schema.get("required", []), "more"]
         return schema
+
+
+def list_filters(request, statuses=None) -> ListFilterForm:
+    """A list endpoint's `q` (and `status`, when the list page offers statuses): the list page's own filter form
+    (core.lists), so the API searches the same columns; a value the page would refuse is a 400."""
+    data = QueryDict(mutable=True)
+    data.setlist("q", request.query_params.getlist("q"))
+    if statuses is not None:
+        data.setlist("status", request.query_params.getlist("status"))
+    filters = ListFilterForm(data, statuses=statuses or ())
+    if not filters.is_valid():
+        raise serializers.ValidationError({name: list(errors) for name, errors in filters.errors.items()})
+    return filters
+
+
+def list_filter_parameters(search: str, statuses=None) -> list[OpenApiParameter]:
+    """The schema of `list_filters`' parameters: search, what the search box finds."""
+    parameters = [OpenApiParameter("q", str, description=search)]
+    if statuses is not None:
+        parameters.append(OpenApiParameter("status", str, enum=[value for value, _label in statuses], many=True))
+    return parameters

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.accounts.serializers import CitySerializer
+from smevoucher.core.api import list_filter_parameters, list_filters
 from smevoucher.core.parsers import JSONParser
 from smevoucher.core.ratelimits import limited
 
@@ -78,10 +79,15 @@ class EnterpriseListView(GenericAPIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
-    @extend_schema(responses=EnterpriseOutput(many=True))
+    @extend_schema(
+        parameters=list_filter_parameters("Name or credit code.", Enterprise.Status.choices),
+        responses=EnterpriseOutput(many=True),
+    )
     def get(self, request):
         """Enterprises the caller may see: its own, or those in the unit's remit."""
-        page = self.paginate_queryset(selectors.enterprises_visible_to(request.user).order_by("pk"))
+        filters = list_filters(request, Enterprise.Status.choices)
+        enterprises = selectors.enterprises_filtered(filters, selectors.enterprises_visible_to(request.user))
+        page = self.paginate_queryset(enterprises.order_by("pk"))
         return self.get_paginated_response(EnterpriseOutput(page, many=True).data)
 
     @extend_schema(

@@ -49,3 +49,9 @@ def change_request_get_for(*, user, request_id) -> EnterpriseChangeRequest:
     change = change_requests_visible_to(user).filter(pk=request_id).first()
     access.require(user, "enterprises.view_enterprise", change.enterprise if change else None)
     return change
+
+
+def enterprises_filtered(filters, enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """The enterprise list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
+    them: text in the name or the unified social credit code."""
+    return filters.apply(enterprises, search=("organisation__name", "uscc"))

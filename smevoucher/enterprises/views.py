@@ -169,7 +169,7 @@ def unit_list(request):
     filters = ListFilterForm(
         request.GET or None, statuses=Enterprise.Status.choices, search_help=_("Name or credit code")
     )
-    enterprises = filters.apply(enterprises, search=("organisation__name", "uscc"))
+    enterprises = selectors.enterprises_filtered(filters, enterprises)
     return render(
         request,
         "enterprises/unit_list.html",

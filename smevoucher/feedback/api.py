@@ -4,7 +4,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smevoucher.core.api import IntegerField
+from smevoucher.core.api import IntegerField, list_filter_parameters, list_filters
 
 from . import selectors, services
 from .models import Complaint, Rating
@@ -68,10 +68,15 @@ class OrderComplaintView(APIView):
 class ComplaintListView(GenericAPIView):
     serializer_class = ComplaintOutput
 
-    @extend_schema(responses=ComplaintOutput(many=True))
+    @extend_schema(
+        parameters=list_filter_parameters("Provider name.", Complaint.Status.choices),
+        responses=ComplaintOutput(many=True),
+    )
     def get(self, request):
         """Complaints the caller may see: an enterprise its own, a city unit those sent to it, the province all."""
-        page = self.paginate_queryset(selectors.complaints_visible_to(request.user).order_by("-filed_at", "-pk"))
+        filters = list_filters(request, Complaint.Status.choices)
+        complaints = selectors.complaints_filtered(filters, selectors.complaints_visible_to(request.user))
+        page = self.paginate_queryset(complaints.order_by("-filed_at", "-pk"))
         return self.get_paginated_response(ComplaintOutput(page, many=True).data)
 
 

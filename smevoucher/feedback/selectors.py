@@ -67,3 +67,9 @@ def provider_rating_summary(provider_id: int) -> dict:
     figures["average"] = round(figures["average"], 1) if figures["average"] is not None else None
     figures["low"] = Rating.objects.filter(provider_id=provider_id, score__lte=LOW_SCORE).count()
     return figures
+
+
+def complaints_filtered(filters, complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The complaint list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
+    them: text in the provider's name."""
+    return filters.apply(complaints, search=("provider__organisation__name",))

@@ -62,7 +62,7 @@ def complaint_list(request):
     if not request.user.has_perm("feedback.list_complaints"):
         raise Http404
     filters = ListFilterForm(request.GET or None, statuses=Complaint.Status.choices, search_help=_("Provider name"))
-    complaints = filters.apply(selectors.complaints_visible_to(request.user), search=("provider__organisation__name",))
+    complaints = selectors.complaints_filtered(filters, selectors.complaints_visible_to(request.user))
     return render(
         request, "feedback/complaint_list.html", {"page": page_of(request, complaints), "filter_form": filters}
     )

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City, Organisation
 from smevoucher.accounts.services import unit_contacts_update
-from smevoucher.core.api import HasPerm
+from smevoucher.core.api import HasPerm, list_filter_parameters, list_filters
 from smevoucher.core.replica import read_replica
 from smevoucher.documents.models import Document
 from smevoucher.documents.views import file_response
@@ -161,11 +161,18 @@ class NotificationOutput(serializers.ModelSerializer):
 class NotificationListView(GenericAPIView):
     serializer_class = NotificationOutput
 
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)], responses=NotificationOutput(many=True))
+    @extend_schema(
+        parameters=[
+            *list_filter_parameters("Title.", selectors.notification_states()),
+            OpenApiParameter("unread", bool, description="Only the unread ones (as status=unread)."),
+        ],
+        responses=NotificationOutput(many=True),
+    )
     def get(self, request):
         """The caller's own notifications, newest first; `unread_count` counts the unread ones up to 100 (100 means
         100 or more, shown as 99+)."""
-        notifications = selectors.notifications_of(request.user)
+        filters = list_filters(request, selectors.notification_states())
+        notifications = selectors.notifications_filtered(filters, selectors.notifications_of(request.user))
         if request.query_params.get("unread") in {"1", "true"}:
             notifications = notifications.filter(read_at__isnull=True)
         page = self.paginate_queryset(notifications)

@@ -1,5 +1,6 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext_lazy
 
 from smevoucher.accounts.models import Organisation
 from smevoucher.core import access, clock
@@ -68,3 +69,18 @@ def email_groups_on(user) -> list[str]:
     """The groups of events the user receives e-mail about (all unless turned off)."""
     muted = set(EmailPreference.objects.filter(user=user, email=False).values_list("group", flat=True))
     return [group for group in EmailPreference.Group.values if group not in muted]
+
+
+def notification_states() -> list[tuple[str, str]]:
+    return [("unread", pgettext_lazy("notification", "Unread")), ("read", pgettext_lazy("notification", "Read"))]
+
+
+def notifications_filtered(filters, notifications: QuerySet[Notification]) -> QuerySet[Notification]:
+    """The messages list's search and read filter (a `core.lists.ListFilterForm` with `notification_states()`), as
+    its page and its API offer them. Read or not is a timestamp: the filter tests it, so the unread messages' own
+    index serves a million (issue 16)."""
+    return filters.apply(
+        notifications,
+        search=("title",),
+        status_conditions={"unread": Q(read_at__isnull=True), "read": Q(read_at__isnull=False)},
+    )

@@ -1,12 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from smevoucher.accounts.services import unit_contacts_update
@@ -188,14 +186,8 @@ def contacts_edit(request):
 
 @login_required
 def notification_list(request):
-    states = [("unread", pgettext("notification", "Unread")), ("read", pgettext("notification", "Read"))]
-    filters = ListFilterForm(request.GET or None, statuses=states, search_help=_("Title"))
-    # Read or not is a timestamp: the filter tests it, so the unread messages' own index serves a million (issue 16).
-    notifications = filters.apply(
-        selectors.notifications_of(request.user),
-        search=("title",),
-        status_conditions={"unread": Q(read_at__isnull=True), "read": Q(read_at__isnull=False)},
-    )
+    filters = ListFilterForm(request.GET or None, statuses=selectors.notification_states(), search_help=_("Title"))
+    notifications = selectors.notifications_filtered(filters, selectors.notifications_of(request.user))
     return render(
         request, "notices/notifications.html", {"page": page_of(request, notifications, 30), "filter_form": filters}
     )

@@ -13,8 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smevoucher.core.api import FenField, IntegerField
-from smevoucher.core.lists import ListFilterForm
+from smevoucher.core.api import FenField, IntegerField, list_filter_parameters, list_filters
 from smevoucher.core.parsers import JSONParser
 from smevoucher.providers.selectors import provider_of
 from smevoucher.vouchers import services as voucher_services
@@ -146,19 +145,14 @@ class OrderListView(GenericAPIView):
         return visible.prefetch_related("payments__materials")
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Order number, product, enterprise or provider (as the page)."),
-            OpenApiParameter("status", str, enum=Order.Status.values, many=True),
-        ],
+        parameters=list_filter_parameters("Order number, product, enterprise or provider.", Order.Status.choices),
         responses=OrderOutput(many=True),
     )
     def get(self, request):
         """The orders the user may see (its own; a unit: its city's), searched and filtered as the order list page."""
         if not request.user.has_perm("orders.list_orders"):
             raise PermissionDenied
-        filters = ListFilterForm(request.query_params, statuses=Order.Status.choices)
-        if not filters.is_valid():
-            raise serializers.ValidationError({name: list(errors) for name, errors in filters.errors.items()})
+        filters = list_filters(request, Order.Status.choices)
         page = self.paginate_queryset(selectors.orders_filtered(filters, self.get_queryset()))
         return self.get_paginated_response(OrderOutput(page, many=True).data)
 
@@ -287,9 +281,15 @@ class RefundRequestListView(GenericAPIView):
     def get_queryset(self):
         return selectors.refunds_visible_to(self.request.user)
 
-    @extend_schema(responses=RefundRequestOutput(many=True))
+    @extend_schema(
+        parameters=list_filter_parameters(
+            "Order number, product, enterprise or provider.", RefundRequest.Status.choices
+        ),
+        responses=RefundRequestOutput(many=True),
+    )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        filters = list_filters(request, RefundRequest.Status.choices)
+        page = self.paginate_queryset(selectors.refunds_filtered(filters, self.get_queryset()))
         return self.get_paginated_response(RefundRequestOutput(page, many=True).data)
 
 

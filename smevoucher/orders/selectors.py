@@ -48,6 +48,12 @@ def orders_filtered(filters, orders: QuerySet[Order]) -> QuerySet[Order]:
     return filters.apply(orders, search=("search_text",), number=("D", "pk"))
 
 
+def refunds_filtered(filters, refunds: QuerySet[RefundRequest]) -> QuerySet[RefundRequest]:
+    """The refund queue's search and status filter, as its page and its API offer them: the order's number or
+    text in its product's or either party's name."""
+    return filters.apply(refunds, search=("order__search_text",), number=("D", "order_id"))
+
+
 def refund_waiting_q() -> Q:
     """Orders with a refund request waiting for the city unit's decision (R12)."""
     waiting = RefundRequest.objects.filter(order_id=OuterRef("pk"), status=RefundRequest.Status.REQUESTED)

@@ -329,11 +329,7 @@ def refund_list(request):
         statuses=RefundRequest.Status.choices,
         search_help=_("Order number, product, enterprise or provider"),
     )
-    refunds = filters.apply(
-        selectors.refund_queue_for(request.user),
-        search=("order__search_text",),
-        number=("D", "order_id"),
-    )
+    refunds = selectors.refunds_filtered(filters, selectors.refund_queue_for(request.user))
     page = page_of(request, refunds)
     for refund in page:  # issue 13: the approve button only when it can succeed, else the reason as text
         blocker = services.refund_approval_blocker(refund.order, in_redemption=refund.in_redemption)

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.accounts.serializers import CitySerializer
-from smevoucher.core.api import IntegerField
+from smevoucher.core.api import IntegerField, list_filter_parameters, list_filters
 from smevoucher.core.parsers import JSONParser
 from smevoucher.core.ratelimits import limited
 
@@ -109,12 +109,14 @@ class ProviderListView(GenericAPIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
-    @extend_schema(responses=ProviderOutput(many=True))
+    @extend_schema(
+        parameters=list_filter_parameters("Full name or credit code.", Provider.Status.choices),
+        responses=ProviderOutput(many=True),
+    )
     def get(self, request):
         """Providers the caller may see: itself, or the registrations in the unit's remit."""
-        providers = selectors.providers_visible_to(request.user)
-        if request.query_params.get("status") in Provider.Status.values:
-            providers = providers.filter(status=request.query_params["status"])
+        filters = list_filters(request, Provider.Status.choices)
+        providers = selectors.providers_filtered(filters, selectors.providers_visible_to(request.user))
         page = self.paginate_queryset(providers.order_by("pk"))
         return self.get_paginated_response(ProviderOutput(page, many=True).data)
 

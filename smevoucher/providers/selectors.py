@@ -168,3 +168,9 @@ def change_request_get_for(*, user, request_id) -> ChangeRequest:
     change = change_requests_visible_to(user).filter(pk=request_id).first()
     access.require(user, "providers.view_provider", change.provider if change else None)
     return change
+
+
+def providers_filtered(filters, providers: QuerySet[Provider]) -> QuerySet[Provider]:
+    """The provider list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
+    them: text in the full name or the unified social credit code."""
+    return filters.apply(providers, search=("organisation__name", "uscc"))

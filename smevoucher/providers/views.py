@@ -122,7 +122,7 @@ def unit_list(request):
     data = request.GET.copy()
     data.setdefault("status", Provider.Status.SUBMITTED)  # the review queue unless the unit asks otherwise
     filters = ListFilterForm(data, statuses=Provider.Status.choices, search_help=_("Full name or credit code"))
-    providers = filters.apply(providers, search=("organisation__name", "uscc"))
+    providers = selectors.providers_filtered(filters, providers)
     page = page_of(request, providers.order_by("submitted_at", "pk"))
     # Marks only the rows on this page, so the page costs the same however long the queue is.
     queue_ids = set(

@@ -13,7 +13,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smevoucher.core.api import FenField, HasPerm, IntegerField
+from smevoucher.core.api import FenField, HasPerm, IntegerField, list_filter_parameters, list_filters
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.notices.api import NoticeOutput
 
@@ -120,12 +120,16 @@ class RedemptionListView(GenericAPIView):
             Prefetch("lines", queryset=lines), "materials"
         )
 
-    @extend_schema(responses=RedemptionOutput(many=True))
+    @extend_schema(
+        parameters=list_filter_parameters("Application number or provider.", Application.Status.choices),
+        responses=RedemptionOutput(many=True),
+    )
     def get(self, request):
         """A provider's own applications; a city unit's those submitted to it."""
         if not request.user.has_perm("redemption.list_applications"):
             raise PermissionDenied
-        page = self.paginate_queryset(self.get_queryset())
+        filters = list_filters(request, Application.Status.choices)
+        page = self.paginate_queryset(selectors.applications_filtered(filters, self.get_queryset()))
         return self.get_paginated_response(RedemptionOutput(page, many=True).data)
 
     @extend_schema(request=RedemptionCreateInput, responses={201: RedemptionOutput})

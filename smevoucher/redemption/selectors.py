@@ -149,3 +149,9 @@ def unpublished_results_q() -> Q:
     """Decided applications whose result is not yet on the notice board (what `results_publish` publishes)."""
     decided = (Application.Status.APPROVED, Application.Status.PAID_OUT, Application.Status.REJECTED)
     return Q(status__in=decided, result_notice__isnull=True)
+
+
+def applications_filtered(filters, applications: QuerySet[Application]) -> QuerySet[Application]:
+    """The redemption list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
+    them: the application's number (DX00000012) or text in the provider's name."""
+    return filters.apply(applications, search=("provider__organisation__name",), number=("DX", "pk"))

@@ -45,7 +45,7 @@ def application_list(request):
     filters = ListFilterForm(
         request.GET or None, statuses=Application.Status.choices, search_help=_("Application number or provider")
     )
-    applications = filters.apply(applications, search=("provider__organisation__name",), number=("DX", "pk"))
+    applications = selectors.applications_filtered(filters, applications)
     context = {
         "page": page_of(request, applications),
         "filter_form": filters,

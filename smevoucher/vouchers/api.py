@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from smevoucher.accounts.models import City
 from smevoucher.core import access
-from smevoucher.core.api import FenField, HasPerm, IntegerField
+from smevoucher.core.api import FenField, HasPerm, IntegerField, list_filter_parameters, list_filters
 
 from . import selectors, services
 from .models import Batch, Claim, LedgerEntry, LedgerTransaction, PolicySetting, QuotaSetting
@@ -108,12 +108,16 @@ class ClaimInput(serializers.Serializer):
 class BatchListView(GenericAPIView):
     serializer_class = BatchOutput
 
-    @extend_schema(responses=BatchOutput(many=True))
+    @extend_schema(
+        parameters=list_filter_parameters("Batch name.", Batch.Status.choices), responses=BatchOutput(many=True)
+    )
     def get(self, request):
         """Batches in the caller's remit (units) or its city's published batches (enterprises)."""
         if not request.user.has_perm("vouchers.list_batches"):
             raise PermissionDenied
-        page = self.paginate_queryset(selectors.batches_visible_to(request.user).order_by("-id"))
+        filters = list_filters(request, Batch.Status.choices)
+        batches = selectors.batches_filtered(filters, selectors.batches_visible_to(request.user))
+        page = self.paginate_queryset(batches.order_by("-id"))
         return self.get_paginated_response(BatchOutput(page, many=True).data)
 
     @extend_schema(request=BatchInput, responses={201: BatchOutput})

@@ -207,3 +207,9 @@ def batches_open_or_next(*, city_id: int | None = None, limit: int = 5) -> list[
     if open_now:
         return open_now
     return list(published.filter(claim_start__gt=now).order_by("claim_start", "pk")[:limit])
+
+
+def batches_filtered(filters, batches: QuerySet[Batch]) -> QuerySet[Batch]:
+    """The batch list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
+    them: text in the batch's name."""
+    return filters.apply(batches, search=("name",))

@@ -27,7 +27,7 @@ def batch_list(request):
     if not request.user.has_perm("vouchers.list_batches"):
         raise PermissionDenied
     filters = ListFilterForm(request.GET or None, statuses=Batch.Status.choices, search_help=_("Batch name"))
-    batches = filters.apply(selectors.batches_visible_to(request.user), search=("name",))
+    batches = selectors.batches_filtered(filters, selectors.batches_visible_to(request.user))
     # The workbench's cards link here with the same filters (issue 13).
     if request.GET.get("claimable"):
         enterprise = selectors.enterprise_of(request.user)
