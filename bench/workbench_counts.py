@@ -89,6 +89,7 @@ def add_orders(m: int) -> None:
         f.column
         for f in Order._meta.concrete_fields
         if f.column not in ("id", "enterprise_id", "provider_id", "status", "placed_at", "updated_at")
+        and not f.generated  # the database computes it
     ]
     columns = ", ".join(fields)
     with connection.cursor() as cursor:
