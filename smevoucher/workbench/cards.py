@@ -414,10 +414,9 @@ def _as_moment(value) -> datetime | None:
 
 
 def _bounded(source: QuerySet, specs: list[Spec], user) -> dict:
-    """One query for the cards over one source: per card a count of at most COUNT_LIMIT rows and, where the card
-    has a deadline, the nearest one (the first row in deadline order, as MIN would give). The subqueries hang on
-    the user's own row, so the query returns exactly one row."""
-    if source.query.is_empty():  # a selector's .none() for this role: nothing to count, no query
+    """The subqueries for the cards over one source: per card a count of at most COUNT_LIMIT rows and, where the
+    card has a deadline, the nearest one (the first row in deadline order, as MIN would give)."""
+    if source.query.is_empty():  # a selector's .none() for this role: nothing to count
         return {}
     values = {}
     for spec in specs:
@@ -427,15 +426,19 @@ def _bounded(source: QuerySet, specs: list[Spec], user) -> dict:
             values[f"due_{spec.code}"] = Subquery(
                 rows.exclude(**{f"{spec.due}__isnull": True}).order_by(F(spec.due).asc()).values(spec.due)[:1]
             )
-    return User.objects.filter(pk=user.pk).annotate(**values).values(*values).get()
+    return values
 
 
 def cards_for(user) -> list[Card]:
-    """The user's to-do cards, in order; an empty list for a user without an organisation."""
-    kind = access.organisation_kind(user)
+    """The user's to-do cards, in order; an empty list for a user without an organisation. One query for all of
+    them: the subqueries hang on the user's own row, so it returns exactly one row (every page's navigation asks)."""
+    groups = BY_KIND.get(access.organisation_kind(user), [])
+    subqueries = {}
+    for source, specs in groups:
+        subqueries.update(_bounded(source(user), specs, user))
+    values = User.objects.filter(pk=user.pk).annotate(**subqueries).values(*subqueries).get() if subqueries else {}
     cards = []
-    for source, specs in BY_KIND.get(kind, []):
-        values = _bounded(source(user), specs, user)
+    for _source, specs in groups:
         for spec in specs:
             allowed = spec.perm is None or user.has_perm(spec.perm)
             cards.append(

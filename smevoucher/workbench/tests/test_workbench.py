@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from smevoucher.accounts.factories import login_verified
-from smevoucher.core import clock
+from smevoucher.core import access, clock
 from smevoucher.notices.models import Notice
 from smevoucher.orders.models import Order
 from smevoucher.orders.services import order_confirm
@@ -217,3 +217,14 @@ def test_counts_stop_at_the_limit_and_say_more(client, demo_users):
         assert card.due == exact[card.code].due, card.code
     assert bounded[code].shown == "1+" and api[code]["count"] == 2 and api[code]["more"] is True
     assert 'data-testid="card-count">1+<' in html
+
+
+def test_all_of_a_units_cards_cost_one_query(django_assert_num_queries):
+    """Every page's navigation shows the badges: one query for all the cards, however many sources they count."""
+    from smevoucher.accounts.factories import city_unit_user
+
+    unit = city_unit_user("440100")
+    cards_for(unit)  # the permission cache
+    with django_assert_num_queries(1):
+        cards = cards_for(unit)
+    assert {card.code for card in cards} == set(CODES[access.CITY_UNIT]) and len(cards) > 5
