@@ -145,7 +145,15 @@ class OrderListView(GenericAPIView):
         return visible.prefetch_related("payments__materials")
 
     @extend_schema(
-        parameters=list_filter_parameters("Order number, product, enterprise or provider.", Order.Status.choices),
+        parameters=[
+            *list_filter_parameters("Order number, product, enterprise or provider.", Order.Status.choices),
+            OpenApiParameter("refund", str, enum=["requested"], description="Only those with a refund waiting."),
+            OpenApiParameter(
+                "expiring",
+                bool,
+                description="Only those still to be paid whose vouchers expire soon (the workbench card).",
+            ),
+        ],
         responses=OrderOutput(many=True),
     )
     def get(self, request):
@@ -153,7 +161,7 @@ class OrderListView(GenericAPIView):
         if not request.user.has_perm("orders.list_orders"):
             raise PermissionDenied
         filters = list_filters(request, Order.Status.choices)
-        page = self.paginate_queryset(selectors.orders_filtered(filters, self.get_queryset()))
+        page = self.paginate_queryset(selectors.orders_filtered(filters, self.get_queryset(), request.query_params))
         return self.get_paginated_response(OrderOutput(page, many=True).data)
 
     @extend_schema(request=OrderPlaceInput, responses={201: OrderOutput})

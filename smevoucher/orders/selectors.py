@@ -42,10 +42,16 @@ def orders_visible_to(user) -> QuerySet[Order]:
     return Order.objects.none()
 
 
-def orders_filtered(filters, orders: QuerySet[Order]) -> QuerySet[Order]:
-    """The order list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
-    them: an order number (D00000012) or text in the product's or either party's name (one upper-cased column)."""
-    return filters.apply(orders, search=("search_text",), number=("D", "pk"))
+def orders_filtered(filters, orders: QuerySet[Order], params) -> QuerySet[Order]:
+    """The order list's search and filters, as its page and its API offer them (params: the request's query): an
+    order number (D00000012) or text in the product's or either party's name (one upper-cased column), the
+    statuses (a `core.lists.ListFilterForm`), and the workbench cards' `refund=requested` and `expiring=1`."""
+    orders = filters.apply(orders, search=("search_text",), number=("D", "pk"))
+    if params.get("refund") == "requested":
+        orders = orders.filter(refund_waiting_q())
+    if params.get("expiring"):
+        orders = orders.filter(expiring_q())
+    return orders
 
 
 def refunds_filtered(filters, refunds: QuerySet[RefundRequest]) -> QuerySet[RefundRequest]:

@@ -55,12 +55,9 @@ def order_list(request):
     )
     # The rows show the order's own columns (the parties' names are kept on it), so the page query reads one table
     # and PostgreSQL sorts the matches of a search before fetching anything else (issue 16).
-    orders = selectors.orders_filtered(filters, selectors.orders_visible_to(request.user).select_related(None))
-    # The workbench's cards link here with the same filters (issue 13).
-    if request.GET.get("refund") == "requested":
-        orders = orders.filter(selectors.refund_waiting_q())
-    if request.GET.get("expiring"):
-        orders = orders.filter(selectors.expiring_q())
+    # The workbench's cards link here with their filters too (issue 13).
+    visible = selectors.orders_visible_to(request.user).select_related(None)
+    orders = selectors.orders_filtered(filters, visible, request.GET)
     provider = provider_of(request.user)
     context = {
         "page": page_of(request, orders),

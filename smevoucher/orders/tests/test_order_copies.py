@@ -2,6 +2,7 @@
 and filter their own columns. The names follow a rename of the enterprise or the provider in the transaction that
 renames it."""
 
+from datetime import timedelta
 from importlib import import_module
 
 import django.apps
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from smevoucher.accounts.factories import city, city_unit_user, logged_in_client, province_user
+from smevoucher.core import clock
 from smevoucher.enterprises import services as enterprise_services
 from smevoucher.enterprises.factories import enterprise_user, licence_image
 from smevoucher.orders import factories, selectors
@@ -127,3 +129,19 @@ def test_the_order_api_searches_and_filters_as_the_page_and_refuses_bad_filters(
     for params, field in (({"status": "不存在"}, "status"), ({"q": "长" * 101}, "q")):
         response = api.get("/api/v1/orders/", params)
         assert response.status_code == 400 and field in response.json()["fields"], params
+
+
+def test_the_order_api_takes_the_workbench_cards_filters_as_the_page(w):
+    from smevoucher.orders import services
+    from smevoucher.vouchers.models import Batch
+
+    refunded, expiring, _other = factories.place(w), factories.place(w), factories.place(w)  # unfiltered: all 3
+    factories.advance(w, refunded, Order.Status.PAYMENT_CONFIRMED)
+    services.refund_request(actor=w.provider_user, order_id=refunded.pk, reason="重复付款")
+    factories.advance(w, expiring, Order.Status.CONTRACT_CONFIRMED)
+    Batch.objects.filter(pk=w.batch.pk).update(validity_end=clock.today() + timedelta(days=10))
+    for params, expected in (({"refund": "requested"}, {refunded.pk}), ({"expiring": "1"}, {expiring.pk})):
+        for user in (w.provider_user, w.unit):
+            api = {row["id"] for row in logged_in_client(user).get("/api/v1/orders/", params).json()["results"]}
+            page = logged_in_client(user).get(reverse("orders:list"), params).context["page"]
+            assert api == {order.pk for order in page} == expected, (params, user)
