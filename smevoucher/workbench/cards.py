@@ -413,7 +413,7 @@ def _as_moment(value) -> datetime | None:
     return None
 
 
-def _bounded(source: QuerySet, specs: list[Spec], user) -> dict:
+def _card_subqueries(source: QuerySet, specs: list[Spec], user) -> dict:
     """The subqueries for the cards over one source: per card a count of at most COUNT_LIMIT rows and, where the
     card has a deadline, the nearest one (the first row in deadline order, as MIN would give)."""
     if source.query.is_empty():  # a selector's .none() for this role: nothing to count
@@ -435,7 +435,7 @@ def cards_for(user) -> list[Card]:
     groups = BY_KIND.get(access.organisation_kind(user), [])
     subqueries = {}
     for source, specs in groups:
-        subqueries.update(_bounded(source(user), specs, user))
+        subqueries.update(_card_subqueries(source(user), specs, user))
     values = User.objects.filter(pk=user.pk).annotate(**subqueries).values(*subqueries).get() if subqueries else {}
     cards = []
     for _source, specs in groups:
