@@ -92,3 +92,22 @@ def test_chinese_text_uses_full_width_punctuation():
         if HALF_WIDTH.search(text)
     ]
     assert found == []
+
+
+def test_a_choice_label_follows_the_active_language():
+    """`get_FOO_display()` reads a {value: label} dict kept per field (core.apps.choice_label): the labels in it stay
+    lazy, so a page in English after one in Chinese shows English; a value outside the choices shows as it is."""
+    from django.utils import translation
+
+    from smevoucher.orders.models import Order
+
+    order = Order(status=Order.Status.PLACED)
+    assert Order.__dict__["get_status_display"].func.__name__ == "choice_label"
+    with translation.override("zh-hans"):
+        chinese = order.get_status_display()
+    with translation.override("en"):
+        english = order.get_status_display()
+    assert english == "Placed, waiting for the provider"
+    assert chinese != english and chinese
+    order.status = "no-such-status"
+    assert order.get_status_display() == "no-such-status"
