@@ -218,6 +218,6 @@ def _superseded_message():
 
 def products_filtered(filters, products: QuerySet[Product]) -> QuerySet[Product]:
     """The product list's search and status filter (a `core.lists.ListFilterForm`), as its page and its API offer
-    them: text in any revision's name, so a renamed product is found by its old and its new name (distinct, as
-    several revisions may match)."""
-    return filters.apply(products, search=("revisions__name",)).distinct()
+    them: text in any revision's name, so a renamed product is found by its old and its new name (once, however
+    many of its revisions match)."""
+    return filters.apply(products, search=("revisions__name",))

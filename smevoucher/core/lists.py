@@ -108,7 +108,8 @@ def _contains(model, field: str, text: str) -> Q:
     """`field` icontains `text`. Through a foreign key the related rows that match are looked up first (by their
     own trigram index) and the list compares its own key column with their ids (issue 16): PostgreSQL combines such
     conditions with the list's indexes, where a condition on a joined row is checked row by row over the whole
-    table. When very many rows match, the plain condition: the list then finds its page at once anyway."""
+    table. When very many rows match, the plain condition: the list then finds its page at once anyway. Through a
+    reverse relation (a product's revisions), a subquery."""
     relation, _sep, rest = field.partition("__")
     if rest:
         link = model._meta.get_field(relation)
@@ -118,6 +119,12 @@ def _contains(model, field: str, text: str) -> Q:
             ids = list(matches.values_list("pk", flat=True)[: SEARCH_IDS + 1])
             if len(ids) <= SEARCH_IDS:
                 return Q(**{f"{link.name}__any_of": ids})
+        elif link.one_to_many:
+            # Rows any of whose related rows match, as IN (subquery): no row comes twice, so the list needs no
+            # DISTINCT over all its selected columns (which took PostgreSQL 20 ms to plan at a province's volume).
+            target = link.related_model
+            matches = target._default_manager.filter(_contains(target, rest, text)).order_by()
+            return Q(pk__in=matches.values(link.field.attname))
     target = model
     *links, last = field.split("__")
     for name in links:

@@ -43,6 +43,20 @@ def test_search_and_status_narrow_the_products():
     assert shown_on in c.get("/products/").content.decode()
 
 
+def test_a_product_whose_revisions_all_match_is_listed_once():
+    """The search looks in every revision's name (the published one and the one being edited): a product matching in
+    both shows once on the page and in the API, and counts once."""
+    product = published_product(name="企业所得税汇算清缴辅导")
+    user = provider_user_of(product.provider)
+    services.product_update(actor=user, product_id=product.pk, name="企业所得税辅导（新版）")
+    assert product.revisions.filter(name__contains="所得税").count() == 2
+    c = client(user)
+
+    assert shown(c, q="所得税") == {product.pk} and shown(c, q="新版") == {product.pk}
+    listed = c.get("/api/v1/products/", {"q": "所得税"}).json()
+    assert [row["id"] for row in listed["results"]] == [product.pk] and listed["count"] == 1
+
+
 def test_an_empty_list_says_what_to_do():
     html = client(provider_user_of(approved_provider())).get("/products/").content.decode()
     assert 'data-testid="empty-state"' in html and 'data-testid="list-filter"' in html
