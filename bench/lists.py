@@ -238,8 +238,8 @@ def requests_for() -> dict:
         "province orders page": (province, "/orders/"),
         "province orders last": (province, "/orders/?page=last"),
         "province orders search": (province, "/orders/?q=生成企业77"),
-        # "… one": one enterprise by its full name, the same rows at any size; 生成企业77 finds 2 enterprises among
-        # 200 and 1,111 among 200,000, so its page holds 10 orders at the small size and 50 (of 5,555) at the large.
+        # "… one": one enterprise by its full name, the same rows at any size; 生成企业77 finds 1 enterprise among
+        # 200 and 1,111 among 200,000, so its page holds 5 orders at the small size and 50 (of 5,555) at the large.
         "province orders search one": (province, "/orders/?q=生成企业77号"),
         # Matches a tenth of the enterprises: a full page at both sizes.
         "province orders broad search": (province, "/orders/?q=生成企业7"),
