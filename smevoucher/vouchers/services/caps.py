@@ -15,14 +15,14 @@ from ..errors import CapExceeded
 from ..models import Batch, CapUsage
 
 
-def issued_batches(city_id: int, year: int):
-    """The city's batches issued in the year: every batch that was opened (drafts are not issued)."""
-    return Batch.objects.filter(city_id=city_id, year=year).exclude(status=Batch.Status.DRAFT)
+def issued_batches(city_ids, years):
+    """The cities' batches issued in the years: every batch that was opened (drafts are not issued)."""
+    return Batch.objects.filter(city_id__in=city_ids, year__in=years).exclude(status=Batch.Status.DRAFT)
 
 
 def cap_fen(city_id: int, year: int) -> int:
     """Each batch's total times its cap share, summed, rounded down to the fen once."""
-    share = issued_batches(city_id, year).aggregate(share=Sum(F("total_fen") * F("cap_bp")))["share"] or 0
+    share = issued_batches([city_id], [year]).aggregate(share=Sum(F("total_fen") * F("cap_bp")))["share"] or 0
     return share // 10000
 
 
@@ -78,20 +78,27 @@ def cap_release(*, provider_id: int, batch: Batch, reserved_fen: int = 0, receiv
 
 def cap_usage_of(provider_id: int) -> list[dict]:
     """The live gauge: per issuing city and year, the cap, its share of the city's total (R19: the batches' own
-    shares, weighted by their totals), what is reserved and received, and the share of the cap used."""
+    shares, weighted by their totals), what is reserved and received, and the share of the cap used. Two queries
+    however many cities and years the provider has rows for (the issued totals grouped by city and year)."""
+    usage = list(CapUsage.objects.filter(provider_id=provider_id).select_related("city").order_by("-year", "city_id"))
+    issued = {
+        (sums["city_id"], sums["year"]): sums
+        for sums in issued_batches({row.city_id for row in usage}, {row.year for row in usage})
+        .values("city_id", "year")
+        .annotate(share=Sum(F("total_fen") * F("cap_bp")), total=Sum("total_fen"))
+        .order_by()
+    }
     rows = []
-    for row in CapUsage.objects.filter(provider_id=provider_id).select_related("city").order_by("-year", "city_id"):
-        issued = issued_batches(row.city_id, row.year).aggregate(
-            share=Sum(F("total_fen") * F("cap_bp")), total=Sum("total_fen")
-        )
-        cap = (issued["share"] or 0) // 10000
+    for row in usage:
+        sums = issued.get((row.city_id, row.year), {"share": 0, "total": 0})
+        cap = sums["share"] // 10000
         used = row.reserved_fen + row.received_fen
         rows.append(
             {
                 "city": row.city,
                 "year": row.year,
                 "cap_fen": cap,
-                "share_bp": (issued["share"] or 0) // issued["total"] if issued["total"] else 0,
+                "share_bp": sums["share"] // sums["total"] if sums["total"] else 0,
                 "reserved_fen": row.reserved_fen,
                 "received_fen": row.received_fen,
                 "used_fen": used,

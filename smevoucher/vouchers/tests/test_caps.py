@@ -3,10 +3,10 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from smevoucher.accounts.factories import provider_user
+from smevoucher.accounts.factories import city_unit_user, provider_user
 from smevoucher.vouchers import services
 from smevoucher.vouchers.errors import CapExceeded
-from smevoucher.vouchers.factories import open_batch
+from smevoucher.vouchers.factories import batch_terms, open_batch
 from smevoucher.vouchers.models import CapUsage
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +45,19 @@ def test_the_database_refuses_passing_the_cap():
     row = services.cap_reserve(provider_id=provider.pk, batch=batch, fen=1_00)
     with pytest.raises(IntegrityError), transaction.atomic():
         CapUsage.objects.filter(pk=row.pk).update(received_fen=row.cap_fen)
+
+
+def test_the_gauge_gives_each_city_its_own_cap_in_two_queries(django_assert_num_queries):
+    """The gauge reads the issued totals of every city at once: its queries do not grow with the provider's cities
+    (nor years), and a draft batch is not issued."""
+    provider = provider_user().organisation
+    totals = {"440100": 100_000_00, "440300": 30_000_00, "440600": 7_000_00}  # caps 10,000, 3,000 and 700 yuan
+    for code, total in totals.items():
+        batch = open_batch(code, total_fen=total)
+        services.cap_reserve(provider_id=provider.pk, batch=batch, fen=500_00)
+    services.batch_create(actor=city_unit_user("440300"), **batch_terms(total_fen=900_000_00))  # a draft
+    with django_assert_num_queries(2):
+        gauge = services.cap_usage_of(provider.pk)
+    assert {row["city"].code: (row["cap_fen"], row["free_fen"]) for row in gauge} == {
+        code: (total // 10, total // 10 - 500_00) for code, total in totals.items()
+    }
