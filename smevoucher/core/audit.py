@@ -196,10 +196,15 @@ def record_select(
     return count
 
 
+SEAL_CHUNK = 2000  # events hashed, then written by one UPDATE
+
+
 @transaction.atomic
 def seal_pending(*, wait: bool = False) -> int:
     """Chain every committed, unsealed event; returns how many. With wait=False a sealer that finds another
-    one running leaves the work to it (or to the next run) instead of queueing behind it."""
+    one running leaves the work to it (or to the next run) instead of queueing behind it. The events are read and
+    written SEAL_CHUNK at a time: a bulk action records one event per row (an allocation, one per claim), and one
+    UPDATE per event made sealing such a backlog take minutes."""
     AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
     heads = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1)
     head = heads.first()
@@ -208,15 +213,13 @@ def seal_pending(*, wait: bool = False) -> int:
     last_seq = AuditEvent.objects.aggregate(m=Max("seal_seq"))["m"] or 0
     previous = head.last_hash
     count = 0
-    for event in AuditEvent.objects.filter(seal_seq__isnull=True).order_by("id"):
-        last_seq += 1
-        event.seal_seq, event.prev_hash = last_seq, previous
-        event.hash = event_hash(event)
-        AuditEvent.objects.filter(pk=event.pk, seal_seq__isnull=True).update(
-            seal_seq=event.seal_seq, prev_hash=event.prev_hash, hash=event.hash
-        )
-        previous = event.hash
-        count += 1
+    while chunk := list(AuditEvent.objects.filter(seal_seq__isnull=True).order_by("id")[:SEAL_CHUNK]):
+        for event in chunk:
+            last_seq += 1
+            event.seal_seq, event.prev_hash = last_seq, previous
+            event.hash = previous = event_hash(event)
+        AuditEvent.objects.bulk_update(chunk, ["seal_seq", "prev_hash", "hash"])
+        count += len(chunk)
     if count:
         AuditChainHead.objects.filter(pk=head.pk).update(last_hash=previous)
     return count

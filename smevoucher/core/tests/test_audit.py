@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from smevoucher.accounts.factories import UserFactory
 from smevoucher.core import audit, request_context
@@ -44,6 +45,21 @@ def test_events_are_sealed_into_the_chain_when_their_transaction_commits(django_
 def test_recording_takes_no_lock_on_the_chain_head(django_assert_num_queries):
     with django_assert_num_queries(1):  # one INSERT; sealing happens after commit
         audit.record(None, "claim.submitted")
+
+
+def test_a_backlog_is_sealed_a_chunk_at_a_time_into_one_chain(monkeypatch):
+    """A bulk action's many events are sealed with one UPDATE per chunk, not per event, and still in id order."""
+    monkeypatch.setattr(audit, "SEAL_CHUNK", 3)
+    for number in range(7):
+        audit.record(None, "claim.allocated", after={"n": number})
+    with CaptureQueriesContext(connection) as captured:
+        assert audit.seal_pending() == 7
+    updates = [query for query in captured.captured_queries if query["sql"].startswith('UPDATE "core_auditevent"')]
+    assert len(updates) == 3  # 3 + 3 + 1 events
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [event.seal_seq for event in events] == list(range(1, 8))
+    assert [event.prev_hash for event in events[1:]] == [event.hash for event in events[:-1]]
+    assert audit.verify_chain() == []
 
 
 def test_modified_event_is_detected():
