@@ -18,9 +18,9 @@ sizes alike, where timing one size after the other put it into the ratio (two ru
 apart differed by 25 %). Each list is requested R times per size: first page, last page (`page=last`), a status
 filter and a search where the list offers them.
 
-It prints p50/p95 per list and size, the ratio p95(large)/p95(small) (target ≤ 1.5) and the p50 time spent in SQL
-at each size (a page with more rows at the large size renders longer: the SQL time shows what grew). Not a test:
-pytest does not collect it.
+It prints p50/p95 per list and size, the ratio p95(large)/p95(small) (target ≤ 1.5), the p50 time spent in SQL
+and the rows the page shows at each size (a page with more rows at the large size renders longer: the SQL time
+shows what grew). Not a test: pytest does not collect it.
 """
 
 import argparse
@@ -82,7 +82,8 @@ def run(args, urls: list[str], generate: list) -> dict:
         command += ["--generate", str(size)] if size else []
         children.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
     try:
-        names = [json.loads(child.stdout.readline()) for child in children]  # each says so once it is ready
+        shown = [json.loads(child.stdout.readline()) for child in children]  # each says so once it is ready
+        names = [list(rows) for rows in shown]
         assert names[0] == names[1], names
         timings = [{name: [] for name in names[0]} for _child in children]
         for round_ in range(args.repeat):  # round-robin over the lists; the two sizes in turn, alternating first
@@ -95,7 +96,7 @@ def run(args, urls: list[str], generate: list) -> dict:
         for child in children:
             child.stdin.close()
             child.wait()
-    return {args.small: timings[0], args.large: timings[1]}
+    return {args.small: timings[0], args.large: timings[1], "rows": shown}
 
 
 def serve(args) -> int:
@@ -118,16 +119,22 @@ def serve(args) -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
 
     call_command("migrate", verbosity=0)
     if args.generate:
         generate(args.generate)
     only = [part for part in (args.only or "").split(",") if part]
     lists = {k: v for k, v in requests_for().items() if not only or any(part in k for part in only)}
+    # Warm-up, rendering instrumented (as in tests) to read how many rows each page shows; timed without it.
+    setup_test_environment()
+    rows = {}
     for name, (client, path) in lists.items():
-        status = client.get(path).status_code  # warm-up
-        assert status == 200, (name, path, status)
-    print(json.dumps(list(lists)), flush=True)
+        response = client.get(path)
+        assert response.status_code == 200, (name, path, response.status_code)
+        rows[name] = rows_shown(response)
+    teardown_test_environment()
+    print(json.dumps(rows), flush=True)
     for line in sys.stdin:
         client, path = lists[line.strip()]
         in_sql = [0.0]
@@ -137,6 +144,17 @@ def serve(args) -> int:
             total = time.perf_counter() - started
         print(json.dumps([total * 1000, in_sql[0] * 1000]), flush=True)
     return 0
+
+
+def rows_shown(response) -> int | None:
+    """The rows on the page: an endpoint's `results`, a page's `page` (the audit trail's `rows`); None for a page
+    without a list of rows (the wallet)."""
+    if response["Content-Type"].startswith("application/json"):
+        return len(response.json()["results"])
+    context = response.context or {}
+    if context.get("page") is not None:
+        return len(context["page"].object_list)
+    return len(context["rows"]) if context.get("rows") is not None else None
 
 
 def generate(size: int) -> None:
@@ -258,9 +276,9 @@ def timed(total: list, execute, sql, params, many, context):
 
 
 def report(results: dict, args) -> None:
-    """Per list: p50/p95 of the whole request, and p50 of the time in SQL. A list whose page holds fewer rows at the
-    small size (a search that finds 5 orders among 1,000) renders fewer rows there: its SQL ratio tells the two
-    apart."""
+    """Per list: p50/p95 of the whole request, p50 of the time in SQL and the rows the page shows at each size. A
+    list whose page holds fewer rows at the small size (a search that finds 5 orders among 1,000) renders fewer rows
+    there: the rows and the SQL times tell the two costs apart."""
 
     def whole(samples):
         return [sample[0] for sample in samples]
@@ -268,11 +286,14 @@ def report(results: dict, args) -> None:
     def sql(samples):
         return statistics.median(sample[1] for sample in samples)
 
+    def rows(name):  # rows on the page, small / large
+        return "/".join("-" if shown[name] is None else str(shown[name]) for shown in results["rows"])
+
     print()
     small, large = results[args.small], results[args.large]
     print(
         f"{'list':<36} {'p50 small':>10} {'p95 small':>10} {'p50 large':>10} {'p95 large':>10} "
-        f"{'ratio p50':>10} {'ratio p95':>10} {'sql small':>10} {'sql large':>10}"
+        f"{'ratio p50':>10} {'ratio p95':>10} {'sql small':>10} {'sql large':>10} {'rows':>9}"
     )
     worst = 0.0
     for name, samples in small.items():
@@ -283,7 +304,7 @@ def report(results: dict, args) -> None:
             f"{name:<36} {statistics.median(whole(samples)):>8.1f}ms {percentile(whole(samples), 0.95):>8.1f}ms "
             f"{statistics.median(whole(big)):>8.1f}ms {percentile(whole(big), 0.95):>8.1f}ms "
             f"{statistics.median(whole(big)) / statistics.median(whole(samples)):>10.2f} {ratio:>10.2f} "
-            f"{sql(samples):>8.1f}ms {sql(big):>8.1f}ms"
+            f"{sql(samples):>8.1f}ms {sql(big):>8.1f}ms {rows(name):>9}"
         )
     verdict = "meets" if worst <= 1.5 else "MISSES"
     load = os.getloadavg()[0]

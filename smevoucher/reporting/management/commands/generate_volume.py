@@ -12,14 +12,15 @@ reserved ranges so the rows can point at each other, then the sequences are move
   submitted (all three holding their escrow), 1 cancelled (escrow → wallet again);
 - each order's escrow account and its ledger transactions and entries (earmark, payment, release), then every
   account's cached balance set to opening + the sum of its entries, the providers' cap use (R7) per city and
-  their receipt totals per batch.
+  their receipt totals per batch;
+- each order's placement in the audit trail (one event per order, sealed into the chain).
 
 With `--notifications N` one enterprise user (`volume-enterprise`, of the first generated enterprise) gets N
 notifications, and with `--batch-claims N` one more batch (the first city's, open) gets N waiting claims of the first
 N generated enterprises (whatever their city: list volume, not a rule walk-through); both for the list benchmark
-(bench/lists.py). `verify_ledger` accepts the result. Payments, contracts and documents are not generated (the reports
-do not read them). Measured on a shared 2-core machine: 100,000 orders in about 40 s, 1,000,000 in 3.5 to 4.5 minutes
-(of which about 35 s is the set-up through the services).
+(bench/lists.py). `verify_ledger` and `verify_audit` accept the result. Payments, contracts and documents are not
+generated (the reports do not read them). Measured on a shared 2-core machine: 100,000 orders in about 40 s,
+1,000,000 in 3.5 to 4.5 minutes (of which about 35 s is the set-up through the services), before the audit trail.
 """
 
 import time
@@ -137,6 +138,7 @@ class Command(BaseCommand):
                 )
             ent0 = self._bulk(orders, n_ent, city_list, batches, product_rows)
             self._list_volume(ent0, notifications, big_batch, batch_claims)
+            self._audit_trail(orders)
             if fast:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL session_replication_role = origin")
@@ -256,6 +258,32 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {_table(Notification)}; ANALYZE {_table(Claim)}")
             self.stdout.write(f"  list volume: {time.monotonic() - t:.1f} s")
+
+    def _audit_trail(self, orders: int) -> None:
+        """Each generated order's placement in the audit trail, as the service records it, in the order of the time
+        they happened; then sealed into the hash chain (the trail's lists at a province's volume, and
+        `verify_audit` accepts the result)."""
+        from smevoucher.core import audit
+        from smevoucher.core.models import AuditEvent
+
+        t = time.monotonic()
+        after = (
+            "jsonb_build_object('status', 'placed', 'revision', o.revision_id, 'tier', o.tier_id, 'price_fen', "
+            "o.price_fen, 'expected_voucher_fen', o.expected_voucher_fen, 'batch', o.batch_id)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(AuditEvent)} (at, actor_id, actor_label, action, object_type, object_id, after, "
+                "reason, request_id, prev_hash, hash) "
+                f"SELECT o.placed_at, o.placed_by_id, u.username, 'order.placed', 'orders.order', o.id::text, {after}, "
+                f"'', '', '', '' FROM {_table(Order)} o JOIN {_table(User)} u ON u.id = o.placed_by_id "
+                "WHERE o.id >= %s AND o.id < %s ORDER BY o.placed_at, o.id",
+                [self.order0, self.order0 + orders],
+            )
+        sealed = audit.seal_pending(wait=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_table(AuditEvent)}")
+        self.stdout.write(f"  audit trail: {sealed} events sealed, {time.monotonic() - t:.1f} s")
 
     def _batches(self, city_list, n_ent: int, name: str = "服务券（生成）") -> dict[int, Batch]:
         """One batch per city whose window opened 20 days ago, sized for its enterprises' claims."""
@@ -436,7 +464,7 @@ class Command(BaseCommand):
 
         # Orders: order i belongs to enterprise ((i - 1) % n_ent) + 1, provider (i - 1) % P.
         t = time.monotonic()
-        order0 = _next_id(Order)
+        order0 = self.order0 = _next_id(Order)
         e_index = f"((g.i - 1) % {n_ent})"  # 0-based enterprise index
         status = pick_text(
             ["payment_confirmed"] * 6 + ["confirmed", "placed", "payment_submitted", "cancelled"], "(g.i % 10)"
