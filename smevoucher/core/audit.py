@@ -15,7 +15,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -148,8 +148,6 @@ def record_select(
     are read and recorded one by one): `select` returns a column `object_id`, one column per key of `after` holding
     that key's value (numbers or text), and one column `before_<key>` per key of `before`. Returns how many events
     were recorded."""
-    from django.db import connection
-
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
@@ -218,11 +216,28 @@ def seal_pending(*, wait: bool = False) -> int:
             last_seq += 1
             event.seal_seq, event.prev_hash = last_seq, previous
             event.hash = previous = event_hash(event)
-        AuditEvent.objects.bulk_update(chunk, ["seal_seq", "prev_hash", "hash"])
+        _write_seals(chunk)
         count += len(chunk)
     if count:
         AuditChainHead.objects.filter(pk=head.pk).update(last_hash=previous)
     return count
+
+
+def _write_seals(events: list[AuditEvent]) -> None:
+    """One UPDATE for the chunk: on PostgreSQL joined to the new values passed as arrays (Django's bulk_update
+    compares every row with every id of the chunk); elsewhere one statement per event."""
+    values = [(event.seal_seq, event.prev_hash, event.hash, event.pk) for event in events]
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS e SET seal_seq = v.seq, prev_hash = v.prev, hash = v.hash "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[]) AS v(seq, prev, hash, id) "
+                "WHERE e.id = v.id",
+                [list(column) for column in zip(*values, strict=True)],
+            )
+        else:
+            cursor.executemany(f"UPDATE {table} SET seal_seq = %s, prev_hash = %s, hash = %s WHERE id = %s", values)  # noqa: S608
 
 
 def verify_chain() -> list[str]:

@@ -54,7 +54,7 @@ def test_a_backlog_is_sealed_a_chunk_at_a_time_into_one_chain(monkeypatch):
         audit.record(None, "claim.allocated", after={"n": number})
     with CaptureQueriesContext(connection) as captured:
         assert audit.seal_pending() == 7
-    updates = [query for query in captured.captured_queries if query["sql"].startswith('UPDATE "core_auditevent"')]
+    updates = [query for query in captured.captured_queries if 'UPDATE "core_auditevent"' in query["sql"]]
     assert len(updates) == 3  # 3 + 3 + 1 events
     events = list(AuditEvent.objects.order_by("id"))
     assert [event.seal_seq for event in events] == list(range(1, 8))
