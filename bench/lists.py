@@ -262,6 +262,10 @@ def requests_for() -> dict:
         # Matches a tenth of the enterprises: a full page at both sizes.
         "province orders broad search": (province, "/orders/?q=生成企业7"),
         "province audit filter": (province, "/reports/audit/?action=order.placed"),
+        # A city unit's trail: its own staff's actions and the events of what it may see (its city's orders).
+        "city audit page": (city, "/reports/audit/"),
+        "city audit api": (city, "/api/v1/audit/"),
+        "city audit filter": (city, "/reports/audit/?action=order.placed"),
     }
     return lists
 

@@ -211,7 +211,9 @@ def seal_pending(*, wait: bool = False) -> int:
     last_seq = AuditEvent.objects.aggregate(m=Max("seal_seq"))["m"] or 0
     previous = head.last_hash
     count = 0
-    while chunk := list(AuditEvent.objects.filter(seal_seq__isnull=True).order_by("id")[:SEAL_CHUNK]):
+    pending = AuditEvent.objects.filter(seal_seq__isnull=True).order_by("id")
+    while chunk := list(pending[:SEAL_CHUNK]):
+        pending = pending.filter(id__gt=chunk[-1].pk)  # the next chunk from where this one ends, not from the start
         for event in chunk:
             last_seq += 1
             event.seal_seq, event.prev_hash = last_seq, previous
