@@ -280,9 +280,9 @@ class Command(BaseCommand):
                 "WHERE o.id >= %s AND o.id < %s ORDER BY o.placed_at, o.id",
                 [self.order0, self.order0 + orders],
             )
-        sealed = audit.seal_pending(wait=True)
-        with connection.cursor() as cursor:
+            # Known statistics, so the sealer reads its chunks in id order rather than all unsealed events each time.
             cursor.execute(f"ANALYZE {_table(AuditEvent)}")
+        sealed = audit.seal_pending(wait=True)
         self.stdout.write(f"  audit trail: {sealed} events sealed, {time.monotonic() - t:.1f} s")
 
     def _batches(self, city_list, n_ent: int, name: str = "服务券（生成）") -> dict[int, Batch]:
