@@ -206,7 +206,9 @@ def events_visible_to(user) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.none()
     scope = Q(actor__organisation_id=user.organisation_id)
     for code, kind in OBJECT_TYPES.items():
-        scope |= Q(object_type=code, object_id__in=_ids_of(kind.visible_to(user)))
+        # The type first: PostgreSQL then reads (and hashes) a type's visible ids only once it meets an event of that
+        # type, where it read all of them for every page (57,000 ledger accounts and 48,000 orders of a city, 80 ms).
+        scope |= Q(object_type=code) & Q(object_id__in=_ids_of(kind.visible_to(user)))
     return _base().filter(scope)
 
 
