@@ -57,7 +57,15 @@ class RiskFlag(models.Model):
         ordering = ["-found_at", "-id"]
         verbose_name = _("risk flag")
         verbose_name_plural = _("risk flags")
-        indexes = [models.Index(fields=["status", "city", "kind"], name="riskflag_queue")]
+        indexes = [
+            models.Index(fields=["status", "city", "kind"], name="riskflag_queue"),
+            # The list's order, for the province and for a city, with and without the status filter (issue 16: the
+            # nightly scan can raise 100,000s of flags, and sorting them all took 300 ms per page).
+            models.Index(fields=["-found_at", "-id"], name="riskflag_list"),
+            models.Index(fields=["city", "-found_at", "-id"], name="riskflag_city_list"),
+            models.Index(fields=["status", "-found_at", "-id"], name="riskflag_status_list"),
+            models.Index(fields=["city", "status", "-found_at", "-id"], name="riskflag_city_status_list"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["open", "cleared", "confirmed"]), name="riskflag_status"),
             models.CheckConstraint(
