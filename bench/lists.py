@@ -148,11 +148,10 @@ def serve(args) -> int:
 
 
 def rows_shown(response) -> int | None:
-    """The rows on the page: an endpoint's `results` (the risk flags' whole list), a page's `page` (the audit trail's
-    `rows`); None for a page without a list of rows (the wallet)."""
+    """The rows on the page: an endpoint's `results`, a page's `page` (the audit trail's `rows`); None for a page
+    without a list of rows (the wallet)."""
     if response["Content-Type"].startswith("application/json"):
-        data = response.json()
-        return len(data["results"] if isinstance(data, dict) else data)
+        return len(response.json()["results"])
     context = response.context or {}
     if context.get("page") is not None:
         return len(context["page"].object_list)

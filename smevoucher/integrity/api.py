@@ -1,11 +1,15 @@
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from smevoucher.core.api import HasPerm, IntegerField
+from smevoucher.core.api import HasPerm, IntegerField, list_filter_parameters
+from smevoucher.orders.models import Order
 
 from . import selectors, services
+from .forms import FlagFilterForm
 from .models import RiskFlag
 
 
@@ -45,28 +49,37 @@ class DecisionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
-class FlagListView(APIView):
+class FlagListInput(serializers.Serializer):
+    city = IntegerField(required=False)
+
+
+class FlagListView(GenericAPIView):
     permission_classes = [HasPerm.of("integrity.list_flags")]
+    serializer_class = FlagOutput
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str),
-            OpenApiParameter("status", str, enum=RiskFlag.Status.values),
+            *list_filter_parameters("Flag number, enterprise or provider.", RiskFlag.Status.choices),
+            OpenApiParameter("kind", str, description="A signal's code, as `kind` in the rows (e.g. split_orders)."),
             OpenApiParameter("city", int),
         ],
         responses=FlagOutput(many=True),
     )
     def get(self, request):
-        """Risk flags the unit may see (a city unit: its city; the province unit: all), newest first, 200 at most."""
-        flags = selectors.flags_visible_to(request.user).prefetch_related("orders")
-        if request.query_params.get("kind"):
-            flags = flags.filter(kind=request.query_params["kind"])
-        if request.query_params.get("status"):
-            flags = flags.filter(status=request.query_params["status"])
-        city = request.query_params.get("city", "")
-        if city:
-            flags = flags.filter(city_id=int(city)) if city.isdigit() else flags.none()
-        return Response(FlagOutput(flags[:200], many=True).data)
+        """Risk flags the unit may see (a city unit: its city; the province unit: all), newest first, a page at a
+        time, searched and filtered as the flag list page."""
+        filters = FlagFilterForm(request.query_params)
+        city = FlagListInput(data=request.query_params)
+        if not all([filters.is_valid(), city.is_valid()]):
+            fields = {name: list(errors) for name, errors in filters.errors.items()}
+            raise serializers.ValidationError({**fields, **city.errors})
+        # The serializer reads ids only: no related rows, and of the flags' orders their ids.
+        flags = selectors.flags_visible_to(request.user).select_related(None)
+        flags = filters.apply_to(flags.prefetch_related(Prefetch("orders", queryset=Order.objects.only("id"))))
+        if "city" in city.validated_data:
+            flags = flags.filter(city_id=city.validated_data["city"])
+        page = self.paginate_queryset(flags)
+        return self.get_paginated_response(FlagOutput(page, many=True).data)
 
 
 class FlagDecisionView(APIView):

@@ -138,6 +138,33 @@ def test_notice_lists(django_assert_max_num_queries):
     assert_constant(cases, grow, django_assert_max_num_queries)
 
 
+def test_risk_flags(django_assert_max_num_queries):
+    from smevoucher.core import clock
+    from smevoucher.integrity.models import RiskFlag
+
+    w = orders.world()
+
+    def grow():
+        order = orders.place(w)
+        flag = RiskFlag.objects.create(
+            kind="split_orders",
+            city_id=order.batch.city_id,
+            provider=order.provider,
+            enterprise=order.enterprise,
+            explanation="拆单",
+            fingerprint=f"split_orders:{order.pk}",
+            found_at=clock.now(),
+            updated_at=clock.now(),
+        )
+        flag.orders.add(order)
+
+    unit, province = logged_in_client(w.unit), logged_in_client(province_user())
+    urls = ["/integrity/", "/integrity/?status=open", "/api/v1/risk-flags/", "/api/v1/risk-flags/?page=last"]
+    cases = [(client, url) for client in (unit, province) for url in urls]
+    cases += [(unit, "/api/v1/risk-flags/?q=FX1"), (province, "/integrity/?q=测试")]
+    assert_constant(cases, grow, django_assert_max_num_queries)
+
+
 def test_the_count_stops_at_the_pages_offered():
     from smevoucher.core.lists import BoundedPaginator
     from smevoucher.notices.models import Notification

@@ -94,7 +94,7 @@ def test_another_city_does_not_see_the_flag_and_the_province_sees_it(w, flag):
     flag, _payment = flag
     other = logged_in_client(city_unit_user("440300"))
     assert other.get(reverse("integrity:detail", args=[flag.pk])).status_code == 404
-    assert other.get(reverse("api:risk-flags")).json() == []
+    assert other.get(reverse("api:risk-flags")).json()["results"] == []
     province = logged_in_client(province_user())
     assert province.get(reverse("integrity:detail", args=[flag.pk])).status_code == 200
     assert province.post(reverse("api:risk-flag-confirm", args=[flag.pk]), {"reason": "x"}).status_code == 403
@@ -104,8 +104,13 @@ def test_the_api_lists_filters_and_decides(w, flag):
     flag, _payment = flag
     client = logged_in_client(w.unit)
     listed = client.get(reverse("api:risk-flags"), {"kind": "related_party", "status": "open"}).json()
-    assert [item["id"] for item in listed] == [flag.pk]
-    assert client.get(reverse("api:risk-flags"), {"city": "abc"}).json() == []
+    assert [item["id"] for item in listed["results"]] == [flag.pk] and listed["count"] == 1
+    assert listed["results"][0]["orders"] == [flag.orders.get().pk]
+    for search, found in ((flag.number, [flag.pk]), (flag.enterprise.organisation.name, [flag.pk]), ("无此企业", [])):
+        assert [item["id"] for item in client.get(reverse("api:risk-flags"), {"q": search}).json()["results"]] == found
+    for refused in ({"city": "abc"}, {"status": "gone"}, {"kind": "nothing"}):
+        answer = client.get(reverse("api:risk-flags"), refused)
+        assert answer.status_code == 400 and set(answer.json()["fields"]) == set(refused)
     assert client.post(reverse("api:risk-flag-clear", args=[flag.pk]), {"reason": ""}).status_code == 400
     answer = client.post(reverse("api:risk-flag-clear", args=[flag.pk]), {"reason": "已核实"})
     assert answer.status_code == 200 and answer.json()["status"] == "cleared"
