@@ -12,7 +12,7 @@ Lists page by keyset (`before` = the last id shown), newest first, never countin
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Exists, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -197,18 +197,48 @@ def _base() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor__organisation").order_by("-id")
 
 
-def events_visible_to(user) -> QuerySet[AuditEvent]:
+class _ObjectKey(Func):
+    """An event's `object_id` (text) as the object's key, NULL where it is not a number: to look the object up."""
+
+    output_field = BigIntegerField()
+    template = (
+        "CASE WHEN CAST(CAST(%(expressions)s AS INTEGER) AS TEXT) = %(expressions)s "
+        "THEN CAST(%(expressions)s AS INTEGER) END"
+    )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "CASE WHEN %(expressions)s ~ '^[0-9]{1,18}$' THEN (%(expressions)s)::bigint END"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+class _LookedUp(Exists):
+    """EXISTS, asked of each row where it is met (an index probe). Without OFFSET 0 PostgreSQL may instead hash the
+    whole subquery first (it plans for every row, not for the page's LIMIT). OFFSET 0 keeps it from rewriting the
+    EXISTS that way; it changes no result."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+def events_visible_to(user, *, every_row: bool = False) -> QuerySet[AuditEvent]:
     """The unit's audit search: the province everything; a city unit its own staff's actions and the events of
-    every object its selectors let it see. Others: nothing here (they see single objects' histories)."""
+    every object its selectors let it see. Others: nothing here (they see single objects' histories).
+
+    A page walks the newest events until it has a page of the city's: each event's object is looked up, so the page
+    costs the same however many objects the city has (hashing a city's 48,000 orders at a province's volume took
+    10 ms a page). `every_row` (an export, reading the whole trail): the city's visible ids are read once instead,
+    ten times faster than a look-up per event over a million."""
     if access.is_province_unit(user):
         return _base()
     if not access.is_city_unit(user):
         return AuditEvent.objects.none()
     scope = Q(actor__organisation_id=user.organisation_id)
     for code, kind in OBJECT_TYPES.items():
-        # The type first: PostgreSQL then reads (and hashes) a type's visible ids only once it meets an event of that
-        # type, where it read all of them for every page (57,000 ledger accounts and 48,000 orders of a city, 80 ms).
-        scope |= Q(object_type=code) & Q(object_id__in=_ids_of(kind.visible_to(user)))
+        # The type first: a type's objects are looked up (or read) only once an event of that type is met.
+        if every_row:
+            scope |= Q(object_type=code) & Q(object_id__in=_ids_of(kind.visible_to(user)))
+        else:
+            visible = kind.visible_to(user).filter(pk=_ObjectKey(OuterRef("object_id")))
+            scope |= Q(object_type=code) & Q(_LookedUp(visible))
     return _base().filter(scope)
 
 
@@ -283,8 +313,8 @@ def parse_search(params) -> Search:
     return search
 
 
-def search_events(user, search: Search) -> QuerySet[AuditEvent]:
-    return filter_events(events_visible_to(user), search)
+def search_events(user, search: Search, *, every_row: bool = False) -> QuerySet[AuditEvent]:
+    return filter_events(events_visible_to(user, every_row=every_row), search)
 
 
 def filter_events(events: QuerySet[AuditEvent], search: Search) -> QuerySet[AuditEvent]:
