@@ -17,7 +17,9 @@ def flag_list(request):
     if not request.user.has_perm("integrity.list_flags"):
         raise PermissionDenied
     filters = FlagFilterForm(request.GET or None)
-    page = page_of(request, filters.apply_to(selectors.flags_visible_to(request.user)))
+    # The list shows the flag's own columns and its city: of the related rows only the city is read.
+    flags = selectors.flags_visible_to(request.user).select_related(None).select_related("city")
+    page = page_of(request, filters.apply_to(flags))
     return render(request, "integrity/list.html", {"page": page, "filter_form": filters})
 
 
