@@ -28,6 +28,15 @@ def flags_for_orders(user, order_ids) -> list[RiskFlag]:
     )
 
 
+def order_ids_of_flags(flag_ids) -> dict[int, list[int]]:
+    """Each flag's orders, as ids (from the link table alone: no order is read)."""
+    links = RiskFlag.orders.through.objects.filter(riskflag_id__in=list(flag_ids)).order_by("riskflag_id", "order_id")
+    order_ids = {}
+    for flag_id, order_id in links.values_list("riskflag_id", "order_id"):
+        order_ids.setdefault(flag_id, []).append(order_id)
+    return order_ids
+
+
 def flags_for_provider(user, provider_id) -> list[RiskFlag]:
     return list(flags_visible_to(user).filter(provider_id=provider_id).order_by("-status", "-found_at")[:50])
 
