@@ -207,7 +207,7 @@ class _ObjectKey(Func):
     )
 
     def as_postgresql(self, compiler, connection, **extra):
-        template = "CASE WHEN %(expressions)s ~ '^[0-9]{1,18}$' THEN (%(expressions)s)::bigint END"
+        template = "CASE WHEN %(expressions)s ~ '^[1-9][0-9]{0,17}$' THEN (%(expressions)s)::bigint END"
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
