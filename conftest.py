@@ -99,6 +99,41 @@ def _no_csp_violations(request):
     assert not reports, f"CSP violations: {reports}"
 
 
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """A closed browser page does not stop the request it had sent: the live server still answers it, inside a
+    transaction, while the test's teardown empties the database. TRUNCATE then deadlocks with that request and
+    the flush fails. So the teardown first waits (up to 30 s) until the live server answers no request."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    import threading
+    import time
+
+    from django.core.signals import request_finished, request_started
+
+    request.getfixturevalue("live_server")  # set up before this fixture, so torn down (flushed) after it
+    in_flight = [0]
+    lock = threading.Lock()
+
+    def started(**kwargs):
+        with lock:
+            in_flight[0] += 1
+
+    def finished(**kwargs):
+        with lock:
+            in_flight[0] -= 1
+
+    request_started.connect(started, weak=False)
+    request_finished.connect(finished, weak=False)
+    yield
+    deadline = time.monotonic() + 30
+    while in_flight[0] > 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    request_started.disconnect(started)
+    request_finished.disconnect(finished)
+
+
 @pytest.fixture
 def log_in(live_server):
     """log_in(page, user): log a user in through the login page (and the TOTP step for staff)."""
