@@ -262,6 +262,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: an API request then skips every page's pattern (Django tries them in order).
+    path("api/v1/", include((api_v1, "api"))),
     path("", include("smevoucher.core.urls")),
     path("accounts/", include("smevoucher.accounts.urls")),
     path("enterprises/", include("smevoucher.enterprises.urls")),
@@ -279,7 +281,6 @@ urlpatterns = [
     path("workbench/", include("smevoucher.workbench.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

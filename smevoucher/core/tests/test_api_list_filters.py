@@ -44,8 +44,9 @@ def test_each_list_endpoint_searches_what_its_page_searches(w):
 
 
 def test_the_messages_api_searches_titles_and_filters_read_and_unread(w):
-    first, second = notify([w.enterprise_user], event="test", title="合同待确认"), notify(
-        [w.enterprise_user], event="test", title="付款已确认"
+    first, second = (
+        notify([w.enterprise_user], event="test", title="合同待确认"),
+        notify([w.enterprise_user], event="test", title="付款已确认"),
     )
     client = logged_in_client(w.enterprise_user)
     assert ids(client, "/api/v1/notifications/", q="合同") == {first[0].pk}
