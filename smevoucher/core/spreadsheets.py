@@ -8,13 +8,19 @@ with the string type, never the formula type; in CSV, which has no types, it get
 
 from collections.abc import Iterable
 
-from openpyxl.cell import WriteOnlyCell
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def looks_like_formula(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def write_only_book():
+    """A new streamed (write-only) workbook. openpyxl is imported here, when a file is written: it takes about
+    0.1 s to import, which every process would otherwise pay at start-up."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
 
 
 def xlsx_row(sheet, values: Iterable) -> list:
@@ -23,6 +29,8 @@ def xlsx_row(sheet, values: Iterable) -> list:
     row = []
     for value in values:
         if looks_like_formula(value):
+            from openpyxl.cell import WriteOnlyCell
+
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"
             row.append(cell)

@@ -6,9 +6,6 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from smevoucher.accounts.models import City
 from smevoucher.core.spreadsheets import xlsx_row
@@ -50,6 +47,10 @@ class SheetError(Exception):
 
 
 def template_bytes() -> bytes:
+    from openpyxl import Workbook  # when used: see core.spreadsheets.write_only_book
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     sheet = book.active
     sheet.title = "名录"
@@ -92,6 +93,8 @@ def _text(value) -> str:
 
 def read_rows(content: bytes) -> tuple[int, Iterator[tuple[int, dict]]]:
     """(number of data rows, iterator of (sheet row number, {column: raw value})). Blank rows are skipped."""
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX

@@ -8,24 +8,27 @@ pages and objects of a PDF, and the time spent; sizes are read from headers and 
 anything is decoded, so a small file that claims a huge picture or 95,000 objects costs next to nothing.
 """
 
+from __future__ import annotations
+
 import io
 import re
 import time
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import filetype
-import img2pdf
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import LimitReachedError, PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from smevoucher.core.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+# The PDF libraries (pypdf, PDFium, img2pdf) are imported by the functions that use them: together they take
+# about 0.15 s to import, which every process would pay at start-up (a worker, each scheduled command).
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 ACCEPTED = {PDF, JPEG, PNG}
@@ -203,6 +206,9 @@ def inspect_pdf(name: str, content: bytes, budget: Budget | None = None) -> int:
     if b"%%EOF" not in content[-2048:]:
         raise FileRefused(name, _("the PDF is damaged or incomplete."))
     _require_few_objects(name, max(map(int, DECLARED_SIZE.findall(content[-4096:])), default=0))
+    from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError, PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)  # reads the cross-reference table, no object yet
         _require_few_objects(name, _declared_objects(reader))
@@ -237,6 +243,8 @@ def check_scanned_pages(name: str, content: bytes, budget: Budget) -> None:
     most of the page — gets the checks an uploaded image gets: its picture's pixels count against the budget
     and need the minimum side, and the page, rendered small with PDFium, must be in colour. Pages with a text
     layer (made by a program, not a scanner) and pages without a large picture pass."""
+    import pypdfium2 as pdfium
+
     try:
         document = pdfium.PdfDocument(content)
     except pdfium.PdfiumError:
@@ -256,6 +264,8 @@ def check_scanned_pages(name: str, content: bytes, budget: Budget) -> None:
 
 
 def _check_scanned_page(name: str, number: int, page, budget: Budget) -> None:
+    import pypdfium2.raw as pdfium_c
+
     text = page.get_textpage()
     has_text = text.count_chars() > 0
     text.close()
@@ -312,6 +322,8 @@ def _declared_objects(reader: PdfReader) -> int:
 
 def _active_content(reader: PdfReader, budget: Budget, name: str) -> str | None:
     """Walk every object reachable from the trailer; the reason code of the first active content met."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
     seen: set[tuple[int, int]] = set()
     stack = [reader.trailer]
     walked = 0
@@ -342,4 +354,6 @@ def _active_content(reader: PdfReader, budget: Budget, name: str) -> str | None:
 
 
 def image_to_pdf(content: bytes) -> bytes:
+    import img2pdf
+
     return img2pdf.convert(content, rotation=img2pdf.Rotation.ifvalid)

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from pypdf import PdfReader, PdfWriter
 
 from smevoucher.accounts.models import Organisation
 from smevoucher.core import access, audit, clock
@@ -36,6 +35,8 @@ def merge(inspected: list[checks.Inspected], budget: checks.Budget | None = None
     PDF is kept byte for byte. Merging counts against the material's time budget."""
     if len(inspected) == 1 and inspected[0].content_type == checks.PDF:
         return inspected[0].content, inspected[0].pages
+    from pypdf import PdfReader, PdfWriter  # when used: see checks
+
     budget = budget or checks.Budget()
     writer = PdfWriter()
     for item in inspected:

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from smevoucher.catalogue.models import Category
-from smevoucher.core.spreadsheets import xlsx_row
+from smevoucher.core.spreadsheets import write_only_book, xlsx_row
 from smevoucher.enterprises.models import Industry, PriorityTag, Size
 
 from . import selectors
@@ -273,7 +272,7 @@ def _cell(value, kind):
 
 def write_xlsx(tables: list[Table], stream) -> None:
     """The tables as sheets, amounts in yuan; every text cell goes through xlsx_row (formula-like text stays text)."""
-    book = Workbook(write_only=True)
+    book = write_only_book()
     for table in tables:
         sheet = book.create_sheet(str(table.title)[:31])
         sheet.append(xlsx_row(sheet, [str(label) for label, _kind in table.columns]))

@@ -22,14 +22,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from openpyxl import Workbook
 
 from smevoucher.catalogue.models import Category, Product, ProductRevision
 from smevoucher.catalogue.selectors import products_visible_to
 from smevoucher.core import access
 from smevoucher.core.errors import ValidationFailed
 from smevoucher.core.replica import using_replica
-from smevoucher.core.spreadsheets import csv_row, xlsx_row
+from smevoucher.core.spreadsheets import csv_row, write_only_book, xlsx_row
 from smevoucher.directory.models import Level
 from smevoucher.enterprises.models import Enterprise, Industry, Size
 from smevoucher.enterprises.selectors import enterprises_visible_to
@@ -554,7 +553,7 @@ def write(kind: Kind, fmt: str, header: list[str], body: Iterator[list], *, on_p
         text.flush()
         text.detach()
     else:
-        book = Workbook(write_only=True)
+        book = write_only_book()
         sheet = book.create_sheet(title=str(kind.label)[:31])
         sheet.append(xlsx_row(sheet, header))
         for row in body:

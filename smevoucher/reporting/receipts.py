@@ -9,9 +9,8 @@ from decimal import Decimal
 
 from django.db.models import F, QuerySet, Subquery
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from smevoucher.core.spreadsheets import xlsx_row
+from smevoucher.core.spreadsheets import write_only_book, xlsx_row
 from smevoucher.orders.models import Order, ReceiptTotal
 from smevoucher.orders.selectors import orders_visible_to
 from smevoucher.providers.models import Provider
@@ -62,7 +61,7 @@ def _yuan(fen) -> Decimal:
 
 def write_xlsx(user, stream) -> None:
     """Two sheets: every paid order (streamed, write-only), and the totals per issuing city and batch."""
-    book = Workbook(write_only=True)
+    book = write_only_book()
     orders = book.create_sheet(_("Orders"))
     headers = [
         _("Order number"),
