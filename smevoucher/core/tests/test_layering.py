@@ -52,3 +52,20 @@ def test_a_queued_job_runs_only_after_the_commit(monkeypatch):
         jobs.queue_after_commit("smevoucher.vouchers.tasks.backfill_batch", 7)
         assert ran == []
     assert ran == [7]
+
+
+def test_a_process_starts_without_the_file_libraries():
+    """openpyxl and the PDF libraries take about a third of a second to import: a worker or a scheduled command
+    that loads every app and URL must not pay it (they are imported where a file is written or checked)."""
+    import subprocess
+    import sys
+
+    heavy = ["openpyxl", "pypdf", "pypdfium2", "img2pdf"]
+    code = (
+        "import sys, django; django.setup(); from django.urls import reverse; reverse('vouchers:wallet'); "
+        f"print(' '.join(name for name in {heavy!r} if name in sys.modules))"
+    )
+    loaded = subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert loaded.stdout.strip() == ""
