@@ -2,6 +2,8 @@
 module makes an import circle; it queues jobs by name through `core.jobs` instead."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,9 +59,6 @@ def test_a_queued_job_runs_only_after_the_commit(monkeypatch):
 def test_a_process_starts_without_the_file_libraries():
     """openpyxl and the PDF libraries take about a third of a second to import: a worker or a scheduled command
     that loads every app and URL must not pay it (they are imported where a file is written or checked)."""
-    import subprocess
-    import sys
-
     heavy = ["openpyxl", "pypdf", "pypdfium2", "img2pdf"]
     code = (
         "import sys, django; django.setup(); from django.urls import reverse; reverse('vouchers:wallet'); "
