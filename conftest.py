@@ -101,9 +101,10 @@ def _no_csp_violations(request):
 
 @pytest.fixture(autouse=True)
 def _live_server_idle_before_flush(request):
-    """A closed browser page does not stop the request it had sent: the live server still answers it, inside a
-    transaction, while the test's teardown empties the database. TRUNCATE then deadlocks with that request and
-    the flush fails. So the teardown first waits (up to 30 s) until the live server answers no request."""
+    """A closed browser page does not stop the request it had sent: the live server still answers it while the
+    test's teardown empties the database, and the TRUNCATE then competes with that request for the tables' locks
+    (CI once failed with "couldn't be flushed"). So the teardown first waits, up to 30 s, until the live server
+    answers no request."""
     if "live_server" not in request.fixturenames:
         yield
         return
