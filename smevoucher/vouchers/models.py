@@ -182,9 +182,16 @@ class Claim(models.Model):
         ALLOCATED = "allocated", _("Allocated")
         UNSUCCESSFUL = "unsuccessful", _("Not allocated")
 
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="claims", verbose_name=_("batch"))
+    # No index of their own: claim_batch_queue leads with the batch, the unique constraint with the enterprise.
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="claims", verbose_name=_("batch"), db_index=False
+    )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="voucher_claims", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="voucher_claims",
+        verbose_name=_("enterprise"),
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("quota year"))
     amount_fen = models.BigIntegerField(_("amount requested (fen)"))
